@@ -1,0 +1,93 @@
+package fr.publipostage;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Settings, resolved once: environment variable, else the properties file named by
+ * PUBLIPOSTAGE_CONFIG (or ./publipostage.properties when present), else the default.
+ */
+public final class Config {
+    private final Map<Setting, String> values;
+
+    private Config(Map<Setting, String> values) {
+        this.values = values;
+    }
+
+    public static Config fromEnvironment() {
+        Map<String, String> env = System.getenv();
+        Properties file = new Properties();
+        String configFile = env.getOrDefault("PUBLIPOSTAGE_CONFIG", "publipostage.properties");
+        Path path = Path.of(configFile);
+        if (Files.isRegularFile(path)) {
+            try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+                file.load(reader);
+            } catch (IOException e) {
+                throw new ConfigException("cannot read settings file " + path + ": " + e.getMessage());
+            }
+        } else if (env.containsKey("PUBLIPOSTAGE_CONFIG")) {
+            throw new ConfigException("settings file not found: " + path);
+        }
+        Map<Setting, String> values = new EnumMap<>(Setting.class);
+        for (Setting s : Setting.values()) {
+            String v = env.get(s.envName);
+            if (v == null) v = file.getProperty(s.propertyName());
+            if (v == null) v = file.getProperty(s.envName);
+            values.put(s, v == null ? s.defaultValue : v.trim());
+        }
+        return new Config(values);
+    }
+
+    /** Defaults overridden by the given values (tests, command-line flags). */
+    public static Config of(Map<Setting, String> overrides) {
+        Map<Setting, String> values = new EnumMap<>(Setting.class);
+        for (Setting s : Setting.values()) values.put(s, s.defaultValue);
+        values.putAll(overrides);
+        return new Config(values);
+    }
+
+    public Config with(Setting setting, String value) {
+        Map<Setting, String> copy = new EnumMap<>(values);
+        copy.put(setting, value);
+        return new Config(copy);
+    }
+
+    public String get(Setting s) {
+        return values.get(s);
+    }
+
+    public int getInt(Setting s) {
+        String v = get(s);
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(s.envName + " must be a whole number, got \"" + v + "\"");
+        }
+    }
+
+    public boolean getBoolean(Setting s) {
+        String v = get(s).toLowerCase(java.util.Locale.ROOT);
+        return switch (v) {
+            case "true", "yes", "1", "on" -> true;
+            case "false", "no", "0", "off" -> false;
+            default -> throw new ConfigException(s.envName + " must be true or false, got \"" + v + "\"");
+        };
+    }
+
+    public boolean has(Setting s) {
+        return !get(s).isBlank();
+    }
+
+    /** A setting that cannot be used; its message is shown to the operator as is. */
+    public static final class ConfigException extends RuntimeException {
+        public ConfigException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package fr.publipostage;
+
+import fr.publipostage.cli.AdminCommand;
+import fr.publipostage.cli.Args;
+import fr.publipostage.cli.CliError;
+import fr.publipostage.cli.ImportCommand;
+import fr.publipostage.cli.ServeCommand;
+import fr.publipostage.db.Database;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/** Entry point of target/publipostage.jar: dispatches the command-line verbs of DESIGN.md §4. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] argv) {
+        System.exit(run(Arrays.asList(argv)));
+    }
+
+    static int run(List<String> argv) {
+        String verb = argv.isEmpty() ? "serve" : argv.get(0);
+        List<String> rest = argv.isEmpty() ? List.of() : argv.subList(1, argv.size());
+        try {
+            Config config = Config.fromEnvironment();
+            String lang = config.get(Setting.LANGUAGE);
+            switch (verb) {
+                case "serve":
+                    return new ServeCommand(System.out).run(config, new Args(rest, Set.of()));
+                case "import":
+                    try (App app = App.open(config)) {
+                        return new ImportCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of()));
+                    }
+                case "admin":
+                    try (App app = App.open(config)) {
+                        return new AdminCommand(System.in, System.out).run(app, lang, new Args(rest, Set.of("super")));
+                    }
+                case "help", "--help", "-h":
+                    System.out.println("verbs: serve [--port N] | import FILE.csv [--structure UAI] | admin create --login L [--super | --structure UAI ...]");
+                    return 0;
+                default:
+                    throw new CliError("unknown command \"" + verb + "\" (try: serve, import, admin, help)");
+            }
+        } catch (CliError | Config.ConfigException | Database.DatabaseUnavailable e) {
+            System.err.println("publipostage: " + e.getMessage());
+            return 2;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 130;
+        } catch (Exception e) {
+            System.err.println("publipostage: " + e);
+            return 1;
+        }
+    }
+}

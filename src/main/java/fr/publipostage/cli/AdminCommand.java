@@ -1,0 +1,47 @@
+package fr.publipostage.cli;
+
+import fr.publipostage.App;
+import fr.publipostage.security.AdminService.AdminRefused;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+
+/** {@code admin create --login L [--super | --structure UAI ...]}, the password read from stdin. */
+public final class AdminCommand {
+    private final InputStream in;
+    private final PrintStream out;
+
+    public AdminCommand(InputStream in, PrintStream out) {
+        this.in = in;
+        this.out = out;
+    }
+
+    public int run(App app, String lang, Args args) throws IOException {
+        args.allowOnly(Set.of("login", "super", "structure"));
+        if (args.positional().size() != 1 || !args.positional().get(0).equals("create")) {
+            throw new CliError("usage: admin create --login L [--super | --structure UAI ...] (password on stdin)");
+        }
+        String login = args.require("login");
+        List<String> uais = args.all("structure");
+        String password;
+        if (System.console() != null) {
+            char[] typed = System.console().readPassword("%s ", app.messages().get(lang, "cli.passwordPrompt"));
+            password = typed == null ? null : new String(typed);
+        } else {
+            password = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
+        }
+        if (password == null) throw new CliError("no password on standard input");
+        try {
+            app.admins().create(login, password.strip(), args.has("super"), uais);
+        } catch (AdminRefused e) {
+            throw new CliError(e.getMessage());
+        }
+        out.println(app.messages().get(lang, "cli.adminCreated", login));
+        return 0;
+    }
+}

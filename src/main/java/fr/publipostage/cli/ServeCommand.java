@@ -1,0 +1,66 @@
+package fr.publipostage.cli;
+
+import fr.publipostage.App;
+import fr.publipostage.Config;
+import fr.publipostage.Setting;
+import fr.publipostage.directory.DemoDirectory;
+import fr.publipostage.security.AdminService.OneTimeCredential;
+import fr.publipostage.templates.Messages;
+import io.javalin.Javalin;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code serve [--port N]}: database, demo data on first start, HTTP server; Ctrl-C stops it all cleanly. */
+public final class ServeCommand {
+    private final PrintStream out;
+
+    public ServeCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    public int run(Config config, Args args) throws InterruptedException {
+        args.allowOnly(Set.of("port"));
+        if (args.has("port")) config = config.with(Setting.PORT, args.option("port"));
+        int port = config.getInt(Setting.PORT);
+        String lang = config.get(Setting.LANGUAGE);
+        App app = App.open(config);
+        Messages messages = app.messages();
+        Javalin server;
+        try {
+            if (config.getBoolean(Setting.DEMO_DATA)) {
+                if (app.demo().loadIfEmpty()) out.println(messages.get(lang, "cli.demoLoaded"));
+                app.admins().createDemoAdminsIfNone(List.of(DemoDirectory.LYCEE_UAI, DemoDirectory.COLLEGE_UAI));
+            }
+            server = app.server().start("0.0.0.0", port);
+        } catch (io.javalin.util.JavalinBindException e) {
+            app.close();
+            throw new CliError("port " + port + " is already in use: choose another with --port N or PUBLIPOSTAGE_PORT");
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println(messages.get(lang, "cli.stopping"));
+            server.stop();
+            app.close();
+            stopped.countDown();
+        }, "publipostage-shutdown"));
+
+        out.println(messages.get(lang, "cli.database", app.database().description()));
+        List<OneTimeCredential> credentials = app.admins().renewOneTimePasswords();
+        if (!credentials.isEmpty()) {
+            out.println(messages.get(lang, "cli.oneTimeTitle"));
+            for (OneTimeCredential c : credentials) {
+                String role = c.superAdmin() ? messages.get(lang, "cli.superAdmin")
+                        : messages.get(lang, "cli.localAdmin", String.join(", ", c.structures()));
+                out.println(messages.get(lang, "cli.oneTimeLine", c.login(), c.password(), role));
+            }
+        }
+        out.println(messages.get(lang, "cli.serving", "http://localhost:" + server.port() + "/"));
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,131 @@
+package fr.publipostage.security;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.ibatis.session.SqlSession;
+import org.apache.ibatis.session.SqlSessionFactory;
+
+/** Creates admins and checks their passwords (bcrypt). */
+public final class AdminService {
+    private static final Pattern LOGIN = Pattern.compile("^[a-zA-Z0-9._-]{3,64}$");
+    private static final String PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    private static final int BCRYPT_COST = 10;
+    /** Compared against when the login is unknown, so both cases take the same time. */
+    private static final byte[] DUMMY_HASH = BCrypt.withDefaults().hash(BCRYPT_COST, new byte[16], "x".getBytes(StandardCharsets.UTF_8));
+
+    private final SqlSessionFactory sessions;
+    private final SecureRandom random;
+
+    public AdminService(SqlSessionFactory sessions, SecureRandom random) {
+        this.sessions = sessions;
+        this.random = random;
+    }
+
+    /** A refused creation; the message is for the operator. */
+    public static final class AdminRefused extends RuntimeException {
+        public AdminRefused(String message) {
+            super(message);
+        }
+    }
+
+    public Admin create(String login, String password, boolean superAdmin, List<String> uais) {
+        if (login == null || !LOGIN.matcher(login).matches()) {
+            throw new AdminRefused("login must be 3 to 64 letters, digits, dots, dashes or underscores");
+        }
+        if (password == null || password.length() < 10) {
+            throw new AdminRefused("password must have at least 10 characters");
+        }
+        if (superAdmin == !uais.isEmpty()) {
+            throw new AdminRefused("an admin is either --super or local to one or more --structure UAI");
+        }
+        try (SqlSession session = sessions.openSession(false)) {
+            AdminMapper mapper = session.getMapper(AdminMapper.class);
+            if (mapper.findByLogin(login) != null) throw new AdminRefused("an admin with login " + login + " exists already");
+            long id = mapper.insert(login, login, hash(password), superAdmin, false);
+            for (String uai : uais) {
+                mapper.linkStructure(id, uai);
+            }
+            if (mapper.structureUais(id).size() != uais.size()) {
+                session.rollback(true);
+                throw new AdminRefused("unknown structure among " + uais);
+            }
+            session.commit(true);
+            return mapper.findByLogin(login);
+        }
+    }
+
+    /** The admin when login and password match; empty otherwise (never says which was wrong). */
+    public Optional<Admin> authenticate(String login, String password) {
+        Admin admin;
+        try (SqlSession session = sessions.openSession(true)) {
+            admin = login == null ? null : session.getMapper(AdminMapper.class).findByLogin(login);
+        }
+        byte[] hash = admin == null ? DUMMY_HASH : admin.passwordHash().getBytes(StandardCharsets.UTF_8);
+        boolean ok = BCrypt.verifyer().verify(password == null ? new byte[0] : password.getBytes(StandardCharsets.UTF_8), hash).verified;
+        return ok && admin != null ? Optional.of(admin) : Optional.empty();
+    }
+
+    public List<String> structuresOf(Admin admin) {
+        try (SqlSession session = sessions.openSession(true)) {
+            return session.getMapper(AdminMapper.class).structureUais(admin.id());
+        }
+    }
+
+    public void changePassword(Admin admin, String newPassword) {
+        if (newPassword == null || newPassword.length() < 10) throw new AdminRefused("password must have at least 10 characters");
+        try (SqlSession session = sessions.openSession(true)) {
+            session.getMapper(AdminMapper.class).updatePassword(admin.id(), hash(newPassword), false);
+        }
+    }
+
+    /** A demo admin and the one-time password just given to it. */
+    public record OneTimeCredential(String login, String password, boolean superAdmin, List<String> structures) {
+    }
+
+    /** Creates the demo admins when there is no admin at all. */
+    public void createDemoAdminsIfNone(List<String> localUais) {
+        try (SqlSession session = sessions.openSession(false)) {
+            AdminMapper mapper = session.getMapper(AdminMapper.class);
+            if (mapper.count() > 0) return;
+            mapper.insert("superadmin", "Super administrateur", hash(newPassword()), true, true);
+            for (String uai : localUais) {
+                long id = mapper.insert("admin." + uai.toLowerCase(java.util.Locale.ROOT), "Administrateur " + uai, hash(newPassword()), false, true);
+                mapper.linkStructure(id, uai);
+            }
+            session.commit(true);
+        }
+    }
+
+    /**
+     * Gives every admin still on a one-time password a fresh one and returns them to be printed:
+     * they are shown once, on the console of the operator who starts the server.
+     */
+    public List<OneTimeCredential> renewOneTimePasswords() {
+        List<OneTimeCredential> credentials = new ArrayList<>();
+        try (SqlSession session = sessions.openSession(false)) {
+            AdminMapper mapper = session.getMapper(AdminMapper.class);
+            for (Admin admin : mapper.listOneTimePasswordAdmins()) {
+                String password = newPassword();
+                mapper.updatePassword(admin.id(), hash(password), true);
+                credentials.add(new OneTimeCredential(admin.login(), password, admin.superAdmin(), mapper.structureUais(admin.id())));
+            }
+            session.commit(true);
+        }
+        return credentials;
+    }
+
+    private String newPassword() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 14; i++) sb.append(PASSWORD_ALPHABET.charAt(random.nextInt(PASSWORD_ALPHABET.length())));
+        return sb.toString();
+    }
+
+    private static String hash(String password) {
+        return BCrypt.withDefaults().hashToString(BCRYPT_COST, password.toCharArray());
+    }
+}

@@ -1,0 +1,16 @@
+package fr.publipostage.selection;
+
+import java.util.List;
+
+/**
+ * What the viewer may see inside a structure, added to every selection query: local admins never
+ * see SUPER_ADMIN accounts; a class teacher sees only the pupils and parents of his classes.
+ */
+public record Scope(boolean hideSuperAdmins, List<Long> onlyClassIds) {
+    public static final Scope EVERYTHING = new Scope(false, null);
+    public static final Scope LOCAL_ADMIN = new Scope(true, null);
+
+    public Scope {
+        onlyClassIds = onlyClassIds == null ? null : List.copyOf(onlyClassIds);
+    }
+}

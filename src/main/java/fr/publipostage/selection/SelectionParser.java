@@ -1,0 +1,115 @@
+package fr.publipostage.selection;
+
+import fr.publipostage.directory.Profile;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns request parameters or command-line flags (same names: profile, level, class, activation,
+ * email, local-admin, created-after, created-before, sort, layout, cover) into a {@link Selection}.
+ * Multi-valued parameters may repeat or be comma-separated. Anything outside its list is refused.
+ */
+public final class SelectionParser {
+    public static final List<String> PARAMETERS = List.of("profile", "level", "class", "activation", "email",
+            "local-admin", "created-after", "created-before", "sort", "layout", "cover");
+
+    /**
+     * @param knownLevels the levels of the structure, @param knownClasses its class names: the only values accepted
+     */
+    public Selection parse(long structureId, Map<String, List<String>> params, Set<String> knownLevels,
+                           Set<String> knownClasses) {
+        Set<Profile> profiles = new LinkedHashSet<>();
+        for (String p : values(params, "profile")) {
+            profiles.add(Profile.parse(p).orElseThrow(() -> new InvalidSelection("selection.badProfile", "profile", p)));
+        }
+        Set<String> levels = new LinkedHashSet<>();
+        for (String l : values(params, "level")) {
+            if (!knownLevels.contains(l)) throw new InvalidSelection("selection.badLevel", "level", l);
+            levels.add(l);
+        }
+        Set<String> classes = new LinkedHashSet<>();
+        for (String c : values(params, "class")) {
+            if (!knownClasses.contains(c)) throw new InvalidSelection("selection.badClass", "class", c);
+            classes.add(c);
+        }
+        Selection.Activation activation = oneOf(params, "activation", Selection.Activation.class, Selection.Activation.all);
+        Selection.EmailFilter email = oneOf(params, "email", Selection.EmailFilter.class, Selection.EmailFilter.all);
+        Boolean localAdmin = switch (single(params, "local-admin", "")) {
+            case "" -> null;
+            case "yes", "true" -> true;
+            case "no", "false" -> false;
+            default -> throw new InvalidSelection("selection.badYesNo", "local-admin", single(params, "local-admin", ""));
+        };
+        LocalDate after = date(params, "created-after");
+        LocalDate before = date(params, "created-before");
+        if (after != null && before != null && after.isAfter(before)) {
+            throw new InvalidSelection("selection.datesReversed", "created-before", before.toString());
+        }
+        List<Selection.SortKey> sort = new ArrayList<>();
+        for (String k : values(params, "sort")) {
+            Selection.SortKey key = switch (k) {
+                case "profile" -> Selection.SortKey.profile;
+                case "class" -> Selection.SortKey.classname;
+                default -> throw new InvalidSelection("selection.badSort", "sort", k);
+            };
+            if (sort.contains(key)) throw new InvalidSelection("selection.badSort", "sort", k);
+            sort.add(key);
+        }
+        if (sort.size() > 2) throw new InvalidSelection("selection.badSort", "sort", String.join(",", values(params, "sort")));
+        String layoutText = single(params, "layout", "1");
+        int layout = switch (layoutText) {
+            case "1" -> 1;
+            case "2" -> 2;
+            case "8" -> 8;
+            default -> throw new InvalidSelection("selection.badLayout", "layout", layoutText);
+        };
+        boolean cover = switch (single(params, "cover", "false")) {
+            case "", "false", "no", "off" -> false;
+            case "true", "yes", "on" -> true;
+            default -> throw new InvalidSelection("selection.badYesNo", "cover", single(params, "cover", ""));
+        };
+        return new Selection(structureId, profiles, levels, classes, activation, email, localAdmin, after, before,
+                sort, layout, cover);
+    }
+
+    private static List<String> values(Map<String, List<String>> params, String name) {
+        List<String> raw = params.getOrDefault(name, List.of());
+        List<String> out = new ArrayList<>();
+        for (String v : raw) {
+            if (v == null) continue;
+            Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);
+        }
+        return out;
+    }
+
+    private static String single(Map<String, List<String>> params, String name, String fallback) {
+        List<String> v = values(params, name);
+        if (v.size() > 1) throw new InvalidSelection("selection.oneValue", name, String.join(",", v));
+        return v.isEmpty() ? fallback : v.get(0);
+    }
+
+    private static <E extends Enum<E>> E oneOf(Map<String, List<String>> params, String name, Class<E> type, E fallback) {
+        String v = single(params, name, "");
+        if (v.isEmpty()) return fallback;
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equals(v)) return e;
+        }
+        throw new InvalidSelection("selection.bad" + Character.toUpperCase(name.charAt(0)) + name.substring(1), name, v);
+    }
+
+    private static LocalDate date(Map<String, List<String>> params, String name) {
+        String v = single(params, name, "");
+        if (v.isEmpty()) return null;
+        try {
+            return LocalDate.parse(v);
+        } catch (DateTimeParseException e) {
+            throw new InvalidSelection("selection.badDate", name, v);
+        }
+    }
+}
