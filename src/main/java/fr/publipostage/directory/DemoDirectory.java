@@ -30,7 +30,7 @@ public final class DemoDirectory {
         "Rousseau", "Mathieu", "Gaillard", "Barbier", "Arnaud", "Brun", "Blanc", "Guérin", "Boyer", "Lacroix",
         "N'Diaye", "D'Almeida", "Le Guérec", "Saint-Exupéry", "Ó Súilleabháin", "Nguyễn", "Kowalczyk", "Dvořák",
         "Öztürk", "Lemaître", "Pérez-Gómez", "Bézier", "Ménard", "Hébert", "Côté", "Béranger", "Lévêque",
-        "Delacroix-Prévost", "de La Fontaine", "Øberg", "Ðorđević", "Żuławski", "Çelik", "Ibáñez", "Mbappé",
+        "Delacroix-Prévost", "de La Fontaine", "Øberg", "Đorđević", "Żuławski", "Çelik", "Ibáñez", "Mbappé",
         "Haddad", "Benali", "Traoré", "Šimić", "Lœuillet"
     };
     private static final String[] FIRST_NAMES = {

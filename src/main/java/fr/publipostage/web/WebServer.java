@@ -34,7 +34,9 @@ public final class WebServer {
                 ctx.json(Map.of("error", messages.get(Lang.of(ctx), "error.internal")));
             });
             config.routes.error(HttpStatus.NOT_FOUND, ctx -> {
-                if (ctx.result() == null || ctx.result().isEmpty()) {
+                // Our handlers answer 404 in JSON themselves; replace only Javalin's plain-text default.
+                String type = ctx.res().getContentType();
+                if (type == null || !type.startsWith("application/json")) {
                     ctx.json(Map.of("error", messages.get(Lang.of(ctx), "error.notFound")));
                 }
             });

@@ -1,0 +1,160 @@
+package fr.publipostage.directory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import fr.publipostage.App;
+import fr.publipostage.selection.Scope;
+import fr.publipostage.selection.Selection;
+import fr.publipostage.testing.TestDatabase;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AccountImporterIT {
+    private static final String HEADER = "uai;structure_name;profile;last_name;first_name;login;login_alias;activation_code;email;level;classes;relatives;functions;created_at;language";
+
+    private TestDatabase.Fresh db;
+    private App app;
+
+    @BeforeEach
+    void setUp() {
+        db = TestDatabase.fresh();
+        app = db.app();
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    private ImportReport importText(String text, String uai) throws Exception {
+        return app.importer().importCsv(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), uai);
+    }
+
+    private List<Account> accounts(String uai) {
+        Structure s = structure(uai);
+        return app.selections().list(Selection.everyone(s.id()), Scope.EVERYTHING);
+    }
+
+    private Structure structure(String uai) {
+        try (var session = app.selections() == null ? null : sessionFactory()) {
+            return session.getMapper(DirectoryMapper.class).findStructureByUai(uai);
+        }
+    }
+
+    private org.apache.ibatis.session.SqlSession sessionFactory() {
+        return fr.publipostage.db.MyBatis.sessionFactory(db.database().dataSource(), List.of(DirectoryMapper.class)).openSession(true);
+    }
+
+    @Test
+    void importsNativeFileWithBomCrlfAndAccents() throws Exception {
+        String csv = "\uFEFF" + HEADER + "\r\n"
+                + "0330001A;Lycée Montesquieu;Élève;Lefèvre;Zoé;zoe.lefevre;;ABCD2345;;Seconde;2nde 1;;;2026-09-01;\r\n"
+                + "0330001A;Lycée Montesquieu;Parent;N'Diaye;Marie-Ève;me.ndiaye;;;me@exemple.fr;;;zoe.lefevre;;2025-09-01;en\r\n"
+                + "0330001A;Lycée Montesquieu;Teacher;Øberg;Anaïs;a.oberg;prof.oberg;KLMN6789;a.oberg@exemple.fr;;2nde 1|2nde 2;;ADMIN_LOCAL;2024-09-01;\r\n";
+        ImportReport report = importText(csv, null);
+
+        assertThat(report.format()).isEqualTo("native");
+        assertThat(report.created()).isEqualTo(3);
+        List<Account> accounts = accounts("0330001A");
+        assertThat(accounts).extracting(Account::lastName).containsExactlyInAnyOrder("Lefèvre", "N'Diaye", "Øberg");
+        Account pupil = accounts.stream().filter(a -> a.login().equals("zoe.lefevre")).findFirst().orElseThrow();
+        assertThat(pupil.activated()).isFalse();
+        assertThat(pupil.activationCode()).isEqualTo("ABCD2345");
+        assertThat(pupil.classes()).containsExactly("2nde 1");
+        Account parent = accounts.stream().filter(a -> a.login().equals("me.ndiaye")).findFirst().orElseThrow();
+        assertThat(parent.activated()).isTrue();
+        assertThat(parent.children()).containsExactly("Zoé Lefèvre");
+        assertThat(parent.classes()).as("a parent belongs to the classes of his children").containsExactly("2nde 1");
+        assertThat(parent.language()).isEqualTo("en");
+        Account teacher = accounts.stream().filter(a -> a.login().equals("a.oberg")).findFirst().orElseThrow();
+        assertThat(teacher.displayLogin()).isEqualTo("prof.oberg");
+        assertThat(teacher.functions()).containsExactly("ADMIN_LOCAL");
+        assertThat(teacher.classes()).containsExactly("2nde 1", "2nde 2");
+    }
+
+    @Test
+    void reimportUpdatesAndNeverDuplicates() throws Exception {
+        String first = HEADER + "\n0330001A;Lycée Montesquieu;Student;Martin;Léa;lea.martin;;CODE2345;;Seconde;2nde 1;;;2026-09-01;\n";
+        importText(first, null);
+        String second = HEADER + "\n0330001A;Lycée Montesquieu;Student;Martin;Léa;lea.martin;;;lea@exemple.fr;Première;1re 1;;;2026-09-01;\n";
+        ImportReport report = importText(second, null);
+
+        assertThat(report.created()).isZero();
+        assertThat(report.updated()).isEqualTo(1);
+        List<Account> accounts = accounts("0330001A");
+        assertThat(accounts).hasSize(1);
+        assertThat(accounts.get(0).activated()).isTrue();
+        assertThat(accounts.get(0).email()).isEqualTo("lea@exemple.fr");
+        assertThat(accounts.get(0).classes()).containsExactly("1re 1");
+    }
+
+    @Test
+    void importsCommaSeparatedFile() throws Exception {
+        String csv = HEADER.replace(';', ',') + "\n0330001A,Lycée,Guest,Dupont,Jean,jean.dupont,,,,,,,,2026-01-02,\n";
+        assertThat(importText(csv, null).created()).isEqualTo(1);
+    }
+
+    @Test
+    void importsEntExportFormat() throws Exception {
+        String csv = "Id;Identifiant SIECLE;Type;Nom;Prénom;Identifiant;Login personnalisé (Alias);Code d'activation;Fonctions;Établissements;Classes;Enfants;Parents;Dernière connexion;Courriel;Téléphone\r\n"
+                + "1;123;Élève;Dvořák;Chloë;chloe.dvorak;;XYZW2345;;0330002B - Collège Jeanne-d'Arc;6e 1;;DVOŘÁK Pavel;;;\r\n"
+                + "2;;Parent;Dvořák;Pavel;pavel.dvorak;;;;0330002B - Collège Jeanne-d'Arc;;DVOŘÁK Chloë;;2025-10-01;pavel@exemple.fr;0600000000\r\n"
+                + "3;;Enseignant;Hébert;Cécile;cecile.hebert;;QRST6789;ADMIN_LOCAL;0330002B - Collège Jeanne-d'Arc;6e 1, 6e 2;;;;;\r\n";
+        ImportReport report = importText(csv, null);
+
+        assertThat(report.format()).isEqualTo("ent");
+        assertThat(report.created()).isEqualTo(3);
+        List<Account> accounts = accounts("0330002B");
+        Account parent = accounts.stream().filter(a -> a.login().equals("pavel.dvorak")).findFirst().orElseThrow();
+        assertThat(parent.children()).containsExactly("Chloë Dvořák");
+        Account teacher = accounts.stream().filter(a -> a.login().equals("cecile.hebert")).findFirst().orElseThrow();
+        assertThat(teacher.classes()).containsExactly("6e 1", "6e 2");
+        assertThat(structure("0330002B").name()).isEqualTo("Collège Jeanne-d'Arc");
+    }
+
+    @Test
+    void refusesBadFileWholeWithEveryBadLineNumbered() throws Exception {
+        importText(HEADER + "\n0330001A;Lycée;Student;Keep;Me;keep.me;;;;;;;;2026-01-01;\n", null);
+        String csv = HEADER + "\n"
+                + "0330001A;Lycée;Student;Bon;Élève;bon.eleve;;;;;;;;2026-09-01;\n"        // line 2: fine
+                + "0330001A;Lycée;Wizard;Mauvais;Profil;bad.profile;;;;;;;;2026-09-01;\n"  // line 3
+                + "0330001A;Lycée;Student;Sans;Login;;;;;;;;;2026-09-01;\n"                 // line 4
+                + "0330001A;Lycée;Student;Date;Fausse;bad.date;;;;;;;;01/09/2026;\n"         // line 5
+                + "0330001A;Lycée;Student;Bon;Double;bon.eleve;;;;;;;;2026-09-01;\n";        // line 6
+        assertThatThrownBy(() -> importText(csv, null))
+                .isInstanceOfSatisfying(ImportRejected.class, e -> assertThat(e.problems())
+                        .extracting(ImportProblem::line, ImportProblem::reason)
+                        .containsExactly(
+                                org.assertj.core.groups.Tuple.tuple(3L, "import.unknownProfile"),
+                                org.assertj.core.groups.Tuple.tuple(4L, "import.missing"),
+                                org.assertj.core.groups.Tuple.tuple(5L, "import.badDate"),
+                                org.assertj.core.groups.Tuple.tuple(6L, "import.duplicateLogin")));
+        assertThat(accounts("0330001A")).extracting(Account::login).containsExactly("keep.me");
+    }
+
+    @Test
+    void refusesEmptyFileAndUnknownHeaderWithOneSentence() {
+        assertThatThrownBy(() -> importText("", null)).isInstanceOfSatisfying(ImportRejected.class,
+                e -> assertThat(e.problems()).extracting(ImportProblem::reason).containsExactly("import.empty"));
+        assertThatThrownBy(() -> importText("name;surname\nA;B\n", null)).isInstanceOfSatisfying(ImportRejected.class,
+                e -> assertThat(e.problems()).extracting(ImportProblem::reason).containsExactly("import.badHeader"));
+        assertThatThrownBy(() -> app.importer().importCsv(new ByteArrayInputStream(new byte[] {(byte) 0xC3, 0x28, 0x0A}), null))
+                .isInstanceOfSatisfying(ImportRejected.class,
+                        e -> assertThat(e.problems()).extracting(ImportProblem::reason).containsExactly("import.notUtf8"));
+    }
+
+    @Test
+    void refusesUnknownRelativeAndLinesOfAnotherStructure() {
+        String csv = HEADER + "\n"
+                + "0330001A;Lycée;Relative;Parent;Seul;parent.seul;;;;;;nobody.here;;2026-09-01;\n"
+                + "0330009Z;Autre;Student;Autre;École;autre.ecole;;;;;;;;2026-09-01;\n";
+        assertThatThrownBy(() -> importText(csv, "0330001A")).isInstanceOfSatisfying(ImportRejected.class,
+                e -> assertThat(e.problems()).extracting(ImportProblem::reason)
+                        .containsExactly("import.unknownRelative", "import.otherStructure"));
+    }
+}

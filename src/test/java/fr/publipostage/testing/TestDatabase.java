@@ -1,0 +1,127 @@
+package fr.publipostage.testing;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import fr.publipostage.App;
+import fr.publipostage.Config;
+import fr.publipostage.Setting;
+import fr.publipostage.db.Database;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One real embedded PostgreSQL for the whole test run (started on first use, stopped by the JVM's
+ * exit), and a fresh database per test from a migrated template, so tests are isolated and fast.
+ *
+ * <p>Usage: {@code try (TestDatabase.Fresh db = TestDatabase.fresh()) { App app = db.app(); … }}
+ */
+public final class TestDatabase {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static EmbeddedPostgres server;
+    private static boolean templateReady;
+
+    private TestDatabase() {
+    }
+
+    private static synchronized EmbeddedPostgres server() {
+        if (server == null) {
+            try {
+                server = EmbeddedPostgres.builder().setServerConfig("max_connections", "300")
+                        .setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off").start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            EmbeddedPostgres started = server;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    started.close();
+                } catch (IOException ignored) {
+                    // JVM exiting.
+                }
+            }));
+        }
+        return server;
+    }
+
+    private static synchronized void ensureTemplate() {
+        if (templateReady) return;
+        execute("postgres", "create database publipostage_template");
+        try (HikariDataSource ds = dataSource("publipostage_template", 2)) {
+            Database.over(ds, "template").dataSource();
+        }
+        templateReady = true;
+    }
+
+    /** A new, migrated, empty database of its own. */
+    public static Fresh fresh() {
+        ensureTemplate();
+        String name = "t" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
+        synchronized (TestDatabase.class) {
+            execute("postgres", "create database " + name + " template publipostage_template");
+        }
+        return new Fresh(name);
+    }
+
+    static HikariDataSource dataSource(String database, int poolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(server().getJdbcUrl("postgres", database));
+        config.setUsername("postgres");
+        config.setMaximumPoolSize(poolSize);
+        return new HikariDataSource(config);
+    }
+
+    private static void execute(String database, String sql) {
+        try (Connection c = server().getDatabase("postgres", database).getConnection();
+             Statement st = c.createStatement()) {
+            st.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    /** One test's database; closing it drops nothing (the server goes with the JVM) but closes the pool. */
+    public static final class Fresh implements AutoCloseable {
+        private final String name;
+        private final HikariDataSource dataSource;
+        private final Database database;
+
+        Fresh(String name) {
+            this.name = name;
+            this.dataSource = dataSource(name, 8);
+            this.database = Database.over(dataSource, "test database " + name);
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public Database database() {
+            return database;
+        }
+
+        /** JDBC URL of this database, for a second application process pointed at it. */
+        public String jdbcUrl() {
+            return server().getJdbcUrl("postgres", name);
+        }
+
+        /** An application over this database, with settings on top of the defaults. */
+        public App app(Map<Setting, String> settings) {
+            return new App(Config.of(settings), database);
+        }
+
+        public App app() {
+            return app(Map.of());
+        }
+
+        @Override
+        public void close() {
+            dataSource.close();
+        }
+    }
+}
