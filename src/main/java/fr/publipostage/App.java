@@ -5,7 +5,11 @@ import fr.publipostage.db.MyBatis;
 import fr.publipostage.directory.AccountImporter;
 import fr.publipostage.directory.DemoDirectory;
 import fr.publipostage.directory.DirectoryMapper;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import fr.publipostage.security.AdminMapper;
+import fr.publipostage.security.AuditLog;
+import fr.publipostage.security.AuditMapper;
 import fr.publipostage.security.AdminService;
 import fr.publipostage.selection.SelectionMapper;
 import fr.publipostage.selection.SelectionParser;
@@ -29,17 +33,21 @@ public final class App implements AutoCloseable {
     private final DemoDirectory demo;
     private final AdminService admins;
     private final SelectionService selections;
+    private final ObjectMapper json;
+    private final AuditLog audit;
 
     public App(Config config, Database database) {
         this.config = config;
         this.database = database;
         SqlSessionFactory sessions = MyBatis.sessionFactory(database.dataSource(),
-                List.of(DirectoryMapper.class, AdminMapper.class, SelectionMapper.class));
+                List.of(DirectoryMapper.class, AdminMapper.class, AuditMapper.class, SelectionMapper.class));
+        this.json = new ObjectMapper().registerModule(new JavaTimeModule());
         this.messages = new Messages();
         this.importer = new AccountImporter(sessions);
         this.demo = new DemoDirectory(sessions, importer);
         this.admins = new AdminService(sessions, new SecureRandom());
         this.selections = new SelectionService(sessions, new SelectionParser());
+        this.audit = new AuditLog(sessions, json);
     }
 
     /** Opens the configured database (starting the embedded one if needed) and builds the application. */
@@ -78,6 +86,10 @@ public final class App implements AutoCloseable {
 
     public SelectionService selections() {
         return selections;
+    }
+
+    public AuditLog audit() {
+        return audit;
     }
 
     @Override

@@ -1,0 +1,14 @@
+package fr.publipostage.security;
+
+import java.time.OffsetDateTime;
+
+/**
+ * Who exported, printed or mailed which accounts' credentials, when. {@code action} is one of the
+ * constants below; {@code details} is a JSON object (filters, file name, campaign id…).
+ */
+public record AuditEvent(OffsetDateTime at, String adminLogin, String action, Long structureId,
+                         Integer accountCount, String details) {
+    public static final String CSV_EXPORT = "csv-export";
+    public static final String PDF_LETTERS = "pdf-letters";
+    public static final String MAIL_CAMPAIGN = "mail-campaign";
+}
