@@ -412,6 +412,7 @@ public final class AccountImporter {
                 for (long parent : relativeIds) mapper.insertRelative(parent, id);
             }
         }
+        for (long structureId : structureIds.values()) mapper.refreshReadColumns(structureId);
         return new ImportReport(format.name().toLowerCase(Locale.ROOT), lines.size(), created, updated,
                 List.copyOf(structureIds.keySet()));
     }

@@ -40,6 +40,9 @@ public interface DirectoryMapper {
     /** Upper-cased "LAST First" of every pupil → id: the ENT export names children, not logins. */
     List<IdByKey> pupilIdsByName(@Param("structureId") long structureId);
 
+    /** Recomputes the read columns of the check table (classes, levels, children, sort_class). */
+    String refreshReadColumns(@Param("structureId") long structureId);
+
     int countAccounts(@Param("structureId") long structureId);
 
     /** Id and whether the row was inserted (false: an existing account was updated). */
