@@ -34,7 +34,7 @@ public final class Views {
         p.setProperty("resource.loader.class.class", "org.apache.velocity.runtime.resource.loader.ClasspathResourceLoader");
         p.setProperty("resource.loader.class.cache", "true");
         p.setProperty("runtime.strict_mode.enable", "true");
-        p.setProperty("input.encoding", "UTF-8");
+        p.setProperty("resource.default_encoding", "UTF-8");
         this.engine = new VelocityEngine(p);
         this.engine.init();
     }
