@@ -134,12 +134,15 @@ async function loadStructure() {
   selectionChanged();
 }
 
+let classesSeq = 0;
 async function loadClasses() {
+  const seq = ++classesSeq;
   const levels = new FormData(form).getAll('level');
   const kept = new Set(new FormData(form).getAll('class'));
   const q = new URLSearchParams();
   for (const l of levels) q.append('level', l);
   const classes = await getJson(base() + '/classes?' + q);
+  if (seq !== classesSeq) return;  // a later call (another level ticked) wins
   $('classes').replaceChildren(...classes.map((c) => checkbox('class', c.name, c.name, kept.has(c.name))));
   $('no-classes').hidden = classes.length > 0;
 }
@@ -226,11 +229,14 @@ async function runCheck() {
   return true;
 }
 
+let pageSeq = 0;
 async function loadPage() {
+  const seq = ++pageSeq;
   const q = checkParams();
   q.set('offset', String(state.offset));
   q.set('limit', String(PAGE));
   const body = await getJson(base() + '/selection?' + q);
+  if (seq !== pageSeq) return;  // typing went on: only the latest answer is shown
   show($('check-error'), '');
   state.total = body.total;
   state.withoutEmail = body.withoutEmail;
@@ -252,7 +258,7 @@ function renderRows(rows) {
     const open = el('button', { type: 'button', class: 'linklike open-card', 'aria-label': t('check.openCard', name) }, r.lastName);
     open.addEventListener('click', (ev) => { ev.stopPropagation(); openCard(r.id, open); });
     const code = r.pending
-      ? el('td', { class: 'code' }, el('span', { class: 'lock', 'aria-hidden': 'true' }, '\u{1F512}'),
+      ? el('td', { class: 'code' }, lockIcon(),
         el('span', { class: 'visually-hidden' }, t('check.pending') + ' '), r.activationCode || '')
       : el('td', { class: 'code' }, el('span', { class: 'visually-hidden' }, t('check.activated')));
     const tr = el('tr', { dataset: { id: String(r.id), login: r.login }, class: r.pending ? 'pending' : null },
@@ -267,6 +273,19 @@ function renderRows(rows) {
     tr.addEventListener('click', () => openCard(r.id, open));
     return tr;
   }));
+}
+
+/** A padlock drawn in SVG (no emoji font needed), hidden from screen readers: the text beside it says "pending". */
+function lockIcon() {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  for (const [k, v] of [['viewBox', '0 0 16 16'], ['width', '14'], ['height', '14'], ['aria-hidden', 'true'],
+    ['focusable', 'false'], ['class', 'lock']]) svg.setAttribute(k, v);
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute('d', 'M4 7V5a4 4 0 0 1 8 0v2h1v8H3V7h1zm2 0h4V5a2 2 0 0 0-4 0v2z');
+  path.setAttribute('fill', 'currentColor');
+  svg.append(path);
+  return svg;
 }
 
 function formatDate(iso) {
@@ -447,6 +466,10 @@ function renderSummary() {
   for (const [name, neutral] of [['activation', 'all'], ['email', 'all'], ['local-admin', 'any']]) {
     const input = form.querySelector(`input[name="${name}"]:checked`);
     if (input && input.value !== neutral) parts.push(input.closest('fieldset').querySelector('legend').textContent + ' (' + labelOf(input) + ')');
+  }
+  for (const id of ['search-last', 'search-first', 'search-class']) {
+    const v = $(id).value.trim();
+    if (v) parts.push(document.querySelector(`label[for="${id}"]`).textContent + ' ' + v);
   }
   if (data.get('created-after')) parts.push(t('ui.createdAfter') + ' ' + formatDate(data.get('created-after')));
   if (data.get('created-before')) parts.push(t('ui.createdBefore') + ' ' + formatDate(data.get('created-before')));
