@@ -34,12 +34,7 @@ public final class AdminService {
     }
 
     public Admin create(String login, String password, boolean superAdmin, List<String> uais) {
-        if (login == null || !LOGIN.matcher(login).matches()) {
-            throw new AdminRefused("login must be 3 to 64 letters, digits, dots, dashes or underscores");
-        }
-        if (password == null || password.length() < 10) {
-            throw new AdminRefused("password must have at least 10 characters");
-        }
+        checkLoginAndPassword(login, password);
         if (superAdmin == !uais.isEmpty()) {
             throw new AdminRefused("an admin is either --super or local to one or more --structure UAI");
         }
@@ -64,12 +59,7 @@ public final class AdminService {
      * given classes (the form tutor who hands the letters out in class).
      */
     public Admin createClassTeacher(String login, String password, String uai, List<String> classNames) {
-        if (login == null || !LOGIN.matcher(login).matches()) {
-            throw new AdminRefused("login must be 3 to 64 letters, digits, dots, dashes or underscores");
-        }
-        if (password == null || password.length() < 10) {
-            throw new AdminRefused("password must have at least 10 characters");
-        }
+        checkLoginAndPassword(login, password);
         if (uai == null || classNames.isEmpty()) throw new AdminRefused("a class teacher needs one --structure UAI and one or more --class NAME");
         try (SqlSession session = sessions.openSession(false)) {
             AdminMapper mapper = session.getMapper(AdminMapper.class);
@@ -83,6 +73,15 @@ public final class AdminService {
             }
             session.commit(true);
             return mapper.findByLogin(login);
+        }
+    }
+
+    private static void checkLoginAndPassword(String login, String password) {
+        if (login == null || !LOGIN.matcher(login).matches()) {
+            throw new AdminRefused("login must be 3 to 64 letters, digits, dots, dashes or underscores");
+        }
+        if (password == null || password.length() < 10) {
+            throw new AdminRefused("password must have at least 10 characters");
         }
     }
 
