@@ -37,7 +37,7 @@ public final class Main {
                         return new AdminCommand(System.in, System.out).run(app, lang, new Args(rest, Set.of("super")));
                     }
                 case "help", "--help", "-h":
-                    System.out.println("verbs: serve [--port N] | import FILE.csv [--structure UAI] | admin create --login L [--super | --structure UAI ...]");
+                    System.out.println("verbs: serve [--port N] | import FILE.csv [--structure UAI] | admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...]");
                     return 0;
                 default:
                     throw new CliError("unknown command \"" + verb + "\" (try: serve, import, admin, help)");

@@ -11,7 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 
-/** {@code admin create --login L [--super | --structure UAI ...]}, the password read from stdin. */
+/**
+ * {@code admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...]},
+ * the password read from stdin; {@code --class} makes a class teacher limited to those classes.
+ */
 public final class AdminCommand {
     private final InputStream in;
     private final PrintStream out;
@@ -22,12 +25,16 @@ public final class AdminCommand {
     }
 
     public int run(App app, String lang, Args args) throws IOException {
-        args.allowOnly(Set.of("login", "super", "structure"));
+        args.allowOnly(Set.of("login", "super", "structure", "class"));
         if (args.positional().size() != 1 || !args.positional().get(0).equals("create")) {
-            throw new CliError("usage: admin create --login L [--super | --structure UAI ...] (password on stdin)");
+            throw new CliError("usage: admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...] (password on stdin)");
         }
         String login = args.require("login");
         List<String> uais = args.all("structure");
+        List<String> classes = args.all("class");
+        if (!classes.isEmpty() && (uais.size() != 1 || args.has("super"))) {
+            throw new CliError("--class needs exactly one --structure UAI (and no --super)");
+        }
         String password;
         if (System.console() != null) {
             char[] typed = System.console().readPassword("%s ", app.messages().get(lang, "cli.passwordPrompt"));
@@ -37,7 +44,11 @@ public final class AdminCommand {
         }
         if (password == null) throw new CliError("no password on standard input");
         try {
-            app.admins().create(login, password.strip(), args.has("super"), uais);
+            if (classes.isEmpty()) {
+                app.admins().create(login, password.strip(), args.has("super"), uais);
+            } else {
+                app.admins().createClassTeacher(login, password.strip(), uais.get(0), classes);
+            }
         } catch (AdminRefused e) {
             throw new CliError(e.getMessage());
         }

@@ -31,7 +31,8 @@ public final class ServeCommand {
         try {
             if (config.getBoolean(Setting.DEMO_DATA)) {
                 if (app.demo().loadIfEmpty()) out.println(messages.get(lang, "cli.demoLoaded"));
-                app.admins().createDemoAdminsIfNone(List.of(DemoDirectory.LYCEE_UAI, DemoDirectory.COLLEGE_UAI));
+                app.admins().createDemoAdminsIfNone(List.of(DemoDirectory.LYCEE_UAI, DemoDirectory.COLLEGE_UAI),
+                        DemoDirectory.LYCEE_UAI, DemoDirectory.DEMO_TUTOR_CLASS);
             }
             server = app.server().start("0.0.0.0", port);
         } catch (io.javalin.util.JavalinBindException e) {
@@ -55,7 +56,8 @@ public final class ServeCommand {
             out.println(messages.get(lang, "cli.oneTimeTitle"));
             for (OneTimeCredential c : credentials) {
                 String role = c.superAdmin() ? messages.get(lang, "cli.superAdmin")
-                        : messages.get(lang, "cli.localAdmin", String.join(", ", c.structures()));
+                        : !c.structures().isEmpty() ? messages.get(lang, "cli.localAdmin", String.join(", ", c.structures()))
+                        : messages.get(lang, "auth.cliClassTeacher", String.join(", ", c.classStructures()));
                 out.println(messages.get(lang, "cli.oneTimeLine", c.login(), c.password(), role));
             }
         }

@@ -21,6 +21,8 @@ import org.apache.ibatis.session.SqlSessionFactory;
 public final class DemoDirectory {
     public static final String LYCEE_UAI = "0330001A";
     public static final String COLLEGE_UAI = "0330002B";
+    /** The class of the demo class teacher (prof.0330001a). */
+    public static final String DEMO_TUTOR_CLASS = "2nde 1";
 
     private static final String[] LAST_NAMES = {
         "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",

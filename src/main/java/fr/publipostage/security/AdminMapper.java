@@ -23,4 +23,22 @@ public interface AdminMapper {
     List<Admin> listOneTimePasswordAdmins();
 
     int count();
+
+    Admin findById(@Param("id") long id);
+
+    /** Links a class teacher to a class of a structure; 0 when the class does not exist there. */
+    int linkClass(@Param("adminId") long adminId, @Param("uai") String uai, @Param("className") String className);
+
+    /** Ids of the classes of this admin in this structure (class-teacher role). */
+    List<Long> classIds(@Param("adminId") long adminId, @Param("structureId") long structureId);
+
+    /** UAIs of the structures where this admin teaches a class. */
+    List<String> classStructureUais(@Param("adminId") long adminId);
+
+    void setTotpSecret(@Param("id") long id, @Param("secret") String secret);
+
+    /** Records the TOTP step just used; 0 when this step (or a later one) was used already: a replay. */
+    int useTotpStep(@Param("id") long id, @Param("step") long step);
+
+    void updateLanguage(@Param("id") long id, @Param("language") String language);
 }

@@ -34,12 +34,7 @@ public final class AdminService {
     }
 
     public Admin create(String login, String password, boolean superAdmin, List<String> uais) {
-        if (login == null || !LOGIN.matcher(login).matches()) {
-            throw new AdminRefused("login must be 3 to 64 letters, digits, dots, dashes or underscores");
-        }
-        if (password == null || password.length() < 10) {
-            throw new AdminRefused("password must have at least 10 characters");
-        }
+        checkLoginAndPassword(login, password);
         if (superAdmin == !uais.isEmpty()) {
             throw new AdminRefused("an admin is either --super or local to one or more --structure UAI");
         }
@@ -56,6 +51,56 @@ public final class AdminService {
             }
             session.commit(true);
             return mapper.findByLogin(login);
+        }
+    }
+
+    /**
+     * Creates a class teacher: an admin of one structure limited to the pupils and parents of the
+     * given classes (the form tutor who hands the letters out in class).
+     */
+    public Admin createClassTeacher(String login, String password, String uai, List<String> classNames) {
+        checkLoginAndPassword(login, password);
+        if (uai == null || classNames.isEmpty()) throw new AdminRefused("a class teacher needs one --structure UAI and one or more --class NAME");
+        try (SqlSession session = sessions.openSession(false)) {
+            AdminMapper mapper = session.getMapper(AdminMapper.class);
+            if (mapper.findByLogin(login) != null) throw new AdminRefused("an admin with login " + login + " exists already");
+            long id = mapper.insert(login, login, hash(password), false, false);
+            for (String className : classNames) {
+                if (mapper.linkClass(id, uai, className) != 1) {
+                    session.rollback(true);
+                    throw new AdminRefused("unknown class \"" + className + "\" in structure " + uai);
+                }
+            }
+            session.commit(true);
+            return mapper.findByLogin(login);
+        }
+    }
+
+    private static void checkLoginAndPassword(String login, String password) {
+        if (login == null || !LOGIN.matcher(login).matches()) {
+            throw new AdminRefused("login must be 3 to 64 letters, digits, dots, dashes or underscores");
+        }
+        if (password == null || password.length() < 10) {
+            throw new AdminRefused("password must have at least 10 characters");
+        }
+    }
+
+    public Optional<Admin> findById(long id) {
+        try (SqlSession session = sessions.openSession(true)) {
+            return Optional.ofNullable(session.getMapper(AdminMapper.class).findById(id));
+        }
+    }
+
+    public Optional<Admin> findByLogin(String login) {
+        try (SqlSession session = sessions.openSession(true)) {
+            return Optional.ofNullable(session.getMapper(AdminMapper.class).findByLogin(login));
+        }
+    }
+
+    /** The admin's preferred language for the web pages (fr or en). */
+    public void setLanguage(Admin admin, String language) {
+        try (SqlSession session = sessions.openSession(true)) {
+            session.getMapper(AdminMapper.class).updateLanguage(admin.id(), language);
         }
     }
 
@@ -84,11 +129,20 @@ public final class AdminService {
     }
 
     /** A demo admin and the one-time password just given to it. */
-    public record OneTimeCredential(String login, String password, boolean superAdmin, List<String> structures) {
+    public record OneTimeCredential(String login, String password, boolean superAdmin, List<String> structures,
+                                    List<String> classStructures) {
     }
 
     /** Creates the demo admins when there is no admin at all. */
     public void createDemoAdminsIfNone(List<String> localUais) {
+        createDemoAdminsIfNone(localUais, null, null);
+    }
+
+    /**
+     * Creates the demo admins when there is no admin at all: a super admin, one local admin per
+     * structure and, when {@code classTeacherUai} is given, a class teacher ("prof.UAI") of one class.
+     */
+    public void createDemoAdminsIfNone(List<String> localUais, String classTeacherUai, String className) {
         try (SqlSession session = sessions.openSession(false)) {
             AdminMapper mapper = session.getMapper(AdminMapper.class);
             if (mapper.count() > 0) return;
@@ -96,6 +150,11 @@ public final class AdminService {
             for (String uai : localUais) {
                 long id = mapper.insert("admin." + uai.toLowerCase(java.util.Locale.ROOT), "Administrateur " + uai, hash(newPassword()), false, true);
                 mapper.linkStructure(id, uai);
+            }
+            if (classTeacherUai != null) {
+                long id = mapper.insert("prof." + classTeacherUai.toLowerCase(java.util.Locale.ROOT),
+                        "Professeur principal " + className, hash(newPassword()), false, true);
+                mapper.linkClass(id, classTeacherUai, className);
             }
             session.commit(true);
         }
@@ -112,7 +171,8 @@ public final class AdminService {
             for (Admin admin : mapper.listOneTimePasswordAdmins()) {
                 String password = newPassword();
                 mapper.updatePassword(admin.id(), hash(password), true);
-                credentials.add(new OneTimeCredential(admin.login(), password, admin.superAdmin(), mapper.structureUais(admin.id())));
+                credentials.add(new OneTimeCredential(admin.login(), password, admin.superAdmin(),
+                        mapper.structureUais(admin.id()), mapper.classStructureUais(admin.id())));
             }
             session.commit(true);
         }

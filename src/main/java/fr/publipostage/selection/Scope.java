@@ -1,5 +1,6 @@
 package fr.publipostage.selection;
 
+import fr.publipostage.security.StructureAccess;
 import java.util.List;
 
 /**
@@ -12,5 +13,10 @@ public record Scope(boolean hideSuperAdmins, List<Long> onlyClassIds) {
 
     public Scope {
         onlyClassIds = onlyClassIds == null ? null : List.copyOf(onlyClassIds);
+    }
+
+    /** The scope of an admin's right on a structure ({@code security.AccessControl}). */
+    public static Scope of(StructureAccess access) {
+        return new Scope(access.hideSuperAdmins(), access.onlyClassIds());
     }
 }

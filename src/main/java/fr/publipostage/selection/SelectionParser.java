@@ -12,12 +12,16 @@ import java.util.Set;
 
 /**
  * Turns request parameters or command-line flags (same names: profile, level, class, activation,
- * email, local-admin, created-after, created-before, sort, layout, cover) into a {@link Selection}.
- * Multi-valued parameters may repeat or be comma-separated. Anything outside its list is refused.
+ * email, local-admin, created-after, created-before, sort, layout, cover, and the check table's
+ * search-last, search-first, search-class, order) into a {@link Selection}. Multi-valued parameters
+ * may repeat or be comma-separated. Anything outside its list is refused.
  */
 public final class SelectionParser {
     public static final List<String> PARAMETERS = List.of("profile", "level", "class", "activation", "email",
-            "local-admin", "created-after", "created-before", "sort", "layout", "cover");
+            "local-admin", "created-after", "created-before", "sort", "layout", "cover",
+            "search-last", "search-first", "search-class", "order");
+    /** Longest search term accepted in one box. */
+    public static final int MAX_SEARCH = 100;
 
     /**
      * @param knownLevels the levels of the structure, @param knownClasses its class names: the only values accepted
@@ -74,8 +78,41 @@ public final class SelectionParser {
             case "true", "yes", "on" -> true;
             default -> throw new InvalidSelection("selection.badYesNo", "cover", single(params, "cover", ""));
         };
+        Selection.Search search = new Selection.Search(searchTerm(params, "search-last"),
+                searchTerm(params, "search-first"), searchTerm(params, "search-class"));
         return new Selection(structureId, profiles, levels, classes, activation, email, localAdmin, after, before,
-                sort, layout, cover);
+                sort, layout, cover, search, order(params));
+    }
+
+    /** A search box's text, taken whole (commas are text here, not separators). */
+    private static String searchTerm(Map<String, List<String>> params, String name) {
+        List<String> raw = params.getOrDefault(name, List.of()).stream().filter(v -> v != null && !v.isBlank()).toList();
+        if (raw.size() > 1) throw new InvalidSelection("selection.oneValue", name, String.join(",", raw));
+        if (raw.isEmpty()) return null;
+        String term = raw.get(0).strip();
+        if (term.length() > MAX_SEARCH || term.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidSelection("check.badSearch", name, term.length() > MAX_SEARCH ? term.substring(0, MAX_SEARCH) + "…" : term);
+        }
+        return term;
+    }
+
+    /** {@code order=column} or {@code order=column:asc|desc}, the column among {@link Selection.Column}. */
+    private static Selection.Order order(Map<String, List<String>> params) {
+        String v = single(params, "order", "");
+        if (v.isEmpty()) return null;
+        String[] parts = v.split(":", -1);
+        if (parts.length > 2) throw new InvalidSelection("check.badOrder", "order", v);
+        Selection.Column column = null;
+        for (Selection.Column c : Selection.Column.values()) {
+            if (c.name().equals(parts[0])) column = c;
+        }
+        if (column == null) throw new InvalidSelection("check.badOrder", "order", v);
+        String direction = parts.length == 2 ? parts[1] : "asc";
+        return switch (direction) {
+            case "asc" -> new Selection.Order(column, false);
+            case "desc" -> new Selection.Order(column, true);
+            default -> throw new InvalidSelection("check.badOrder", "order", v);
+        };
     }
 
     private static List<String> values(Map<String, List<String>> params, String name) {

@@ -6,6 +6,7 @@ import fr.publipostage.directory.SchoolClass;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.ibatis.cursor.Cursor;
@@ -14,6 +15,9 @@ import org.apache.ibatis.session.SqlSessionFactory;
 
 /** Runs the one selection query; everything that outputs accounts goes through here. */
 public final class SelectionService {
+    /** Largest window of the check table served at once. */
+    public static final int MAX_PAGE = 500;
+
     private final SqlSessionFactory sessions;
     private final SelectionParser parser;
 
@@ -34,9 +38,45 @@ public final class SelectionService {
         return parser.parse(structureId, params, levels, classes);
     }
 
+    /** The levels offered in step 1: the structure's, or those of a class teacher's classes. */
+    public List<String> levels(long structureId, Scope scope) {
+        try (SqlSession session = sessions.openSession(true)) {
+            DirectoryMapper directory = session.getMapper(DirectoryMapper.class);
+            if (scope.onlyClassIds() == null) return directory.listLevels(structureId);
+            return directory.listClasses(structureId).stream().filter(c -> scope.onlyClassIds().contains(c.id()))
+                    .map(SchoolClass::level).filter(java.util.Objects::nonNull).distinct().sorted().toList();
+        }
+    }
+
+    /**
+     * The classes offered in step 1: those of the chosen levels (all when none is chosen), only a
+     * class teacher's own classes for him. Unknown levels are refused like in {@link #parse}.
+     */
+    public List<SchoolClass> classes(long structureId, List<String> levels, Scope scope) {
+        try (SqlSession session = sessions.openSession(true)) {
+            DirectoryMapper directory = session.getMapper(DirectoryMapper.class);
+            Set<String> known = new HashSet<>(directory.listLevels(structureId));
+            for (String level : levels) {
+                if (!known.contains(level)) throw new InvalidSelection("selection.badLevel", "level", level);
+            }
+            return directory.listClasses(structureId).stream()
+                    .filter(c -> levels.isEmpty() || levels.contains(c.level()))
+                    .filter(c -> scope.onlyClassIds() == null || scope.onlyClassIds().contains(c.id()))
+                    .toList();
+        }
+    }
+
     public List<Account> list(Selection selection, Scope scope) {
         try (SqlSession session = sessions.openSession(true)) {
             return session.getMapper(SelectionMapper.class).select(selection, scope);
+        }
+    }
+
+    /** One window of {@link #list}, same order: rows offset … offset+limit-1 (limit at most {@link #MAX_PAGE}). */
+    public List<Account> page(Selection selection, Scope scope, int offset, int limit) {
+        if (offset < 0 || limit < 1 || limit > MAX_PAGE) throw new IllegalArgumentException("window " + offset + "+" + limit);
+        try (SqlSession session = sessions.openSession(true)) {
+            return session.getMapper(SelectionMapper.class).page(selection, scope, offset, limit);
         }
     }
 
@@ -53,6 +93,23 @@ public final class SelectionService {
             cursor.forEach(action);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The card of one account of the structure, empty when the account is not in the structure or
+     * not visible in the scope (a local admin asking for a super admin's account, a class teacher
+     * for a pupil of another class): the caller answers 404 either way.
+     */
+    public Optional<AccountCard> card(long structureId, long accountId, Scope scope) {
+        try (SqlSession session = sessions.openSession(true)) {
+            SelectionMapper mapper = session.getMapper(SelectionMapper.class);
+            Selection everyone = Selection.everyone(structureId);
+            List<Account> found = mapper.byIds(everyone, scope, List.of(accountId));
+            if (found.isEmpty()) return Optional.empty();
+            List<Long> relativeIds = mapper.relativeIds(accountId);
+            List<Account> relatives = relativeIds.isEmpty() ? List.of() : mapper.byIds(everyone, scope, relativeIds);
+            return Optional.of(new AccountCard(found.get(0), relatives));
         }
     }
 }

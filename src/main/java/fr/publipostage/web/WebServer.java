@@ -1,46 +1,180 @@
 package fr.publipostage.web;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.publipostage.db.Database;
+import fr.publipostage.security.AccessDenied;
+import fr.publipostage.security.SecondFactorRequired;
+import fr.publipostage.security.WebSession;
+import fr.publipostage.selection.InvalidSelection;
 import fr.publipostage.templates.Messages;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Routes and error handling. Handlers parse, authorise, call one service and respond. */
+/**
+ * The HTTP server: security headers, CSRF check on every state-changing request, the route groups
+ * (all registered here, in the order given by {@code App}), and one mapping of failures to statuses
+ * and messages in the admin's language — JSON under {@code /api/}, pages elsewhere.
+ */
 public final class WebServer {
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
+    private static final Set<HandlerType> STATE_CHANGING = Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
+            HandlerType.DELETE);
+    private static final String CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
     private final Database database;
     private final Messages messages;
+    private final ObjectMapper json;
+    private final Auth auth;
+    private final Views views;
+    private final List<RouteGroup> groups;
 
-    public WebServer(Database database, Messages messages) {
+    public WebServer(Database database, Messages messages, ObjectMapper json, Auth auth, Views views,
+                     List<RouteGroup> groups) {
         this.database = database;
         this.messages = messages;
+        this.json = json;
+        this.auth = auth;
+        this.views = views;
+        this.groups = List.copyOf(groups);
     }
 
     public Javalin create() {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
-            config.routes.get("/", this::home);
+            config.jsonMapper(new JavalinJackson(json, false));
+            config.staticFiles.add(s -> {
+                s.hostedPath = "/assets";
+                s.directory = "/web/assets";
+                s.location = Location.CLASSPATH;
+                s.headers = Map.of("Cache-Control", "no-cache");
+            });
+            config.routes.before(this::headers);
+            config.routes.beforeMatched(this::checkCsrf);
             config.routes.get("/health", this::health);
+            for (RouteGroup group : groups) group.register(config.routes);
+
+            config.routes.exception(Auth.NotLoggedIn.class, (e, ctx) -> {
+                if (isApi(ctx) || ctx.method() != HandlerType.GET) {
+                    fail(ctx, HttpStatus.UNAUTHORIZED, "auth.loginRequired");
+                } else {
+                    ctx.redirect("/login", HttpStatus.FOUND);
+                }
+            });
+            config.routes.exception(Auth.PasswordChangeRequired.class, (e, ctx) -> {
+                if (isApi(ctx) || ctx.method() != HandlerType.GET) {
+                    fail(ctx, HttpStatus.FORBIDDEN, "auth.mustChangePassword");
+                } else {
+                    ctx.redirect("/password", HttpStatus.FOUND);
+                }
+            });
+            config.routes.exception(AccessDenied.class, (e, ctx) -> {
+                if (e.kind() == AccessDenied.Kind.NOT_FOUND) fail(ctx, HttpStatus.NOT_FOUND, "auth.unknownStructure");
+                else fail(ctx, HttpStatus.FORBIDDEN, "auth.forbidden");
+            });
+            config.routes.exception(CsrfRefused.class, (e, ctx) -> fail(ctx, HttpStatus.FORBIDDEN, "auth.csrf"));
+            config.routes.exception(SecondFactorRequired.class, (e, ctx) -> fail(ctx, HttpStatus.FORBIDDEN, e.key()));
+            config.routes.exception(InvalidSelection.class, (e, ctx) -> {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("error", messages.get(Lang.of(ctx), e.key(), e.value()));
+                body.put("code", e.key());
+                body.put("parameter", e.parameter());
+                ctx.status(HttpStatus.BAD_REQUEST).json(body);
+            });
+            config.routes.exception(BadRequest.class, (e, ctx) -> fail(ctx, HttpStatus.BAD_REQUEST, e.key(), e.args()));
+            config.routes.exception(NotFound.class, (e, ctx) -> fail(ctx, HttpStatus.NOT_FOUND, e.key()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 // Logged for the maintainer; the user gets a sentence, never a stack trace.
                 LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
-                ctx.status(HttpStatus.INTERNAL_SERVER_ERROR);
-                ctx.json(Map.of("error", messages.get(Lang.of(ctx), "error.internal")));
+                fail(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "error.internal");
             });
             config.routes.error(HttpStatus.NOT_FOUND, ctx -> {
-                // Our handlers answer 404 in JSON themselves; replace only Javalin's plain-text default.
+                // Our handlers answer 404 themselves; replace only Javalin's plain-text default.
                 String type = ctx.res().getContentType();
-                if (type == null || !type.startsWith("application/json")) {
-                    ctx.json(Map.of("error", messages.get(Lang.of(ctx), "error.notFound")));
+                if (type == null || !(type.startsWith("application/json") || type.startsWith("text/html"))) {
+                    fail(ctx, HttpStatus.NOT_FOUND, "error.notFound");
                 }
             });
         });
+    }
+
+    /** Errors: JSON {error, code} under /api, else a small page with the same sentence. */
+    private void fail(Context ctx, HttpStatus status, String key, Object... args) {
+        String text = messages.get(Lang.of(ctx), key, args);
+        if (isApi(ctx) || !acceptsHtml(ctx)) {
+            ctx.status(status).json(Map.of("error", text, "code", key));
+        } else {
+            views.render(ctx, status.getCode(), "error", Map.of("message", text));
+        }
+    }
+
+    static boolean isApi(Context ctx) {
+        return ctx.path().startsWith("/api/");
+    }
+
+    private static boolean acceptsHtml(Context ctx) {
+        String accept = ctx.header("Accept");
+        return accept != null && accept.contains("text/html");
+    }
+
+    private void headers(Context ctx) {
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Referrer-Policy", "same-origin");
+        ctx.header("Content-Security-Policy", CSP);
+        if (!ctx.path().startsWith("/assets/")) ctx.header("Cache-Control", "no-store");
+        String lang = ctx.queryParam("lang");
+        if (lang != null && ctx.method() == HandlerType.GET) {
+            // The language chosen by one click stays for the next pages.
+            ctx.cookie(new io.javalin.http.Cookie("lang", Messages.language(lang), "/", 365 * 24 * 3600, false, false, null,
+                    io.javalin.http.SameSite.LAX));
+        }
+    }
+
+    /**
+     * Every POST, PUT, PATCH, DELETE must carry the CSRF token of its session (or, before login,
+     * the one of the pre-session cookie) in the X-CSRF-Token header or the _csrf form field, and
+     * must not come from another origin.
+     */
+    private void checkCsrf(Context ctx) {
+        if (!STATE_CHANGING.contains(ctx.method())) return;
+        String origin = ctx.header("Origin");
+        if (origin != null && !origin.equals("null") && !sameOrigin(origin, ctx.host())) throw new CsrfRefused();
+        String sent = ctx.header("X-CSRF-Token");
+        if (sent == null) {
+            String type = ctx.contentType();
+            if (type != null && type.startsWith("application/x-www-form-urlencoded")) sent = ctx.formParam("_csrf");
+        }
+        Optional<WebSession> session = auth.session(ctx);
+        String expected = session.isPresent() ? session.get().csrfToken() : ctx.cookie(Auth.PRE_SESSION_CSRF_COOKIE);
+        if (sent == null || expected == null || expected.isEmpty()
+                || !MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
+            throw new CsrfRefused();
+        }
+    }
+
+    private static boolean sameOrigin(String origin, String host) {
+        try {
+            URI uri = URI.create(origin);
+            String authority = uri.getAuthority();
+            return authority != null && authority.equalsIgnoreCase(host);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private void health(Context ctx) {
@@ -49,19 +183,5 @@ public final class WebServer {
         body.put("status", up ? "up" : "down");
         body.put("database", up ? "up" : "down");
         ctx.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(body);
-    }
-
-    private void home(Context ctx) {
-        String lang = Lang.of(ctx);
-        String other = lang.equals("fr") ? "en" : "fr";
-        ctx.contentType("text/html; charset=utf-8").result("""
-                <!DOCTYPE html>
-                <html lang="%s"><head><meta charset="utf-8"><title>%s</title>
-                <meta name="viewport" content="width=device-width, initial-scale=1"></head>
-                <body><main><h1>%s</h1><p>%s</p><p>%s</p>
-                <p><a href="/health">%s</a> · <a href="/?lang=%s" lang="%s">%s</a></p></main></body></html>
-                """.formatted(lang, Html.escape(messages.get(lang, "app.name")), Html.escape(messages.get(lang, "home.title")),
-                Html.escape(messages.get(lang, "home.lead")), Html.escape(messages.get(lang, "home.steps")),
-                Html.escape(messages.get(lang, "home.health")), other, other, Html.escape(messages.get(lang, "home.language"))));
     }
 }

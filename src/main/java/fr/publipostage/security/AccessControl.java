@@ -1,0 +1,67 @@
+package fr.publipostage.security;
+
+import fr.publipostage.directory.DirectoryMapper;
+import fr.publipostage.directory.Structure;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.ibatis.session.SqlSession;
+import org.apache.ibatis.session.SqlSessionFactory;
+
+/**
+ * The one answer to "may this admin act on this structure, and seeing what?". Every web handler
+ * that touches a structure asks {@link #forStructure}; the letters and mailing work does too.
+ */
+public final class AccessControl {
+    private final SqlSessionFactory sessions;
+
+    public AccessControl(SqlSessionFactory sessions) {
+        this.sessions = sessions;
+    }
+
+    /**
+     * The admin's right on the structure with this UAI.
+     *
+     * @throws AccessDenied not found when no such structure exists, forbidden when it is not his
+     */
+    public StructureAccess forStructure(Admin admin, String uai) {
+        try (SqlSession session = sessions.openSession(true)) {
+            Structure structure = uai == null ? null : session.getMapper(DirectoryMapper.class).findStructureByUai(uai);
+            if (structure == null) throw AccessDenied.notFound();
+            StructureAccess access = access(session, admin, structure);
+            if (access == null) throw AccessDenied.forbidden();
+            return access;
+        }
+    }
+
+    /** Every structure the admin may use, by name. */
+    public List<StructureAccess> structures(Admin admin) {
+        try (SqlSession session = sessions.openSession(true)) {
+            DirectoryMapper directory = session.getMapper(DirectoryMapper.class);
+            List<StructureAccess> out = new ArrayList<>();
+            if (admin.superAdmin()) {
+                for (Structure s : directory.listStructures()) out.add(access(session, admin, s));
+                return out;
+            }
+            AdminMapper admins = session.getMapper(AdminMapper.class);
+            Set<String> uais = new TreeSet<>(admins.structureUais(admin.id()));
+            uais.addAll(admins.classStructureUais(admin.id()));
+            for (Structure s : directory.listStructures()) {
+                if (uais.contains(s.uai())) out.add(access(session, admin, s));
+            }
+            return out;
+        }
+    }
+
+    private static StructureAccess access(SqlSession session, Admin admin, Structure structure) {
+        if (admin.superAdmin()) return new StructureAccess(structure, Role.SUPER_ADMIN, false, null);
+        AdminMapper admins = session.getMapper(AdminMapper.class);
+        if (admins.structureUais(admin.id()).contains(structure.uai())) {
+            return new StructureAccess(structure, Role.LOCAL_ADMIN, true, null);
+        }
+        List<Long> classIds = admins.classIds(admin.id(), structure.id());
+        if (!classIds.isEmpty()) return new StructureAccess(structure, Role.CLASS_TEACHER, true, classIds);
+        return null;
+    }
+}

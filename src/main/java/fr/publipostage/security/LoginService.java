@@ -1,0 +1,67 @@
+package fr.publipostage.security;
+
+import java.util.Locale;
+import java.util.Optional;
+import org.apache.ibatis.session.SqlSession;
+import org.apache.ibatis.session.SqlSessionFactory;
+
+/**
+ * Logging in: throttled per login and per address (counted in PostgreSQL, so across instances),
+ * one generic answer for an unknown login and a wrong password.
+ */
+public final class LoginService {
+    /** Failures counted over this window. */
+    public static final int WINDOW_MINUTES = 15;
+    /** Failed attempts on one login within the window before it is refused without checking. */
+    public static final int MAX_FAILURES_PER_LOGIN = 5;
+    /** Failed attempts from one address within the window before it is refused without checking. */
+    public static final int MAX_FAILURES_PER_ADDRESS = 20;
+
+    private final SqlSessionFactory sessions;
+    private final AdminService admins;
+    private final SessionService webSessions;
+
+    public LoginService(SqlSessionFactory sessions, AdminService admins, SessionService webSessions) {
+        this.sessions = sessions;
+        this.admins = admins;
+        this.webSessions = webSessions;
+    }
+
+    public sealed interface Result permits LoggedIn, Refused, Throttled {
+    }
+
+    public record LoggedIn(SessionService.Opened opened) implements Result {
+    }
+
+    /** Unknown login or wrong password: which one is never said. */
+    public record Refused() implements Result {
+    }
+
+    /** Too many failures lately for this login or this address. */
+    public record Throttled() implements Result {
+    }
+
+    public Result login(String login, String password, String address) {
+        String key = login == null ? "" : login.strip().toLowerCase(Locale.ROOT);
+        String from = address == null ? "" : address;
+        try (SqlSession session = sessions.openSession(true)) {
+            SessionMapper mapper = session.getMapper(SessionMapper.class);
+            if (mapper.countFailuresByLogin(key, WINDOW_MINUTES) >= MAX_FAILURES_PER_LOGIN
+                    || mapper.countFailuresByAddress(from, WINDOW_MINUTES) >= MAX_FAILURES_PER_ADDRESS) {
+                mapper.insertFailure(key, from);
+                return new Throttled();
+            }
+        }
+        Optional<Admin> admin = admins.authenticate(login == null ? null : login.strip(), password);
+        try (SqlSession session = sessions.openSession(true)) {
+            SessionMapper mapper = session.getMapper(SessionMapper.class);
+            if (admin.isEmpty()) {
+                mapper.insertFailure(key, from);
+                mapper.purgeFailures(24 * 60);
+                return new Refused();
+            }
+            mapper.clearFailures(key);
+        }
+        return new LoggedIn(webSessions.open(admin.get()));
+    }
+}

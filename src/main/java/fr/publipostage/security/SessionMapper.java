@@ -1,0 +1,39 @@
+package fr.publipostage.security;
+
+import java.time.OffsetDateTime;
+import org.apache.ibatis.annotations.Param;
+
+/** Web sessions and failed logins. SQL in SessionMapper.xml. */
+public interface SessionMapper {
+    void insert(@Param("tokenHash") String tokenHash, @Param("adminId") long adminId, @Param("csrf") String csrf);
+
+    /** The session when it exists and is neither idle too long nor too old. */
+    SessionRow find(@Param("tokenHash") String tokenHash, @Param("idleMinutes") int idleMinutes,
+                    @Param("maxHours") int maxHours);
+
+    void touch(@Param("tokenHash") String tokenHash);
+
+    void delete(@Param("tokenHash") String tokenHash);
+
+    void deleteOthers(@Param("adminId") long adminId, @Param("keepTokenHash") String keepTokenHash);
+
+    int deleteExpired(@Param("idleMinutes") int idleMinutes, @Param("maxHours") int maxHours);
+
+    void setTotpFresh(@Param("tokenHash") String tokenHash, @Param("minutes") int minutes);
+
+    void setTotpPending(@Param("tokenHash") String tokenHash, @Param("secret") String secret);
+
+    void insertFailure(@Param("login") String login, @Param("address") String address);
+
+    int countFailuresByLogin(@Param("login") String login, @Param("minutes") int minutes);
+
+    int countFailuresByAddress(@Param("address") String address, @Param("minutes") int minutes);
+
+    void clearFailures(@Param("login") String login);
+
+    void purgeFailures(@Param("minutes") int minutes);
+
+    record SessionRow(String tokenHash, long adminId, String csrfToken, OffsetDateTime createdAt,
+                      OffsetDateTime totpFreshUntil, String totpPending, boolean totpFresh) {
+    }
+}

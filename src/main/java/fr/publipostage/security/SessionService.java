@@ -1,0 +1,100 @@
+package fr.publipostage.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.apache.ibatis.session.SqlSession;
+import org.apache.ibatis.session.SqlSessionFactory;
+
+/**
+ * Web sessions kept in PostgreSQL, so that every instance knows them. The cookie carries a random
+ * token; the table keeps only its SHA-256. A session ends after {@code idleMinutes} without use, and
+ * in any case {@link #MAX_HOURS} after login.
+ */
+public final class SessionService {
+    public static final int MAX_HOURS = 12;
+
+    private final SqlSessionFactory sessions;
+    private final SecureRandom random;
+    private final int idleMinutes;
+
+    public SessionService(SqlSessionFactory sessions, SecureRandom random, int idleMinutes) {
+        this.sessions = sessions;
+        this.random = random;
+        this.idleMinutes = idleMinutes;
+    }
+
+    /** A new session for the admin; the token goes into the cookie and nowhere else. */
+    public record Opened(String token, WebSession session) {
+    }
+
+    public Opened open(Admin admin) {
+        String token = randomToken();
+        String csrf = randomToken();
+        String hash = hash(token);
+        try (SqlSession session = sessions.openSession(true)) {
+            SessionMapper mapper = session.getMapper(SessionMapper.class);
+            mapper.deleteExpired(idleMinutes, MAX_HOURS);
+            mapper.insert(hash, admin.id(), csrf);
+        }
+        return new Opened(token, new WebSession(hash, admin, csrf, false, null));
+    }
+
+    /** The live session of this cookie token, with its admin as stored now. */
+    public Optional<WebSession> find(String token) {
+        if (token == null || token.isBlank() || token.length() > 100) return Optional.empty();
+        String hash = hash(token);
+        try (SqlSession session = sessions.openSession(true)) {
+            SessionMapper mapper = session.getMapper(SessionMapper.class);
+            SessionMapper.SessionRow row = mapper.find(hash, idleMinutes, MAX_HOURS);
+            if (row == null) return Optional.empty();
+            Admin admin = session.getMapper(AdminMapper.class).findById(row.adminId());
+            if (admin == null) return Optional.empty();
+            mapper.touch(hash);
+            return Optional.of(new WebSession(hash, admin, row.csrfToken(), row.totpFresh(), row.totpPending()));
+        }
+    }
+
+    public void close(WebSession web) {
+        try (SqlSession session = sessions.openSession(true)) {
+            session.getMapper(SessionMapper.class).delete(web.tokenHash());
+        }
+    }
+
+    /** Ends the admin's other sessions (after a password change). */
+    public void closeOthers(WebSession web) {
+        try (SqlSession session = sessions.openSession(true)) {
+            session.getMapper(SessionMapper.class).deleteOthers(web.admin().id(), web.tokenHash());
+        }
+    }
+
+    void markTotpFresh(WebSession web, int minutes) {
+        try (SqlSession session = sessions.openSession(true)) {
+            session.getMapper(SessionMapper.class).setTotpFresh(web.tokenHash(), minutes);
+        }
+    }
+
+    void setTotpPending(WebSession web, String secret) {
+        try (SqlSession session = sessions.openSession(true)) {
+            session.getMapper(SessionMapper.class).setTotpPending(web.tokenHash(), secret);
+        }
+    }
+
+    private String randomToken() {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    static String hash(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package fr.publipostage.web;
+
+import fr.publipostage.security.AdminService;
+import fr.publipostage.security.LoginService;
+import fr.publipostage.security.SecondFactor;
+import fr.publipostage.security.WebSession;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The pages: login, logout, password change (forced after a one-time password), TOTP enrolment,
+ * and the three-step console itself ({@code /}). Forms post with the CSRF token in {@code _csrf}.
+ */
+public final class PageRoutes implements RouteGroup {
+    /** Shortest password an admin may choose. */
+    public static final int MIN_PASSWORD = 10;
+
+    private final Auth auth;
+    private final Views views;
+    private final LoginService logins;
+    private final AdminService admins;
+    private final SecondFactor secondFactor;
+    private final SecureRandom random;
+
+    public PageRoutes(Auth auth, Views views, LoginService logins, AdminService admins, SecondFactor secondFactor,
+                      SecureRandom random) {
+        this.auth = auth;
+        this.views = views;
+        this.logins = logins;
+        this.admins = admins;
+        this.secondFactor = secondFactor;
+        this.random = random;
+    }
+
+    @Override
+    public void register(JavalinDefaultRoutingApi routes) {
+        routes.get("/", this::home);
+        routes.get("/login", this::loginPage);
+        routes.post("/login", this::login);
+        routes.post("/logout", this::logout);
+        routes.get("/password", this::passwordPage);
+        routes.post("/password", this::changePassword);
+        routes.get("/account/totp", this::totpPage);
+        routes.post("/account/totp", this::totpConfirm);
+    }
+
+    /** The console when logged in; the login page otherwise. */
+    private void home(Context ctx) {
+        Optional<WebSession> session = auth.session(ctx);
+        if (session.isEmpty()) {
+            renderLogin(ctx, HttpStatus.OK, null);
+            return;
+        }
+        WebSession web = auth.admin(ctx);
+        Map<String, Object> values = new HashMap<>();
+        values.put("csrf", web.csrfToken());
+        values.put("admin", web.admin());
+        values.put("texts", views.scriptTexts(Lang.of(ctx)));
+        values.put("totpRequired", secondFactor.required());
+        values.put("totpEnrolled", web.admin().totpSecret() != null);
+        views.render(ctx, 200, "app", values);
+    }
+
+    private void loginPage(Context ctx) {
+        if (auth.session(ctx).isPresent()) {
+            ctx.redirect("/", HttpStatus.SEE_OTHER);
+            return;
+        }
+        renderLogin(ctx, HttpStatus.OK, null);
+    }
+
+    private void renderLogin(Context ctx, HttpStatus status, String errorKey) {
+        String csrf = ctx.cookie(Auth.PRE_SESSION_CSRF_COOKIE);
+        if (csrf == null || csrf.length() < 20) {
+            byte[] bytes = new byte[24];
+            random.nextBytes(bytes);
+            csrf = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            ctx.cookie(auth.cookie(Auth.PRE_SESSION_CSRF_COOKIE, csrf, -1));
+        }
+        Map<String, Object> values = new HashMap<>();
+        values.put("csrf", csrf);
+        values.put("error", errorKey == null ? "" : errorKey);
+        values.put("login", errorKey == null ? "" : Optional.ofNullable(ctx.formParam("login")).orElse(""));
+        views.render(ctx, status.getCode(), "login", values);
+    }
+
+    private void login(Context ctx) {
+        LoginService.Result result = logins.login(ctx.formParam("login"), ctx.formParam("password"), ctx.ip());
+        if (result instanceof LoginService.LoggedIn in) {
+            auth.startSession(ctx, in.opened());
+            ctx.redirect(in.opened().session().admin().oneTimePassword() ? "/password" : "/", HttpStatus.SEE_OTHER);
+        } else if (result instanceof LoginService.Throttled) {
+            renderLogin(ctx, HttpStatus.TOO_MANY_REQUESTS, "login.throttled");
+        } else {
+            renderLogin(ctx, HttpStatus.UNAUTHORIZED, "login.failed");
+        }
+    }
+
+    private void logout(Context ctx) {
+        auth.endSession(ctx);
+        ctx.redirect("/login", HttpStatus.SEE_OTHER);
+    }
+
+    private void passwordPage(Context ctx) {
+        renderPassword(ctx, auth.anyAdmin(ctx), HttpStatus.OK, null);
+    }
+
+    private void renderPassword(Context ctx, WebSession web, HttpStatus status, String errorKey) {
+        Map<String, Object> values = new HashMap<>();
+        values.put("csrf", web.csrfToken());
+        values.put("admin", web.admin());
+        values.put("forced", web.admin().oneTimePassword());
+        values.put("error", errorKey == null ? "" : errorKey);
+        values.put("minLength", MIN_PASSWORD);
+        views.render(ctx, status.getCode(), "password", values);
+    }
+
+    private void changePassword(Context ctx) {
+        WebSession web = auth.anyAdmin(ctx);
+        String current = ctx.formParam("current");
+        String next = ctx.formParam("password");
+        String confirm = ctx.formParam("confirm");
+        String error = null;
+        if (admins.authenticate(web.admin().login(), current).isEmpty()) error = "login.currentWrong";
+        else if (next == null || next.length() < MIN_PASSWORD) error = "login.tooShort";
+        else if (!next.equals(confirm)) error = "login.mismatch";
+        else if (next.equals(current)) error = "login.samePassword";
+        if (error != null) {
+            renderPassword(ctx, web, HttpStatus.BAD_REQUEST, error);
+            return;
+        }
+        admins.changePassword(web.admin(), next);
+        auth.sessions().closeOthers(web);
+        ctx.redirect("/", HttpStatus.SEE_OTHER);
+    }
+
+    private void totpPage(Context ctx) {
+        WebSession web = auth.admin(ctx);
+        renderTotp(ctx, web, HttpStatus.OK, null, secondFactor.startEnrolment(web));
+    }
+
+    private void renderTotp(Context ctx, WebSession web, HttpStatus status, String errorKey, SecondFactor.Enrolment enrolment) {
+        Map<String, Object> values = new HashMap<>();
+        values.put("csrf", web.csrfToken());
+        values.put("admin", web.admin());
+        values.put("enrolled", web.admin().totpSecret() != null);
+        values.put("required", secondFactor.required());
+        values.put("error", errorKey == null ? "" : errorKey);
+        values.put("secret", enrolment.secret());
+        values.put("uri", enrolment.uri());
+        values.put("qr", enrolment.qrSvg());
+        views.render(ctx, status.getCode(), "totp", values);
+    }
+
+    private void totpConfirm(Context ctx) {
+        WebSession web = auth.admin(ctx);
+        if (secondFactor.finishEnrolment(web, ctx.formParam("code"))) {
+            ctx.redirect("/?totp=enrolled", HttpStatus.SEE_OTHER);
+            return;
+        }
+        // The same pending secret again, so the QR code already scanned still works.
+        SecondFactor.Enrolment enrolment = web.totpPending() == null ? secondFactor.startEnrolment(web)
+                : secondFactor.enrolment(web.admin(), web.totpPending());
+        renderTotp(ctx, web, HttpStatus.BAD_REQUEST, "auth.totpBadCode", enrolment);
+    }
+}

@@ -1,0 +1,251 @@
+package fr.publipostage.web;
+
+import fr.publipostage.directory.Account;
+import fr.publipostage.directory.SchoolClass;
+import fr.publipostage.security.AccessControl;
+import fr.publipostage.security.AuditEvent;
+import fr.publipostage.security.AuditLog;
+import fr.publipostage.security.Role;
+import fr.publipostage.security.SecondFactor;
+import fr.publipostage.security.StructureAccess;
+import fr.publipostage.security.WebSession;
+import fr.publipostage.selection.AccountCard;
+import fr.publipostage.selection.CsvExport;
+import fr.publipostage.selection.Presets;
+import fr.publipostage.selection.Selection;
+import fr.publipostage.selection.SelectionMapper;
+import fr.publipostage.selection.SelectionService;
+import fr.publipostage.templates.Messages;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The JSON API of steps 1 and 2, structure by UAI in the path: what the admin may use, the
+ * selection's counts and one window of its rows, the account card, the CSV export. Every
+ * structure route starts with {@link Auth#structure} (or {@link Auth#credentialOutput}).
+ */
+public final class SelectionApi implements RouteGroup {
+    public static final int DEFAULT_LIMIT = 50;
+    /** Presets that make sense for a class teacher (pupils and parents of his classes). */
+    private static final Set<String> CLASS_TEACHER_PRESETS = Set.of("pupils", "parents", "newcomers");
+
+    private final Auth auth;
+    private final AccessControl access;
+    private final SelectionService selections;
+    private final Presets presets;
+    private final CsvExport csv;
+    private final AuditLog audit;
+    private final SecondFactor secondFactor;
+    private final Messages messages;
+    private final Clock clock;
+
+    public SelectionApi(Auth auth, AccessControl access, SelectionService selections, Presets presets, CsvExport csv,
+                        AuditLog audit, SecondFactor secondFactor, Messages messages, Clock clock) {
+        this.auth = auth;
+        this.access = access;
+        this.selections = selections;
+        this.presets = presets;
+        this.csv = csv;
+        this.audit = audit;
+        this.secondFactor = secondFactor;
+        this.messages = messages;
+        this.clock = clock;
+    }
+
+    @Override
+    public void register(JavalinDefaultRoutingApi routes) {
+        routes.get("/api/me", this::me);
+        routes.post("/api/totp/verify", this::verifyTotp);
+        routes.get("/api/structures", this::structures);
+        routes.get("/api/structures/{uai}/levels", this::levels);
+        routes.get("/api/structures/{uai}/classes", this::classes);
+        routes.get("/api/structures/{uai}/presets", this::presets);
+        routes.get("/api/structures/{uai}/selection", this::selection);
+        routes.get("/api/structures/{uai}/accounts/{id}", this::card);
+        routes.get("/api/structures/{uai}/export.csv", this::exportCsv);
+    }
+
+    private void me(Context ctx) {
+        WebSession web = auth.admin(ctx);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("login", web.admin().login());
+        body.put("displayName", web.admin().displayName());
+        body.put("superAdmin", web.admin().superAdmin());
+        body.put("language", Lang.of(ctx));
+        body.put("totpEnrolled", web.admin().totpSecret() != null);
+        body.put("totpRequired", secondFactor.required());
+        body.put("totpFresh", web.totpFresh());
+        ctx.json(body);
+    }
+
+    /** A code from the admin's authenticator, typed before an output that carries credentials. */
+    private void verifyTotp(Context ctx) {
+        WebSession web = auth.admin(ctx);
+        String code = ctx.formParam("code");
+        if (code == null && ctx.isJson()) {
+            Object sent = ctx.bodyAsClass(Map.class).get("code");
+            code = sent == null ? null : String.valueOf(sent);
+        }
+        if (web.admin().totpSecret() == null) throw new BadRequest("auth.totpEnrolRequired");
+        if (!secondFactor.confirmCode(web, code)) throw new BadRequest("auth.totpBadCode");
+        ctx.status(HttpStatus.NO_CONTENT);
+    }
+
+    private void structures(Context ctx) {
+        WebSession web = auth.admin(ctx);
+        String lang = Lang.of(ctx);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (StructureAccess a : access.structures(web.admin())) out.add(structure(a, lang));
+        ctx.json(out);
+    }
+
+    private Map<String, Object> structure(StructureAccess a, String lang) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("uai", a.structure().uai());
+        m.put("name", a.structure().name());
+        m.put("role", a.role().name());
+        m.put("roleLabel", messages.get(lang, "ui.role." + a.role().name()));
+        return m;
+    }
+
+    private void levels(Context ctx) {
+        Auth.Allowed allowed = auth.structure(ctx);
+        ctx.json(selections.levels(allowed.structureId(), allowed.scope()));
+    }
+
+    private void classes(Context ctx) {
+        Auth.Allowed allowed = auth.structure(ctx);
+        List<String> levels = new ArrayList<>();
+        for (String v : ctx.queryParams("level")) {
+            for (String l : v.split(",")) if (!l.isBlank()) levels.add(l.strip());
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (SchoolClass c : selections.classes(allowed.structureId(), levels, allowed.scope())) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", c.name());
+            m.put("level", c.level());
+            out.add(m);
+        }
+        ctx.json(out);
+    }
+
+    private void presets(Context ctx) {
+        Auth.Allowed allowed = auth.structure(ctx);
+        String lang = Lang.of(ctx);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Presets.Preset p : presets.all()) {
+            if (allowed.access().role() == Role.CLASS_TEACHER && !CLASS_TEACHER_PRESETS.contains(p.id())) continue;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", p.id());
+            m.put("label", messages.get(lang, "preset." + p.id()));
+            m.put("hint", messages.get(lang, "preset." + p.id() + ".hint"));
+            m.put("parameters", p.parameters());
+            out.add(m);
+        }
+        ctx.json(out);
+    }
+
+    /** Counts and one window of rows of the selection: {@code offset} (0…) and {@code limit} (1…500, default 50). */
+    private void selection(Context ctx) {
+        Auth.Allowed allowed = auth.structure(ctx);
+        Selection selection = selections.parse(allowed.structureId(), ctx.queryParamMap());
+        int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE / 2);
+        int limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, SelectionService.MAX_PAGE);
+        String lang = Lang.of(ctx);
+        SelectionMapper.Counts counts = selections.count(selection, allowed.scope());
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Account a : selections.page(selection, allowed.scope(), offset, limit)) rows.add(row(a, lang));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("total", counts.total());
+        body.put("withoutEmail", counts.withoutEmail());
+        body.put("offset", offset);
+        body.put("limit", limit);
+        body.put("selection", selection.toParameters());
+        body.put("rows", rows);
+        ctx.json(body);
+    }
+
+    private Map<String, Object> row(Account a, String lang) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", a.id());
+        m.put("lastName", a.lastName());
+        m.put("firstName", a.firstName());
+        m.put("profile", a.profile().name());
+        m.put("profileLabel", messages.get(lang, "ui.profile." + a.profile().name()));
+        m.put("login", a.displayLogin());
+        m.put("activationCode", a.activationCode());
+        m.put("pending", !a.activated());
+        m.put("email", a.email());
+        m.put("classes", a.classes());
+        m.put("createdAt", a.createdAt() == null ? null : a.createdAt().toString());
+        return m;
+    }
+
+    private void card(Context ctx) {
+        Auth.Allowed allowed = auth.structure(ctx);
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw new NotFound("card.notFound");
+        }
+        AccountCard card = selections.card(allowed.structureId(), id, allowed.scope())
+                .orElseThrow(() -> new NotFound("card.notFound"));
+        String lang = Lang.of(ctx);
+        Account a = card.account();
+        Map<String, Object> body = row(a, lang);
+        body.put("loginName", a.login());
+        body.put("loginAlias", a.loginAlias());
+        body.put("level", a.level());
+        body.put("functions", a.functions());
+        body.put("blocked", a.blocked());
+        body.put("language", a.language());
+        List<Map<String, Object>> relatives = new ArrayList<>();
+        for (Account r : card.relatives()) relatives.add(row(r, lang));
+        body.put("relatives", relatives);
+        ctx.json(body);
+    }
+
+    /** The list as CSV, streamed; recorded in the audit log since it carries activation codes. */
+    private void exportCsv(Context ctx) {
+        Auth.Allowed allowed = auth.credentialOutput(ctx);
+        Selection selection = selections.parse(allowed.structureId(), ctx.queryParamMap());
+        String lang = Lang.of(ctx);
+        String uai = allowed.access().structure().uai();
+        String file = "publipostage-" + uai + "-" + LocalDate.now(clock).format(DateTimeFormatter.BASIC_ISO_DATE) + ".csv";
+        // Recorded before the first byte leaves, so an interrupted download is recorded too.
+        int count = selections.count(selection, allowed.scope()).total();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("uai", uai);
+        details.put("role", allowed.access().role().name());
+        details.put("selection", selection.toParameters());
+        details.put("language", lang);
+        details.put("file", file);
+        audit.record(allowed.admin().login(), AuditEvent.CSV_EXPORT, allowed.structureId(), count, details);
+        ctx.status(HttpStatus.OK);
+        ctx.contentType("text/csv; charset=utf-8");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + file + "\"");
+        csv.write(selection, allowed.scope(), lang, ctx.outputStream());
+    }
+
+    private static int intParam(Context ctx, String name, int fallback, int min, int max) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isBlank()) return fallback;
+        try {
+            int n = Integer.parseInt(v.strip());
+            if (n < min || n > max) throw new BadRequest("check.badWindow", name, v);
+            return n;
+        } catch (NumberFormatException e) {
+            throw new BadRequest("check.badWindow", name, v);
+        }
+    }
+}

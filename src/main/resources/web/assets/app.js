@@ -1,0 +1,517 @@
+// Publipostage console: the three steps (Sélection → Vérification → Publipostage).
+// Every visible text comes from the page's i18n JSON through t(); none is written here.
+// The check table asks the server for one window of rows at a time (search and column sort are
+// part of the selection query), so a 10,000-account school never lands in the DOM at once.
+
+const texts = JSON.parse(document.getElementById('texts').textContent);
+const csrf = document.querySelector('meta[name="csrf-token"]').content;
+const PAGE = 50;
+
+export function t(key, ...args) {
+  let s = Object.prototype.hasOwnProperty.call(texts, key) ? texts[key] : key;
+  args.forEach((a, i) => { s = s.split('{' + i + '}').join(String(a)); });
+  return s;
+}
+
+const $ = (id) => document.getElementById(id);
+const form = $('selection-form');
+
+const state = {
+  structures: [],
+  uai: null,
+  offset: 0,
+  order: null,        // {column, desc}
+  total: 0,
+  withoutEmail: 0,
+  checked: false,     // the check ran on the current form
+  presetId: null,
+};
+
+class ApiError extends Error {
+  constructor(status, body) {
+    super(body && body.error ? body.error : t('ui.error'));
+    this.status = status;
+    this.code = body ? body.code : undefined;
+  }
+}
+
+async function request(path, options = {}) {
+  const headers = Object.assign({ Accept: 'application/json' }, options.headers || {});
+  const res = await fetch(path, Object.assign({ credentials: 'same-origin' }, options, { headers }));
+  if (res.status === 401) {
+    window.location.assign('/login');
+    throw new ApiError(401, null);
+  }
+  return res;
+}
+
+async function getJson(path) {
+  const res = await request(path);
+  let body = null;
+  try { body = await res.json(); } catch (e) { body = null; }
+  if (!res.ok) throw new ApiError(res.status, body);
+  return body;
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'text') node.textContent = v;
+    else if (k === 'dataset') Object.assign(node.dataset, v);
+    else node.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) node.append(c);
+  return node;
+}
+
+function show(node, message) {
+  node.textContent = message || '';
+  node.hidden = !message;
+}
+
+function base() {
+  return '/api/structures/' + encodeURIComponent(state.uai);
+}
+
+// ---------------------------------------------------------------- step 1: the form
+
+/** The selection parameters of the form (the same names as the API and the command line). */
+function selectionParams() {
+  const p = new URLSearchParams();
+  const data = new FormData(form);
+  for (const v of data.getAll('profile')) p.append('profile', v);
+  for (const v of data.getAll('level')) p.append('level', v);
+  for (const v of data.getAll('class')) p.append('class', v);
+  if (data.get('activation') && data.get('activation') !== 'all') p.set('activation', data.get('activation'));
+  if (data.get('email') && data.get('email') !== 'all') p.set('email', data.get('email'));
+  if (data.get('local-admin') && data.get('local-admin') !== 'any') p.set('local-admin', data.get('local-admin'));
+  if (data.get('created-after')) p.set('created-after', data.get('created-after'));
+  if (data.get('created-before')) p.set('created-before', data.get('created-before'));
+  const sort = [data.get('sort1'), data.get('sort2')].filter((v) => v);
+  if (sort.length) p.set('sort', [...new Set(sort)].join(','));
+  if (data.get('layout') && data.get('layout') !== '1') p.set('layout', data.get('layout'));
+  if (data.get('cover')) p.set('cover', 'yes');
+  return p;
+}
+
+/** The selection plus the check table's search boxes and column order: what the table, the CSV and step 3 use. */
+function checkParams() {
+  const p = selectionParams();
+  for (const [id, name] of [['search-last', 'search-last'], ['search-first', 'search-first'], ['search-class', 'search-class']]) {
+    const v = $(id).value.trim();
+    if (v) p.set(name, v);
+  }
+  if (state.order) p.set('order', state.order.column + (state.order.desc ? ':desc' : ':asc'));
+  return p;
+}
+
+function checkbox(name, value, label, checked) {
+  const input = el('input', { type: 'checkbox', name, value, checked });
+  return el('label', { class: 'check' }, input, ' ' + label);
+}
+
+async function loadStructures() {
+  state.structures = await getJson('/api/structures');
+  const select = $('structure');
+  select.replaceChildren(...state.structures.map((s) =>
+    el('option', { value: s.uai, text: s.name + ' (' + s.uai + ') · ' + s.roleLabel })));
+  if (state.structures.length) {
+    state.uai = state.structures[0].uai;
+    await loadStructure();
+  }
+}
+
+async function loadStructure() {
+  const [levels, presets] = await Promise.all([getJson(base() + '/levels'), getJson(base() + '/presets')]);
+  $('levels').replaceChildren(...levels.map((l) => checkbox('level', l, l, false)));
+  $('preset-buttons').replaceChildren(...presets.map((p) => {
+    const b = el('button', { type: 'button', class: 'preset', 'aria-pressed': 'false', title: p.hint, dataset: { preset: p.id } }, p.label);
+    b.addEventListener('click', () => applyPreset(p, b));
+    return b;
+  }));
+  await loadClasses();
+  selectionChanged();
+}
+
+let classesSeq = 0;
+async function loadClasses() {
+  const seq = ++classesSeq;
+  const levels = new FormData(form).getAll('level');
+  const kept = new Set(new FormData(form).getAll('class'));
+  const q = new URLSearchParams();
+  for (const l of levels) q.append('level', l);
+  const classes = await getJson(base() + '/classes?' + q);
+  if (seq !== classesSeq) return;  // a later call (another level ticked) wins
+  $('classes').replaceChildren(...classes.map((c) => checkbox('class', c.name, c.name, kept.has(c.name))));
+  $('no-classes').hidden = classes.length > 0;
+}
+
+function resetForm() {
+  form.querySelectorAll('input[type=checkbox]').forEach((i) => { i.checked = false; });
+  form.querySelectorAll('input[type=date]').forEach((i) => { i.value = ''; });
+  for (const [name, value] of [['activation', 'all'], ['email', 'all'], ['local-admin', 'any'], ['layout', '1']]) {
+    form.querySelector(`input[name="${name}"][value="${value}"]`).checked = true;
+  }
+  $('sort1').value = '';
+  $('sort2').value = '';
+  state.presetId = null;
+  document.querySelectorAll('#preset-buttons button').forEach((b) => b.setAttribute('aria-pressed', 'false'));
+}
+
+async function applyPreset(preset, button) {
+  resetForm();
+  const p = preset.parameters;
+  for (const v of p.profile || []) {
+    const box = form.querySelector(`input[name="profile"][value="${v}"]`);
+    if (box) box.checked = true;
+  }
+  for (const name of ['activation', 'email', 'layout']) {
+    if (p[name]) {
+      const radio = form.querySelector(`input[name="${name}"][value="${p[name][0]}"]`);
+      if (radio) radio.checked = true;
+    }
+  }
+  if (p['local-admin']) form.querySelector(`input[name="local-admin"][value="${p['local-admin'][0]}"]`).checked = true;
+  if (p['created-after']) $('created-after').value = p['created-after'][0];
+  if (p['created-before']) $('created-before').value = p['created-before'][0];
+  const sort = p.sort || [];
+  $('sort1').value = sort[0] || '';
+  $('sort2').value = sort[1] || '';
+  $('cover').checked = !!(p.cover && p.cover[0] === 'yes');
+  await loadClasses();
+  state.presetId = preset.id;
+  button.setAttribute('aria-pressed', 'true');
+  $('preset-status').textContent = preset.label + ' · ' + preset.hint;
+  selectionChanged();
+}
+
+/** The form changed: the table, the CSV and step 3 wait for a new check. */
+function selectionChanged() {
+  state.checked = false;
+  show($('selection-error'), '');
+}
+
+// ---------------------------------------------------------------- steps
+
+function goTo(step) {
+  for (const n of [1, 2, 3]) {
+    $('step-' + n).hidden = n !== step;
+    const b = document.querySelector(`.steps button[data-goto="${n}"]`);
+    if (n === step) b.setAttribute('aria-current', 'step'); else b.removeAttribute('aria-current');
+  }
+  $('h-step-' + step).focus();
+}
+
+async function navigate(step) {
+  if (step === 1) { goTo(1); return; }
+  if (!state.checked) {
+    const ok = await runCheck();
+    if (!ok) return;
+  }
+  if (step === 3) renderSummary();
+  goTo(step);
+}
+
+// ---------------------------------------------------------------- step 2: the check
+
+async function runCheck() {
+  state.offset = 0;
+  try {
+    await loadPage();
+  } catch (e) {
+    show($('selection-error'), e.message);
+    goTo(1);
+    $('selection-error').focus && $('selection-error').scrollIntoView({ block: 'nearest' });
+    return false;
+  }
+  state.checked = true;
+  return true;
+}
+
+let pageSeq = 0;
+async function loadPage() {
+  const seq = ++pageSeq;
+  const q = checkParams();
+  q.set('offset', String(state.offset));
+  q.set('limit', String(PAGE));
+  const body = await getJson(base() + '/selection?' + q);
+  if (seq !== pageSeq) return;  // typing went on: only the latest answer is shown
+  show($('check-error'), '');
+  state.total = body.total;
+  state.withoutEmail = body.withoutEmail;
+  $('counts').textContent = t('check.total', body.total) + ' · ' + t('check.withoutEmail', body.withoutEmail);
+  renderRows(body.rows);
+  const from = body.total === 0 ? 0 : body.offset + 1;
+  const to = body.offset + body.rows.length;
+  $('page-info').textContent = t('check.page', from, to, body.total);
+  $('prev').disabled = body.offset === 0;
+  $('next').disabled = to >= body.total;
+  $('empty').hidden = body.total > 0;
+  document.dispatchEvent(new CustomEvent('publipostage:selection', { detail: currentSelection() }));
+}
+
+function renderRows(rows) {
+  const tbody = document.querySelector('#accounts tbody');
+  tbody.replaceChildren(...rows.map((r) => {
+    const name = r.firstName + ' ' + r.lastName;
+    const open = el('button', { type: 'button', class: 'linklike open-card', 'aria-label': t('check.openCard', name) }, r.lastName);
+    open.addEventListener('click', (ev) => { ev.stopPropagation(); openCard(r.id, open); });
+    const code = r.pending
+      ? el('td', { class: 'code' }, lockIcon(),
+        el('span', { class: 'visually-hidden' }, t('check.pending') + ' '), r.activationCode || '')
+      : el('td', { class: 'code' }, el('span', { class: 'visually-hidden' }, t('check.activated')));
+    const tr = el('tr', { dataset: { id: String(r.id), login: r.login }, class: r.pending ? 'pending' : null },
+      el('td', {}, open),
+      el('td', { text: r.firstName }),
+      el('td', { text: r.profileLabel }),
+      el('td', { class: 'login', text: r.login }),
+      code,
+      el('td', { text: r.email || '' }),
+      el('td', { text: (r.classes || []).join(', ') }),
+      el('td', { text: r.createdAt ? formatDate(r.createdAt) : '' }));
+    tr.addEventListener('click', () => openCard(r.id, open));
+    return tr;
+  }));
+}
+
+/** A padlock drawn in SVG (no emoji font needed), hidden from screen readers: the text beside it says "pending". */
+function lockIcon() {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  for (const [k, v] of [['viewBox', '0 0 16 16'], ['width', '14'], ['height', '14'], ['aria-hidden', 'true'],
+    ['focusable', 'false'], ['class', 'lock']]) svg.setAttribute(k, v);
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute('d', 'M4 7V5a4 4 0 0 1 8 0v2h1v8H3V7h1zm2 0h4V5a2 2 0 0 0-4 0v2z');
+  path.setAttribute('fill', 'currentColor');
+  svg.append(path);
+  return svg;
+}
+
+function formatDate(iso) {
+  const [y, m, d] = iso.split('-');
+  return document.documentElement.lang === 'fr' ? `${d}/${m}/${y}` : iso;
+}
+
+function sortBy(column) {
+  if (state.order && state.order.column === column) state.order = { column, desc: !state.order.desc };
+  else state.order = { column, desc: false };
+  document.querySelectorAll('#accounts th').forEach((th) => {
+    const on = th.dataset.col === column;
+    th.setAttribute('aria-sort', on ? (state.order.desc ? 'descending' : 'ascending') : 'none');
+    th.querySelector('.arrow').textContent = on ? (state.order.desc ? '\u25BC' : '\u25B2') : '';
+  });
+  state.offset = 0;
+  reload();
+}
+
+async function reload() {
+  try {
+    await loadPage();
+  } catch (e) {
+    show($('check-error'), e.message);
+  }
+}
+
+let searchTimer = null;
+function searchChanged() {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(() => { state.offset = 0; reload(); }, 300);
+}
+
+// ---------------------------------------------------------------- account card
+
+async function openCard(id, returnFocus) {
+  const dialog = $('card-dialog');
+  let card;
+  try {
+    card = await getJson(base() + '/accounts/' + encodeURIComponent(id));
+  } catch (e) {
+    show($('check-error'), e.message);
+    return;
+  }
+  $('card-title').textContent = t('card.title') + ' · ' + card.firstName + ' ' + card.lastName;
+  const dl = el('dl', { class: 'card' });
+  const item = (label, value) => { dl.append(el('dt', { text: label }), el('dd', { text: value })); };
+  item(t('card.profile'), card.profileLabel);
+  item(t('card.login'), card.loginName);
+  if (card.loginAlias) item(t('card.loginAlias'), card.loginAlias);
+  item(t('card.activation'), card.pending ? t('card.pending', card.activationCode) : t('card.activated'));
+  item(t('card.email'), card.email || t('card.noEmail'));
+  if (card.level) item(t('card.level'), card.level);
+  item(t('card.classes'), (card.classes || []).join(', ') || t('ui.none'));
+  if (card.functions && card.functions.length) item(t('card.functions'), card.functions.join(', '));
+  item(t('card.created'), card.createdAt ? formatDate(card.createdAt) : t('ui.none'));
+  if (card.language) item(t('card.language'), card.language);
+  if (card.blocked) item(t('card.blocked'), t('ui.none'));
+  const relTitle = card.profile === 'Relative' ? t('card.children') : card.profile === 'Student' ? t('card.parents') : t('card.relatives');
+  const rel = card.relatives.length
+    ? el('ul', {}, ...card.relatives.map((r) => el('li', {}, r.firstName + ' ' + r.lastName + ' · ' + r.profileLabel
+      + ' · ' + r.login + ((r.classes || []).length ? ' · ' + r.classes.join(', ') : ''))))
+    : el('p', { text: t('card.noRelatives') });
+  $('card-body').replaceChildren(dl, el('h3', { text: relTitle }), rel);
+  dialog.returnFocus = returnFocus;
+  dialog.showModal();
+  $('card-close').focus();
+}
+
+$('card-close').addEventListener('click', () => $('card-dialog').close());
+$('card-dialog').addEventListener('close', () => {
+  const target = $('card-dialog').returnFocus;
+  if (target && target.isConnected) target.focus();
+});
+
+// ---------------------------------------------------------------- second factor and CSV
+
+/**
+ * Asks for a TOTP code when the server wants a fresh one before an output carrying credentials.
+ * Resolves true when a good code was typed, false when cancelled. PDF and e-mail panels reuse it.
+ */
+export function askCode() {
+  const dialog = $('totp-dialog');
+  show($('totp-error'), '');
+  $('totp-code').value = '';
+  return new Promise((resolve) => {
+    const done = (ok) => {
+      $('totp-form').removeEventListener('submit', submit);
+      $('totp-cancel').removeEventListener('click', cancel);
+      dialog.removeEventListener('cancel', cancel);
+      if (dialog.open) dialog.close();
+      resolve(ok);
+    };
+    const cancel = (ev) => { if (ev) ev.preventDefault(); done(false); };
+    const submit = async (ev) => {
+      ev.preventDefault();
+      const res = await request('/api/totp/verify', {
+        method: 'POST',
+        headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ code: $('totp-code').value }),
+      });
+      if (res.ok) { done(true); return; }
+      let body = null;
+      try { body = await res.json(); } catch (e) { body = null; }
+      show($('totp-error'), body && body.error ? body.error : t('ui.error'));
+      $('totp-code').focus();
+    };
+    $('totp-form').addEventListener('submit', submit);
+    $('totp-cancel').addEventListener('click', cancel);
+    dialog.addEventListener('cancel', cancel);
+    dialog.showModal();
+    $('totp-code').focus();
+  });
+}
+
+/**
+ * Fetches an output that carries credentials; when the server asks for a fresh TOTP code, asks it
+ * and tries once more. Returns the Response (ok or not).
+ */
+export async function fetchCredentials(path, options = {}) {
+  let res = await request(path, options);
+  if (res.status === 403) {
+    const body = await res.clone().json().catch(() => null);
+    if (body && body.code === 'auth.totpRequired' && await askCode()) res = await request(path, options);
+  }
+  return res;
+}
+
+async function downloadCsv() {
+  const status = $('csv-status');
+  status.textContent = t('ui.loading');
+  const res = await fetchCredentials(base() + '/export.csv?' + checkParams(), { headers: { Accept: 'text/csv' } });
+  if (!res.ok) {
+    const body = await res.json().catch(() => null);
+    status.textContent = '';
+    show($('check-error'), body && body.error ? body.error : t('ui.error'));
+    return;
+  }
+  const disposition = res.headers.get('Content-Disposition') || '';
+  const match = /filename="([^"]+)"/.exec(disposition);
+  const name = match ? match[1] : 'publipostage.csv';
+  const blob = await res.blob();
+  const url = URL.createObjectURL(blob);
+  const a = el('a', { href: url, download: name, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+  show($('check-error'), '');
+  status.textContent = t('check.csvDone', name);
+}
+
+// ---------------------------------------------------------------- step 3: summary and panels
+
+/** The current selection, for the step-3 panels (letters, e-mail) that plug into #print-panel and #mail-panel. */
+export function currentSelection() {
+  return {
+    uai: state.uai,
+    query: checkParams().toString(),
+    total: state.total,
+    withoutEmail: state.withoutEmail,
+    checked: state.checked,
+  };
+}
+
+function renderSummary() {
+  const s = state.structures.find((x) => x.uai === state.uai);
+  const data = new FormData(form);
+  const labelOf = (input) => input.closest('label').textContent.trim();
+  const parts = [];
+  const checkedLabels = (name) => [...form.querySelectorAll(`input[name="${name}"]:checked`)].map(labelOf);
+  const profiles = checkedLabels('profile');
+  if (profiles.length) parts.push(profiles.join(', '));
+  const levels = checkedLabels('level');
+  if (levels.length) parts.push(levels.join(', '));
+  const classes = checkedLabels('class');
+  if (classes.length) parts.push(classes.join(', '));
+  for (const [name, neutral] of [['activation', 'all'], ['email', 'all'], ['local-admin', 'any']]) {
+    const input = form.querySelector(`input[name="${name}"]:checked`);
+    if (input && input.value !== neutral) parts.push(input.closest('fieldset').querySelector('legend').textContent + ' (' + labelOf(input) + ')');
+  }
+  for (const id of ['search-last', 'search-first', 'search-class']) {
+    const v = $(id).value.trim();
+    if (v) parts.push(document.querySelector(`label[for="${id}"]`).textContent + ' ' + v);
+  }
+  if (data.get('created-after')) parts.push(t('ui.createdAfter') + ' ' + formatDate(data.get('created-after')));
+  if (data.get('created-before')) parts.push(t('ui.createdBefore') + ' ' + formatDate(data.get('created-before')));
+  const layout = labelOf(form.querySelector('input[name="layout"]:checked'));
+  const items = [
+    t('ui.summaryStructure', s ? s.name + ' (' + s.uai + ')' : state.uai),
+    t('ui.summaryCount', state.total, state.withoutEmail),
+    t('ui.summaryFilters', parts.length ? parts.join(' · ') : t('ui.summaryNoFilter')),
+    t('ui.summaryLayout', layout + (data.get('cover') ? ', ' + t('ui.summaryCover') : '')),
+  ];
+  $('summary-list').replaceChildren(...items.map((text) => el('li', { text })));
+}
+
+// ---------------------------------------------------------------- wiring
+
+form.addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  if (await runCheck()) goTo(2);
+});
+form.addEventListener('change', async (ev) => {
+  if (ev.target.id === 'structure') {
+    state.uai = ev.target.value;
+    $('levels').replaceChildren();
+    $('classes').replaceChildren();
+    await loadStructure();
+    return;
+  }
+  if (ev.target.name === 'level') await loadClasses();
+  if (ev.target.name !== 'structure') {
+    state.presetId = null;
+    document.querySelectorAll('#preset-buttons button').forEach((b) => b.setAttribute('aria-pressed', 'false'));
+  }
+  selectionChanged();
+});
+$('reset').addEventListener('click', async () => { resetForm(); await loadClasses(); selectionChanged(); });
+document.querySelectorAll('[data-goto]').forEach((b) => b.addEventListener('click', () => navigate(Number(b.dataset.goto))));
+document.querySelectorAll('#accounts button.sort').forEach((b) => b.addEventListener('click', () => sortBy(b.dataset.col)));
+for (const id of ['search-last', 'search-first', 'search-class']) $(id).addEventListener('input', searchChanged);
+$('prev').addEventListener('click', () => { state.offset = Math.max(0, state.offset - PAGE); reload(); });
+$('next').addEventListener('click', () => { state.offset += PAGE; reload(); });
+$('csv').addEventListener('click', downloadCsv);
+
+window.publipostage = Object.freeze({ t, currentSelection, askCode, fetchCredentials, csrf });
+
+loadStructures().catch((e) => show($('app-error'), e.message));

@@ -1,0 +1,184 @@
+package fr.publipostage.web;
+
+import static fr.publipostage.web.WebFixture.Who.ANONYMOUS;
+import static fr.publipostage.web.WebFixture.Who.CLASS_TEACHER;
+import static fr.publipostage.web.WebFixture.Who.LOCAL_OTHER;
+import static fr.publipostage.web.WebFixture.Who.LOCAL_OWN;
+import static fr.publipostage.web.WebFixture.Who.SUPER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.publipostage.directory.Account;
+import fr.publipostage.directory.DemoDirectory;
+import fr.publipostage.directory.Profile;
+import fr.publipostage.selection.Scope;
+import fr.publipostage.web.WebFixture.Who;
+import io.javalin.router.ParsedEndpoint;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiFunction;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every route of the application × every role (super admin, local admin of the structure, local
+ * admin of another structure, class teacher, anonymous) with the expected status. The table is
+ * checked against the routes actually registered in the Javalin app: a route added without a row
+ * here fails this test, and so does a row for a route that no longer exists.
+ */
+class AuthorizationMatrixIT {
+    private static WebFixture web;
+    private static long visibleAccountId;
+
+    /** How one cell is requested: the client of the role, the path with {uai} and {id} filled. */
+    private record Call(String method, BiFunction<WebFixture.Client, String, HttpResponse<String>> send) {
+    }
+
+    private record Row(String route, Map<Who, Integer> expected, Call call) {
+    }
+
+    private static final List<Row> MATRIX = new ArrayList<>();
+
+    private static Map<Who, Integer> expect(int superAdmin, int localOwn, int localOther, int classTeacher, int anonymous) {
+        Map<Who, Integer> m = new EnumMap<>(Who.class);
+        m.put(SUPER, superAdmin);
+        m.put(LOCAL_OWN, localOwn);
+        m.put(LOCAL_OTHER, localOther);
+        m.put(CLASS_TEACHER, classTeacher);
+        m.put(ANONYMOUS, anonymous);
+        return m;
+    }
+
+    private static void get(String route, Map<Who, Integer> expected) {
+        MATRIX.add(new Row("GET " + route, expected, new Call("GET", (c, path) -> c.get(path))));
+    }
+
+    private static void post(String route, Map<Who, Integer> expected, Map<String, String> form) {
+        MATRIX.add(new Row("POST " + route, expected, new Call("POST", (c, path) -> c.postForm(path, form))));
+    }
+
+    static {
+        // Infrastructure and pages.
+        get("/health", expect(200, 200, 200, 200, 200));
+        get("/", expect(200, 200, 200, 200, 200));                 // anonymous: the login page
+        get("/login", expect(303, 303, 303, 303, 200));            // logged in: back to the console
+        post("/login", expect(401, 401, 401, 401, 401), Map.of("login", "nobody", "password", "wrong-password"));
+        post("/logout", expect(303, 303, 303, 303, 303), Map.of());
+        get("/password", expect(200, 200, 200, 200, 302));
+        post("/password", expect(400, 400, 400, 400, 401), Map.of("current", "wrong", "password", "x", "confirm", "y"));
+        get("/account/totp", expect(200, 200, 200, 200, 302));
+        post("/account/totp", expect(400, 400, 400, 400, 401), Map.of("code", "000000"));
+        // The JSON API.
+        get("/api/me", expect(200, 200, 200, 200, 401));
+        post("/api/totp/verify", expect(400, 400, 400, 400, 401), Map.of("code", "000000"));
+        get("/api/structures", expect(200, 200, 200, 200, 401));
+        Map<Who, Integer> structure = expect(200, 200, 403, 200, 401);
+        get("/api/structures/{uai}/levels", structure);
+        get("/api/structures/{uai}/classes", structure);
+        get("/api/structures/{uai}/presets", structure);
+        get("/api/structures/{uai}/selection", structure);
+        get("/api/structures/{uai}/accounts/{id}", structure);
+        get("/api/structures/{uai}/export.csv", structure);
+    }
+
+    @BeforeAll
+    static void start() {
+        web = new WebFixture();
+        long lycee = web.app.access().forStructure(web.app.admins().findByLogin(SUPER.login).orElseThrow(), WebFixture.OWN)
+                .structure().id();
+        // A pupil of the class teacher's class: every role allowed on the structure may open his card.
+        Account pupil = web.app.selections().list(fr.publipostage.selection.Selection.everyone(lycee), Scope.LOCAL_ADMIN).stream()
+                .filter(a -> a.profile() == Profile.Student && a.classes().contains(DemoDirectory.DEMO_TUTOR_CLASS))
+                .findFirst().orElseThrow();
+        visibleAccountId = pupil.id();
+    }
+
+    @AfterAll
+    static void stop() {
+        web.close();
+    }
+
+    @Test
+    void everyRegisteredRouteIsInTheMatrixAndNothingElse() {
+        Set<String> registered = new TreeSet<>();
+        for (ParsedEndpoint e : web.server.unsafe.internalRouter.allHttpHandlers()) {
+            if (!e.endpoint.method.isHttpMethod()) continue;  // before/after filters are not endpoints
+            registered.add(e.endpoint.method.name() + " " + e.endpoint.path);
+        }
+        Set<String> listed = new TreeSet<>();
+        for (Row row : MATRIX) listed.add(row.route());
+        assertThat(registered).as("routes registered in the app but missing from the authorization matrix")
+                .isSubsetOf(listed);
+        assertThat(listed).as("routes in the matrix that the app does not register").isSubsetOf(registered);
+    }
+
+    @Test
+    void everyRouteAnswersEachRoleAsExpected() {
+        Map<String, String> failures = new LinkedHashMap<>();
+        for (Row row : MATRIX) {
+            for (Who who : Who.values()) {
+                WebFixture.Client client = web.as(who);
+                String path = row.route().substring(row.call().method().length() + 1)
+                        .replace("{uai}", WebFixture.OWN).replace("{id}", String.valueOf(visibleAccountId));
+                if (row.route().startsWith("POST /login")) {
+                    // Bad credentials, a different login per role: nobody gets throttled by this test.
+                    path = "/login";
+                }
+                HttpResponse<String> r = row.call().send().apply(client, path);
+                int expected = row.expected().get(who);
+                if (r.statusCode() != expected) {
+                    failures.put(row.route() + " as " + who, "expected " + expected + ", got " + r.statusCode() + ": "
+                            + r.body().substring(0, Math.min(200, r.body().length())));
+                }
+                if (who == LOCAL_OTHER && row.route().contains("{uai}")) {
+                    assertThat(r.body()).as(row.route() + ": a 403 carries nothing of the structure's data")
+                            .doesNotContain("Montesquieu").doesNotContain(WebFixture.OWN).doesNotContain("\"rows\"")
+                            .doesNotContain("@exemple.fr");
+                }
+            }
+        }
+        assertThat(failures).as("cells of the matrix that differ").isEmpty();
+    }
+
+    @Test
+    void anUnknownStructureIsNotFoundForEveryLoggedInRole() {
+        for (Row row : MATRIX) {
+            if (!row.route().contains("{uai}")) continue;
+            for (Who who : List.of(SUPER, LOCAL_OWN, LOCAL_OTHER, CLASS_TEACHER)) {
+                String path = row.route().substring(4).replace("{uai}", "0999999Z").replace("{id}", String.valueOf(visibleAccountId));
+                HttpResponse<String> r = web.as(who).get(path);
+                assertThat(r.statusCode()).as(row.route() + " as " + who + " on an unknown structure").isEqualTo(404);
+            }
+        }
+    }
+
+    @Test
+    void anAdminOnAOneTimePasswordMayOnlyChangeIt() {
+        WebFixture.Client c = web.client();
+        web.app.admins().create("t.onetime", WebFixture.PASSWORD, false, List.of(WebFixture.OWN));
+        markOneTime("t.onetime");
+        HttpResponse<String> login = c.login("t.onetime", WebFixture.PASSWORD);
+        assertThat(login.statusCode()).isEqualTo(303);
+        assertThat(login.headers().firstValue("Location")).hasValue("/password");
+        assertThat(c.get("/api/structures").statusCode()).isEqualTo(403);
+        assertThat(c.get("/api/structures/" + WebFixture.OWN + "/selection").statusCode()).isEqualTo(403);
+        assertThat(c.get("/").statusCode()).isEqualTo(302);
+        assertThat(c.get("/password").statusCode()).isEqualTo(200);
+    }
+
+    private static void markOneTime(String login) {
+        try (var conn = web.db.database().dataSource().getConnection();
+             var st = conn.prepareStatement("update admin set one_time_password = true where login = ?")) {
+            st.setString(1, login);
+            st.executeUpdate();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
