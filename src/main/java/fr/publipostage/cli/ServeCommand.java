@@ -34,6 +34,7 @@ public final class ServeCommand {
                 app.admins().createDemoAdminsIfNone(List.of(DemoDirectory.LYCEE_UAI, DemoDirectory.COLLEGE_UAI));
             }
             server = app.server().start("0.0.0.0", port);
+            app.startMailWorker();
         } catch (io.javalin.util.JavalinBindException e) {
             app.close();
             throw new CliError("port " + port + " is already in use: choose another with --port N or PUBLIPOSTAGE_PORT");
@@ -50,6 +51,7 @@ public final class ServeCommand {
         }, "publipostage-shutdown"));
 
         out.println(messages.get(lang, "cli.database", app.database().description()));
+        if (app.mailSettings().sandbox()) out.println(messages.get(lang, "campaign.cli.sandbox"));
         List<OneTimeCredential> credentials = app.admins().renewOneTimePasswords();
         if (!credentials.isEmpty()) {
             out.println(messages.get(lang, "cli.oneTimeTitle"));
