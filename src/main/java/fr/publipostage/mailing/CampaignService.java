@@ -133,7 +133,7 @@ public final class CampaignService {
                 throw new CampaignRefused("campaign.refused.nothingToSend");
             }
             s.flushStatements();
-            s.commit();
+            s.commit(true);
         }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("campaign", campaignId);
@@ -209,7 +209,7 @@ public final class CampaignService {
             if (!from.contains(c.status())) throw new CampaignRefused(refusal);
             m.setStatus(campaignId, from.stream().map(Enum::name).toList(), to.name(), adminLogin);
             if (to == Campaign.Status.cancelled) m.cancelPending(campaignId, Reason.CANCELLED);
-            s.commit();
+            s.commit(true);
         }
         audit.record(adminLogin, AuditEvent.MAIL_CAMPAIGN, c.structureId(), null,
                 Map.of("campaign", campaignId, "event", event));
@@ -233,7 +233,7 @@ public final class CampaignService {
             if (rows > 0 && c.status() == Campaign.Status.finished) {
                 m.setStatus(campaignId, List.of("finished"), "running", adminLogin);
             }
-            s.commit();
+            s.commit(true);
         }
         audit.record(adminLogin, AuditEvent.MAIL_CAMPAIGN, c.structureId(), rows,
                 Map.of("campaign", campaignId, "event", "resend-failed"));

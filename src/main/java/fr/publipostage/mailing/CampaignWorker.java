@@ -223,7 +223,7 @@ public final class CampaignWorker implements AutoCloseable {
                 return List.of();
             }
             List<CampaignMapper.ClaimedRow> rows = m.claim(campaignId, instance, limit, settings.lease().toMillis());
-            s.commit();
+            s.commit(true);
             return new ArrayList<>(rows);
         }
     }
@@ -275,7 +275,7 @@ public final class CampaignWorker implements AutoCloseable {
             Campaign c = m.lockCampaign(campaignId);
             if (c != null && c.status() == Campaign.Status.running && m.countUnfinished(campaignId) == 0) {
                 m.markFinished(campaignId);
-                s.commit();
+                s.commit(true);
                 LOG.info("campaign {} finished", campaignId);
             } else {
                 s.rollback();
