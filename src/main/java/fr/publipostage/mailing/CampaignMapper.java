@@ -30,11 +30,15 @@ public interface CampaignMapper {
     List<ClaimedRow> claim(@Param("campaignId") long campaignId, @Param("instance") String instance,
                            @Param("limit") int limit, @Param("leaseMs") long leaseMs);
 
-    /** Counts an attempt and renews the lease, if the row is still ours and its campaign still running. */
-    int beginAttempt(@Param("id") long id, @Param("instance") String instance, @Param("leaseMs") long leaseMs);
+    /**
+     * Renews the lease of the rows of the campaign this instance holds, if the campaign is still
+     * running; returns the ids still held (none when paused or cancelled).
+     */
+    List<Long> heartbeat(@Param("campaignId") long campaignId, @Param("instance") String instance,
+                         @Param("leaseMs") long leaseMs);
 
-    /** A claimed row not attempted: back to pending (cancelled if the campaign was cancelled). */
-    int release(@Param("id") long id, @Param("instance") String instance);
+    /** Claimed rows not attempted: back to pending (cancelled if the campaign was cancelled). */
+    int releaseAll(@Param("campaignId") long campaignId, @Param("instance") String instance);
 
     int markSent(@Param("id") long id, @Param("instance") String instance, @Param("address") String address,
                  @Param("reply") String smtpReply, @Param("messageId") String messageId);

@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.mail.Address;
@@ -28,14 +30,12 @@ import org.slf4j.LoggerFactory;
  * Sends campaigns: any number of instances may run one on the same database. A pass takes back rows
  * whose holder died (lease expired), then for each running campaign claims a small batch of pending
  * rows ({@code FOR UPDATE SKIP LOCKED}: a row is held by one instance only) and sends them one by one
- * over one reused SMTP connection:
- * <ol>
- *   <li>{@code beginAttempt}: counts the attempt and renews the lease, only if the row is still ours
- *       and the campaign still running (a pause or a cancel stops at the next message);</li>
- *   <li>SMTP;</li>
- *   <li>{@code sent} (address, server reply, time), or {@code failed} (5xx, or no attempts left), or
- *       back to {@code pending} after an exponential backoff (4xx, timeout, server unreachable).</li>
- * </ol>
+ * over one reused SMTP connection. At most every second (a quarter of the lease when shorter) a
+ * heartbeat renews the leases of the rows it holds and checks that the campaign still runs: a pause or
+ * a cancel stops the batch within a second, and a row whose lease was lost is never sent. After each
+ * message, one statement records the outcome: {@code sent} (address, server reply, time), or {@code
+ * failed} (5xx, or no attempts left), or back to {@code pending} after an exponential backoff (4xx,
+ * timeout, server unreachable).
  * The only window for a duplicate is between the server accepting a message and step 3 being written:
  * an instance killed there leaves the row in 'sending', and it is sent again after the lease. The
  * repeat has the same Message-ID.
@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class CampaignWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CampaignWorker.class);
     private static final Duration IDLE_CLOSE = Duration.ofSeconds(10);
+    /** How often a worker renews its leases and checks that the campaign still runs (pause, cancel). */
+    private static final Duration HEARTBEAT = Duration.ofSeconds(1);
 
     private final SqlSessionFactory sessions;
     private final MailSettings settings;
@@ -163,22 +165,27 @@ public final class CampaignWorker implements AutoCloseable {
     }
 
     private BatchResult processBatch(long campaignId) throws InterruptedException {
+        long claimedAt = System.nanoTime();
         List<CampaignMapper.ClaimedRow> rows = claim(campaignId);
         if (rows.isEmpty()) return new BatchResult(0, false);
+        long heartbeatEvery = Math.min(HEARTBEAT.toNanos(), settings.lease().toNanos() / 4);
+        long nextHeartbeat = claimedAt + heartbeatEvery;
+        Set<Long> held = new HashSet<>();
+        for (CampaignMapper.ClaimedRow r : rows) held.add(r.id());
         Map<Long, Structure> structures = new HashMap<>();
         int handled = 0;
         try (SqlSession s = sessions.openSession(true)) {
             CampaignMapper m = s.getMapper(CampaignMapper.class);
-            for (int i = 0; i < rows.size(); i++) {
-                CampaignMapper.ClaimedRow row = rows.get(i);
-                if (stopping || !rate.acquire(this::pause)) {
-                    releaseFrom(m, rows, i);
-                    break;
+            for (CampaignMapper.ClaimedRow row : rows) {
+                if (stopping || !rate.acquire(this::pause)) break;
+                if (System.nanoTime() >= nextHeartbeat) {
+                    // Renew the leases, and see whether the campaign was paused or cancelled meanwhile.
+                    held = new HashSet<>(m.heartbeat(campaignId, instance, settings.lease().toMillis()));
+                    nextHeartbeat = System.nanoTime() + heartbeatEvery;
+                    if (held.isEmpty()) break;
                 }
-                if (m.beginAttempt(row.id(), instance, settings.lease().toMillis()) == 0) {
-                    m.release(row.id(), instance);
-                    continue;
-                }
+                // Held since the last heartbeat, whose lease outlasts it by at least 3/4 of the lease time.
+                if (!held.contains(row.id())) continue;
                 handled++;
                 Structure structure = structures.computeIfAbsent(row.structureId(), id -> {
                     try (SqlSession d = sessions.openSession(true)) {
@@ -186,6 +193,7 @@ public final class CampaignWorker implements AutoCloseable {
                     }
                 });
                 SendError error = sendOne(m, row, structure);
+                held.remove(row.id());
                 if (error == null) {
                     serverDownStreak = 0;
                     continue;
@@ -199,10 +207,12 @@ public final class CampaignWorker implements AutoCloseable {
                     m.retryLater(row.id(), instance, error.reason(), settings.backoff(attempts).toMillis());
                 }
                 if (error.serverDown()) {
-                    releaseFrom(m, rows, i + 1);
+                    m.releaseAll(campaignId, instance);
                     return new BatchResult(handled, true);
                 }
             }
+            // Rows not attempted (stopping, paused, cancelled) go back.
+            m.releaseAll(campaignId, instance);
         }
         return new BatchResult(handled, false);
     }
@@ -226,10 +236,6 @@ public final class CampaignWorker implements AutoCloseable {
             s.commit(true);
             return new ArrayList<>(rows);
         }
-    }
-
-    private void releaseFrom(CampaignMapper m, List<CampaignMapper.ClaimedRow> rows, int from) {
-        for (int j = from; j < rows.size(); j++) m.release(rows.get(j).id(), instance);
     }
 
     /** Composes and sends one row; null when the server accepted it (and the row is marked sent). */
@@ -263,7 +269,7 @@ public final class CampaignWorker implements AutoCloseable {
         synchronized (this) {
             sentCount++;
         }
-        // Written right after the server's "250": between the two lies the only duplicate window.
+        // Written right after the server's "250": between the two lies the only window for a repeat.
         m.markSent(row.id(), instance, row.address(), reply, messageId);
         return null;
     }
