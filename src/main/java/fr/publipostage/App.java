@@ -54,7 +54,7 @@ public final class App implements AutoCloseable {
     private final AuditLog audit;
     private final SqlSessionFactory sessions;
     private final TemplateResolver templateResolver;
-    private final VelocityRenderer renderer;
+    private final VelocityRenderer velocity;
     private final TemplateVariables templateVariables;
     private final MailSettings mailSettings;
     private final MailComposer mailComposer;
@@ -79,10 +79,11 @@ public final class App implements AutoCloseable {
         this.selections = new SelectionService(sessions, new SelectionParser());
         this.audit = new AuditLog(sessions, json);
         this.templateResolver = new BuiltinTemplates();
-        this.renderer = new VelocityRenderer(templateResolver);
+        // One Velocity engine for letters and mails (the sandbox of templates/).
+        this.velocity = new VelocityRenderer(templateResolver);
         this.templateVariables = new TemplateVariables(messages, new QrCodes());
         this.mailSettings = MailSettings.from(config);
-        this.mailComposer = new TemplateMailComposer(renderer, templateResolver, templateVariables, Clock.systemDefaultZone());
+        this.mailComposer = new TemplateMailComposer(velocity, templateResolver, templateVariables, Clock.systemDefaultZone());
         this.campaigns = new CampaignService(sessions, selections, mailComposer, audit, json, mailSettings, messages);
         this.instanceId = System.getenv().getOrDefault("HOSTNAME", "publipostage") + "-" + ProcessHandle.current().pid()
                 + "-" + HexFormat.of().toHexDigits((short) new SecureRandom().nextInt());
@@ -130,8 +131,8 @@ public final class App implements AutoCloseable {
         return audit;
     }
 
-    public VelocityRenderer renderer() {
-        return renderer;
+    public VelocityRenderer velocity() {
+        return velocity;
     }
 
     public TemplateVariables templateVariables() {
