@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import javax.mail.AuthenticationFailedException;
 import javax.mail.MessagingException;
+import javax.mail.internet.AddressException;
 
 /**
  * Why one message could not be sent, and what to do about it: a permanent error (5xx reply) fails the
@@ -18,6 +19,9 @@ import javax.mail.MessagingException;
 public record SendError(boolean permanent, boolean connectionLost, boolean serverDown, int replyCode, String reason) {
 
     public static SendError classify(Exception e) {
+        if (e instanceof AddressException) {
+            return new SendError(true, false, false, -1, Reason.of(Reason.INVALID_ADDRESS, e.getMessage()));
+        }
         // The most precise SMTP reply in the chain wins.
         for (Throwable t = e; t != null; t = next(t)) {
             int code = -1;
