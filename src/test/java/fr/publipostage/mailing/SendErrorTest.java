@@ -50,4 +50,11 @@ class SendErrorTest {
         assertThat(timeout.connectionLost()).isTrue();
         assertThat(timeout.reason()).startsWith("timeout: ");
     }
+
+    @Test
+    void anUnusableAddressIsPermanent() {
+        SendError e = SendError.classify(new javax.mail.internet.AddressException("Missing final '@domain'", "jean.dupont"));
+        assertThat(e.permanent()).isTrue();
+        assertThat(e.reason()).startsWith("invalid-address: ");
+    }
 }
