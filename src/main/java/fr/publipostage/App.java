@@ -21,16 +21,32 @@ import fr.publipostage.selection.Presets;
 import fr.publipostage.selection.SelectionMapper;
 import fr.publipostage.selection.SelectionParser;
 import fr.publipostage.selection.SelectionService;
+import fr.publipostage.mailing.CampaignMapper;
+import fr.publipostage.mailing.CampaignService;
+import fr.publipostage.mailing.CampaignWorker;
+import fr.publipostage.mailing.MailComposer;
+import fr.publipostage.mailing.MailSettings;
+import fr.publipostage.mailing.MessageFactory;
+import fr.publipostage.mailing.SandboxMailbox;
+import fr.publipostage.mailing.SmtpConnection;
+import fr.publipostage.mailing.SmtpEndpoint;
+import fr.publipostage.mailing.TemplateMailComposer;
+import fr.publipostage.templates.BuiltinTemplates;
 import fr.publipostage.templates.Messages;
 import fr.publipostage.web.Auth;
 import fr.publipostage.web.PageRoutes;
 import fr.publipostage.web.SelectionApi;
 import fr.publipostage.web.Views;
+import fr.publipostage.templates.QrCodes;
+import fr.publipostage.templates.TemplateResolver;
+import fr.publipostage.templates.TemplateVariables;
+import fr.publipostage.templates.VelocityRenderer;
 import fr.publipostage.web.WebServer;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.javalin.Javalin;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.HexFormat;
 import java.util.List;
 import org.apache.ibatis.session.SqlSessionFactory;
 
@@ -56,13 +72,25 @@ public final class App implements AutoCloseable {
     private final SecondFactor secondFactor;
     private final Presets presets;
     private final CsvExport csv;
+    private final SqlSessionFactory sessions;
+    private final TemplateResolver templateResolver;
+    private final VelocityRenderer velocity;
+    private final TemplateVariables templateVariables;
+    private final MailSettings mailSettings;
+    private final MailComposer mailComposer;
+    private final CampaignService campaigns;
+    private final String instanceId;
+    // Started on first use: the sandbox SMTP server (when no server is configured) and the mail worker.
+    private SandboxMailbox sandbox;
+    private CampaignWorker mailWorker;
 
     public App(Config config, Database database) {
         this.config = config;
         this.database = database;
         SqlSessionFactory sessions = MyBatis.sessionFactory(database.dataSource(),
                 List.of(DirectoryMapper.class, AdminMapper.class, AuditMapper.class, SelectionMapper.class,
-                        SessionMapper.class));
+                        SessionMapper.class, CampaignMapper.class));
+        this.sessions = sessions;
         this.json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         this.clock = Clock.systemDefaultZone();
@@ -80,6 +108,15 @@ public final class App implements AutoCloseable {
                 config.getInt(Setting.TOTP_FRESH_MINUTES));
         this.presets = new Presets(clock);
         this.csv = new CsvExport(selections, messages);
+        this.templateResolver = new BuiltinTemplates();
+        // One Velocity engine for letters and mails (the sandbox of templates/).
+        this.velocity = new VelocityRenderer(templateResolver);
+        this.templateVariables = new TemplateVariables(messages, new QrCodes());
+        this.mailSettings = MailSettings.from(config);
+        this.mailComposer = new TemplateMailComposer(velocity, templateResolver, templateVariables, clock);
+        this.campaigns = new CampaignService(sessions, selections, mailComposer, audit, json, mailSettings, messages);
+        this.instanceId = System.getenv().getOrDefault("HOSTNAME", "publipostage") + "-" + ProcessHandle.current().pid()
+                + "-" + HexFormat.of().toHexDigits((short) random.nextInt());
     }
 
     /** Opens the configured database (starting the embedded one if needed) and builds the application. */
@@ -152,8 +189,67 @@ public final class App implements AutoCloseable {
         return audit;
     }
 
+    public VelocityRenderer velocity() {
+        return velocity;
+    }
+
+    public TemplateVariables templateVariables() {
+        return templateVariables;
+    }
+
+    public MailSettings mailSettings() {
+        return mailSettings;
+    }
+
+    public MailComposer mailComposer() {
+        return mailComposer;
+    }
+
+    /** E-mail campaigns: preview, start, progress, recipients, ledger CSV, pause/resume/cancel/resend. */
+    public CampaignService campaigns() {
+        return campaigns;
+    }
+
+    /** This process among the instances sharing the database (recorded on the rows it sends). */
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /**
+     * The sandbox mailbox (started on first use), or null when a real SMTP server is configured:
+     * then nothing is captured.
+     */
+    public synchronized SandboxMailbox sandbox() {
+        if (!mailSettings.sandbox()) return null;
+        if (sandbox == null) sandbox = SandboxMailbox.start(mailSettings.sandboxPort());
+        return sandbox;
+    }
+
+    /** This instance's campaign worker, built on first use and not started ({@link CampaignWorker#start()}). */
+    public synchronized CampaignWorker mailWorker() {
+        if (mailWorker == null) {
+            SmtpEndpoint endpoint = SmtpEndpoint.of(mailSettings, mailSettings.sandbox() ? sandbox().port() : null);
+            mailWorker = new CampaignWorker(sessions, mailSettings, mailComposer, new MessageFactory(),
+                    new SmtpConnection(endpoint, mailSettings.messagesPerConnection()), json, instanceId);
+        }
+        return mailWorker;
+    }
+
+    /** Starts sending campaigns in the background, unless PUBLIPOSTAGE_MAIL_WORKER is false. */
+    public void startMailWorker() {
+        if (mailSettings.worker()) mailWorker().start();
+    }
+
     @Override
     public void close() {
+        CampaignWorker worker;
+        SandboxMailbox box;
+        synchronized (this) {
+            worker = mailWorker;
+            box = sandbox;
+        }
+        if (worker != null) worker.close();
+        if (box != null) box.close();
         database.close();
     }
 }

@@ -4,6 +4,7 @@ import fr.publipostage.cli.AdminCommand;
 import fr.publipostage.cli.Args;
 import fr.publipostage.cli.CliError;
 import fr.publipostage.cli.ImportCommand;
+import fr.publipostage.cli.MailCommand;
 import fr.publipostage.cli.ServeCommand;
 import fr.publipostage.db.Database;
 import java.util.Arrays;
@@ -36,11 +37,15 @@ public final class Main {
                     try (App app = App.open(config)) {
                         return new AdminCommand(System.in, System.out).run(app, lang, new Args(rest, Set.of("super")));
                     }
+                case "mail":
+                    try (App app = App.open(config)) {
+                        return new MailCommand(System.out).run(app, lang, new Args(rest, Set.of()));
+                    }
                 case "help", "--help", "-h":
-                    System.out.println("verbs: serve [--port N] | import FILE.csv [--structure UAI] | admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...]");
+                    System.out.println("verbs: serve [--port N] | import FILE.csv [--structure UAI] | admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...] | mail --structure UAI [filters] | mail --campaign ID");
                     return 0;
                 default:
-                    throw new CliError("unknown command \"" + verb + "\" (try: serve, import, admin, help)");
+                    throw new CliError("unknown command \"" + verb + "\" (try: serve, import, admin, mail, help)");
             }
         } catch (CliError | Config.ConfigException | Database.DatabaseUnavailable e) {
             System.err.println("publipostage: " + e.getMessage());

@@ -17,7 +17,29 @@ public enum Setting {
     SESSION_IDLE_MINUTES("PUBLIPOSTAGE_SESSION_IDLE_MINUTES", "60", "a web session unused this long ends (sessions also end 12 hours after login)"),
     COOKIE_SECURE("PUBLIPOSTAGE_COOKIE_SECURE", "false", "mark the session cookie Secure (set true when users reach the application over HTTPS)"),
     TOTP_REQUIRED("PUBLIPOSTAGE_TOTP_REQUIRED", "false", "every output carrying credentials (CSV, PDF letters, e-mail campaigns) asks for a fresh TOTP code; admins must enrol an authenticator app"),
-    TOTP_FRESH_MINUTES("PUBLIPOSTAGE_TOTP_FRESH_MINUTES", "5", "how long a TOTP code typed before an output stays valid for further outputs in the same session");
+    TOTP_FRESH_MINUTES("PUBLIPOSTAGE_TOTP_FRESH_MINUTES", "5", "how long a TOTP code typed before an output stays valid for further outputs in the same session"),
+
+    // E-mail (mailing/). No SMTP host = the built-in sandbox: mails are captured, never delivered.
+    SMTP_HOST("PUBLIPOSTAGE_SMTP_HOST", "", "SMTP server that delivers the campaigns; empty = sandbox (an SMTP server inside the application on loopback that captures the mails, delivers nothing)"),
+    SMTP_PORT("PUBLIPOSTAGE_SMTP_PORT", "", "SMTP port; empty = 587 for starttls, 465 for ssl, 25 for none"),
+    SMTP_TLS("PUBLIPOSTAGE_SMTP_TLS", "starttls", "none, starttls (required, certificate checked) or ssl (implicit TLS, usually port 465)"),
+    SMTP_USER("PUBLIPOSTAGE_SMTP_USER", "", "SMTP login; empty = no authentication"),
+    SMTP_PASSWORD("PUBLIPOSTAGE_SMTP_PASSWORD", "", "SMTP password"),
+    SMTP_FROM("PUBLIPOSTAGE_SMTP_FROM", "", "From address, e.g. `ent@lycee.example.fr` (the school's name is shown as sender name); required with a real server; sandbox: `publipostage@localhost`"),
+    SMTP_REPLY_TO("PUBLIPOSTAGE_SMTP_REPLY_TO", "", "Reply-To address (e.g. the school office); empty = none"),
+    SMTP_ENVELOPE_FROM("PUBLIPOSTAGE_SMTP_ENVELOPE_FROM", "", "envelope sender (MAIL FROM, where bounces go); empty = the From address"),
+    SMTP_RATE("PUBLIPOSTAGE_SMTP_RATE", "0", "messages per minute sent by this instance, all campaigns together; 0 = no limit"),
+    SMTP_CAMPAIGN_RATE("PUBLIPOSTAGE_SMTP_CAMPAIGN_RATE", "0", "messages per minute of one campaign, all instances together (recorded on the campaign when it starts); 0 = no limit. Providers often allow 100"),
+    SMTP_MESSAGES_PER_CONNECTION("PUBLIPOSTAGE_SMTP_MESSAGES_PER_CONNECTION", "100", "messages sent over one SMTP connection before it is renewed; 1 = a new connection for every message"),
+    SMTP_TIMEOUT("PUBLIPOSTAGE_SMTP_TIMEOUT", "30s", "connect and read timeout of the SMTP connection (e.g. 500ms, 30s, 2m)"),
+    MAIL_WORKER("PUBLIPOSTAGE_MAIL_WORKER", "true", "this instance sends campaigns (any number of instances may, on one database)"),
+    MAIL_BATCH("PUBLIPOSTAGE_MAIL_BATCH", "20", "recipients a worker claims at a time"),
+    MAIL_MAX_ATTEMPTS("PUBLIPOSTAGE_MAIL_MAX_ATTEMPTS", "8", "attempts per recipient on temporary errors (4xx, timeouts, server unreachable) before the row is failed"),
+    MAIL_RETRY_DELAY("PUBLIPOSTAGE_MAIL_RETRY_DELAY", "30s", "wait after the first temporary error; doubled at each further attempt"),
+    MAIL_RETRY_MAX_DELAY("PUBLIPOSTAGE_MAIL_RETRY_MAX_DELAY", "30m", "longest wait between two attempts"),
+    MAIL_LEASE("PUBLIPOSTAGE_MAIL_LEASE", "2m", "a recipient claimed by an instance that stopped answering is taken back after this time"),
+    MAIL_POLL("PUBLIPOSTAGE_MAIL_POLL", "1s", "how often an idle worker looks for work"),
+    SANDBOX_SMTP_PORT("PUBLIPOSTAGE_SANDBOX_SMTP_PORT", "0", "loopback port of the sandbox SMTP server; 0 = any free port");
 
     public final String envName;
     public final String defaultValue;

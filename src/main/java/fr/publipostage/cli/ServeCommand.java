@@ -35,6 +35,7 @@ public final class ServeCommand {
                         DemoDirectory.LYCEE_UAI, DemoDirectory.DEMO_TUTOR_CLASS);
             }
             server = app.server().start("0.0.0.0", port);
+            app.startMailWorker();
         } catch (io.javalin.util.JavalinBindException e) {
             app.close();
             throw new CliError("port " + port + " is already in use: choose another with --port N or PUBLIPOSTAGE_PORT");
@@ -51,6 +52,7 @@ public final class ServeCommand {
         }, "publipostage-shutdown"));
 
         out.println(messages.get(lang, "cli.database", app.database().description()));
+        if (app.mailSettings().sandbox()) out.println(messages.get(lang, "campaign.cli.sandbox"));
         List<OneTimeCredential> credentials = app.admins().renewOneTimePasswords();
         if (!credentials.isEmpty()) {
             out.println(messages.get(lang, "cli.oneTimeTitle"));

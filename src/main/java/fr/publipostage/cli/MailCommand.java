@@ -1,0 +1,135 @@
+package fr.publipostage.cli;
+
+import fr.publipostage.App;
+import fr.publipostage.directory.Account;
+import fr.publipostage.directory.Structure;
+import fr.publipostage.mailing.Campaign;
+import fr.publipostage.mailing.CampaignPreview;
+import fr.publipostage.mailing.CampaignProgress;
+import fr.publipostage.mailing.CampaignRefused;
+import fr.publipostage.mailing.CampaignService;
+import fr.publipostage.mailing.Recipient;
+import fr.publipostage.mailing.RecipientFilter;
+import fr.publipostage.selection.InvalidSelection;
+import fr.publipostage.selection.Scope;
+import fr.publipostage.selection.Selection;
+import fr.publipostage.templates.Messages;
+import java.io.PrintStream;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code mail --structure UAI [filters]}: prints the confirmation counts, starts a campaign and
+ * follows it to the end with a progress line. {@code mail --campaign ID} follows an existing campaign
+ * (after a crash or from another terminal), sending with this process too. Exit code 0 when every
+ * mailable account got its mail, 1 when some failed or the campaign was cancelled or paused.
+ */
+public final class MailCommand {
+    static final Set<String> FILTERS = Set.of("profile", "level", "class", "activation", "email", "local-admin",
+            "created-after", "created-before");
+    private static final long POLL_MS = 500;
+
+    private final PrintStream out;
+
+    public MailCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    public int run(App app, String lang, Args args) throws InterruptedException {
+        Set<String> known = new HashSet<>(FILTERS);
+        known.add("structure");
+        known.add("campaign");
+        args.allowOnly(known);
+        if (!args.positional().isEmpty()) throw new CliError("usage: mail --structure UAI [filters] | mail --campaign ID");
+        Messages messages = app.messages();
+        CampaignService campaigns = app.campaigns();
+        long campaignId;
+        if (args.has("campaign")) {
+            if (args.has("structure")) throw new CliError("--campaign and --structure cannot be combined");
+            try {
+                campaignId = Long.parseLong(args.require("campaign"));
+                campaigns.find(campaignId);
+            } catch (NumberFormatException | CampaignRefused e) {
+                throw new CliError(messages.get(lang, "campaign.cli.notFound", args.option("campaign")));
+            }
+        } else {
+            String uai = args.require("structure");
+            Structure structure = campaigns.structureByUai(uai);
+            if (structure == null) throw new CliError("unknown structure " + uai);
+            Map<String, List<String>> params = new LinkedHashMap<>();
+            for (String f : FILTERS) if (args.has(f)) params.put(f, args.all(f));
+            Selection selection;
+            try {
+                selection = app.selections().parse(structure.id(), params);
+            } catch (InvalidSelection e) {
+                throw new CliError("--" + e.parameter() + ": " + messages.get(lang, e.key(), e.value()));
+            }
+            CampaignPreview preview = campaigns.preview(selection, Scope.EVERYTHING);
+            out.println(messages.get(lang, "campaign.cli.preview", preview.selected(), preview.toMail(),
+                    preview.withoutAddress().size(), preview.blocked().size()));
+            for (Account a : preview.withoutAddress()) {
+                out.println("  - " + a.lastName() + " " + a.firstName() + " (" + a.displayLogin() + ")");
+            }
+            if (preview.selected() == 0) {
+                out.println(messages.get(lang, "campaign.cli.nothing"));
+                return 0;
+            }
+            try {
+                campaignId = campaigns.start(selection, Scope.EVERYTHING, "cli:" + System.getProperty("user.name")).id();
+            } catch (CampaignRefused e) {
+                throw new CliError(messages.get(lang, e.key()));
+            }
+            out.println(messages.get(lang, "campaign.cli.started", campaignId, structure.name()));
+        }
+        if (app.mailSettings().sandbox()) out.println(messages.get(lang, "campaign.cli.sandbox"));
+        app.mailWorker().start();
+        return follow(app, lang, campaignId);
+    }
+
+    private int follow(App app, String lang, long campaignId) throws InterruptedException {
+        Messages messages = app.messages();
+        boolean console = System.console() != null;
+        String last = "";
+        long lastPrinted = 0;
+        CampaignProgress p;
+        while (true) {
+            p = app.campaigns().progress(campaignId);
+            CampaignProgress.Counts c = p.counts();
+            String line = messages.get(lang, "campaign.cli.progress", c.sent(), c.toSend(), c.failed(), c.pending(), c.sending());
+            long now = System.currentTimeMillis();
+            if (console) {
+                out.print("\r" + line + "   ");
+                out.flush();
+            } else if (!line.equals(last) && now - lastPrinted >= 1000) {
+                out.println(line);
+                lastPrinted = now;
+                last = line;
+            }
+            if (p.campaign().isOver() || p.campaign().status() == Campaign.Status.paused) break;
+            Thread.sleep(POLL_MS);
+        }
+        if (console) out.println();
+        CampaignProgress.Counts c = p.counts();
+        for (Recipient r : app.campaigns().recipients(campaignId, RecipientFilter.status(Recipient.Status.failed)).rows()) {
+            out.println(messages.get(lang, "campaign.cli.failedLine", r.lastName() + " " + r.firstName(), r.address(),
+                    r.reason()));
+        }
+        switch (p.campaign().status()) {
+            case finished -> {
+                out.println(messages.get(lang, "campaign.cli.finished", campaignId, c.sent(), c.failed(), c.skipped()));
+                return c.failed() == 0 ? 0 : 1;
+            }
+            case cancelled -> {
+                out.println(messages.get(lang, "campaign.cli.cancelled", campaignId, c.sent(), c.failed(), c.cancelled()));
+                return 1;
+            }
+            default -> {
+                out.println(messages.get(lang, "campaign.cli.paused", campaignId));
+                return 1;
+            }
+        }
+    }
+}

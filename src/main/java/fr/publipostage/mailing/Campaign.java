@@ -1,0 +1,20 @@
+package fr.publipostage.mailing;
+
+import java.time.OffsetDateTime;
+
+/**
+ * An e-mail campaign: who started it, when, for which structure, with which Selection (JSON) and
+ * template versions, and where it stands.
+ */
+public record Campaign(long id, String token, long structureId, String createdBy, OffsetDateTime createdAt,
+                       Status status, OffsetDateTime statusChangedAt, String statusChangedBy,
+                       OffsetDateTime finishedAt, String selection, String templateVersions, int ratePerMinute,
+                       String fromAddress, boolean sandbox) {
+
+    /** running → paused ⇄ running → finished (nothing pending or sending) | cancelled. */
+    public enum Status { running, paused, cancelled, finished }
+
+    public boolean isOver() {
+        return status == Status.finished || status == Status.cancelled;
+    }
+}

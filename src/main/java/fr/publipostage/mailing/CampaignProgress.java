@@ -1,0 +1,23 @@
+package fr.publipostage.mailing;
+
+/** Where a campaign stands: its record and the count of ledger rows in each state. */
+public record CampaignProgress(Campaign campaign, Counts counts) {
+
+    public record Counts(int total, int pending, int sending, int sent, int failed, int skipped, int cancelled) {
+        /** Rows that will still be attempted. */
+        public int unfinished() {
+            return pending + sending;
+        }
+
+        /** Rows meant to get a mail (all but skipped). */
+        public int toSend() {
+            return total - skipped;
+        }
+
+        /** Share of mailable rows with an outcome (sent, failed, cancelled), 0–100. */
+        public int percentDone() {
+            int toSend = toSend();
+            return toSend == 0 ? 100 : (int) Math.floor(100.0 * (sent + failed + cancelled) / toSend);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package fr.publipostage.mailing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import fr.publipostage.Config;
+import fr.publipostage.Setting;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MailSettingsTest {
+    @Test
+    void defaultsAreTheSandbox() {
+        MailSettings s = MailSettings.from(Config.of(Map.of()));
+        assertThat(s.sandbox()).isTrue();
+        assertThat(s.effectiveFrom()).isEqualTo(MailSettings.SANDBOX_FROM);
+        assertThat(s.ratePerMinute()).isZero();
+        assertThat(s.messagesPerConnection()).isEqualTo(100);
+        assertThat(s.lease()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void realServerNeedsAFromAddressAndGetsTheUsualPort() {
+        assertThatThrownBy(() -> MailSettings.from(Config.of(Map.of(Setting.SMTP_HOST, "smtp.example.fr"))))
+                .isInstanceOf(Config.ConfigException.class).hasMessageContaining("PUBLIPOSTAGE_SMTP_FROM");
+        MailSettings s = MailSettings.from(Config.of(Map.of(Setting.SMTP_HOST, "smtp.example.fr",
+                Setting.SMTP_FROM, "ent@lycee.example.fr", Setting.SMTP_TLS, "ssl")));
+        assertThat(s.sandbox()).isFalse();
+        assertThat(s.effectivePort()).isEqualTo(465);
+        assertThat(MailSettings.from(Config.of(Map.of(Setting.SMTP_HOST, "h", Setting.SMTP_FROM, "a@b")))
+                .effectivePort()).isEqualTo(587);
+        assertThat(MailSettings.from(Config.of(Map.of(Setting.SMTP_HOST, "h", Setting.SMTP_FROM, "a@b",
+                Setting.SMTP_TLS, "NONE"))).effectivePort()).isEqualTo(25);
+    }
+
+    @Test
+    void refusesBadValuesWithTheSettingsName() {
+        assertThatThrownBy(() -> MailSettings.from(Config.of(Map.of(Setting.SMTP_TLS, "tls1.3"))))
+                .hasMessageContaining("PUBLIPOSTAGE_SMTP_TLS");
+        assertThatThrownBy(() -> MailSettings.from(Config.of(Map.of(Setting.MAIL_LEASE, "soon"))))
+                .hasMessageContaining("PUBLIPOSTAGE_MAIL_LEASE");
+        assertThatThrownBy(() -> MailSettings.from(Config.of(Map.of(Setting.SMTP_RATE, "-1"))))
+                .hasMessageContaining("PUBLIPOSTAGE_SMTP_RATE");
+        assertThatThrownBy(() -> MailSettings.from(Config.of(Map.of(Setting.MAIL_LEASE, "10s", Setting.SMTP_TIMEOUT, "30s"))))
+                .hasMessageContaining("twice");
+    }
+
+    @Test
+    void durationsAndBackoff() {
+        assertThat(MailSettings.parseDuration("x", "500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(MailSettings.parseDuration("x", "45")).isEqualTo(Duration.ofSeconds(45));
+        assertThat(MailSettings.parseDuration("x", "2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(MailSettings.parseDuration("x", "1h")).isEqualTo(Duration.ofHours(1));
+        MailSettings s = MailSettings.from(Config.of(Map.of(Setting.MAIL_RETRY_DELAY, "30s", Setting.MAIL_RETRY_MAX_DELAY, "5m")));
+        assertThat(s.backoff(1)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.backoff(2)).isEqualTo(Duration.ofSeconds(60));
+        assertThat(s.backoff(4)).isEqualTo(Duration.ofSeconds(240));
+        assertThat(s.backoff(5)).isEqualTo(Duration.ofMinutes(5));
+        assertThat(s.backoff(50)).isEqualTo(Duration.ofMinutes(5));
+    }
+}
