@@ -28,6 +28,8 @@ import java.util.Map;
 public final class SelectionBench {
     public static void main(String[] args) throws Exception {
         int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+        System.out.printf("machine: %d cores, load average %.2f at start%n", Runtime.getRuntime().availableProcessors(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         Config env = Config.fromEnvironment();
         TestDatabase.Fresh fresh = null;
         App app;
@@ -59,6 +61,7 @@ public final class SelectionBench {
         }
         report("pending pupils+parents, sort class,profile", app, selection, iterations);
         report("everyone, sort profile,class", app, everyone, iterations);
+        reportScreen("check screen (counts + first 50 rows), everyone", app, everyone, iterations);
         explain(db, structureId);
         app.close();
         if (fresh != null) fresh.close();
@@ -83,6 +86,19 @@ public final class SelectionBench {
         System.out.printf("%s: %d rows | list p50 %.1f ms, p95 %.1f ms, max %.1f ms | count p50 %.1f ms, p95 %.1f ms (%d runs)%n",
                 label, rows, pct(listNanos, 50), pct(listNanos, 95), pct(listNanos, 100),
                 pct(countNanos, 50), pct(countNanos, 95), iterations);
+    }
+
+    /** What the check step requests: the counts and the first window of the table. */
+    private static void reportScreen(String label, App app, Selection selection, int iterations) {
+        long[] nanos = new long[iterations];
+        for (int i = 0; i < iterations; i++) {
+            long a = System.nanoTime();
+            app.selections().count(selection, Scope.LOCAL_ADMIN);
+            app.selections().page(selection, Scope.LOCAL_ADMIN, 0, 50);
+            nanos[i] = System.nanoTime() - a;
+        }
+        System.out.printf("%s: p50 %.1f ms, p95 %.1f ms, max %.1f ms (%d runs)%n",
+                label, pct(nanos, 50), pct(nanos, 95), pct(nanos, 100), iterations);
     }
 
     private static double pct(long[] nanos, int p) {
