@@ -262,7 +262,9 @@ function buildCampaignView() {
     el('p', {}, t('mailweb.campaignStatus') + ' ', el('span', { class: 'status-badge', id: 'mail-status' })),
     el('div', { class: 'progress', id: 'mail-progress', role: 'progressbar', 'aria-labelledby': 'mail-campaign-title',
       'aria-valuemin': '0' }),
-    el('p', { class: 'progress-legend', id: 'mail-legend', role: 'status', 'aria-live': 'polite' }),
+    el('p', { class: 'progress-legend', id: 'mail-legend' }),
+    // Announced only when the campaign's state changes, not at every poll.
+    el('p', { class: 'visually-hidden', id: 'mail-announce', role: 'status' }),
     el('div', { class: 'actions' }, ...buttons, ledger),
     c.sandbox ? sandboxNote() : null,
     el('div', { class: 'mail-filters' },
@@ -279,7 +281,11 @@ function renderProgress() {
   const c = state.campaign;
   const n = c.counts;
   const done = n.sent + n.failed + n.cancelled;
-  document.getElementById('mail-status').textContent = c.statusLabel;
+  const status = document.getElementById('mail-status');
+  if (status.textContent !== c.statusLabel) {
+    if (status.textContent) document.getElementById('mail-announce').textContent = t('mailweb.campaignTitle', c.id) + ' · ' + c.statusLabel;
+    status.textContent = c.statusLabel;
+  }
   const bar = document.getElementById('mail-progress');
   bar.setAttribute('aria-valuemax', String(n.toSend));
   bar.setAttribute('aria-valuenow', String(done));
@@ -356,7 +362,7 @@ async function act(action) {
     state.campaign = await post(campaignUrl('/' + action));
     renderProgress();
     await loadRecipients();
-    document.getElementById('mail-legend').textContent += ' · ' + ACTION_DONE[action]();
+    document.getElementById('mail-announce').textContent = ACTION_DONE[action]();
     schedule();
   } catch (e) {
     showError(e.message);

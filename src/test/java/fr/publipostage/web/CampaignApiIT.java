@@ -256,6 +256,24 @@ class CampaignApiIT {
         }
     }
 
+    @Test
+    void startingACampaignNeedsTheSecondFactorWhenThePlatformRequiresIt() {
+        var app = web.db.app(Map.of(Setting.TOTP_REQUIRED, "true"));
+        var server = app.server().start(0);
+        try {
+            WebFixture.Client c = web.as(Who.LOCAL_OWN).at(server.port());
+            int before = web.app.campaigns().list(structureId(), 1000).size();
+            HttpResponse<String> r = post(c, base(WebFixture.OWN), TEACHERS);
+            assertThat(r.statusCode()).isEqualTo(403);
+            assertThat(json(r).get("code").asText()).isEqualTo("auth.totpEnrolRequired");
+            assertThat(web.app.campaigns().list(structureId(), 1000)).hasSize(before);
+            // The counts carry no credential: no code needed to see them.
+            assertThat(c.get(base(WebFixture.OWN) + "/preview?" + TEACHERS).statusCode()).isEqualTo(200);
+        } finally {
+            server.stop();
+        }
+    }
+
     private static long structureId() {
         return web.app.campaigns().structureByUai(WebFixture.OWN).id();
     }
