@@ -6,9 +6,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import javax.mail.Address;
 import javax.mail.MessagingException;
+import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
 import org.apache.commons.mail.util.MimeMessageParser;
 
@@ -58,6 +60,41 @@ public final class SandboxMailbox implements AutoCloseable {
         return out;
     }
 
+    /** A page of captured messages and how many matched in all. */
+    public record Page(List<CapturedMail> messages, int total) {
+    }
+
+    /**
+     * The captured messages whose Message-ID passes {@code byMessageId} (e.g. those of one school's
+     * campaigns), most recent first; only the page's messages are parsed.
+     */
+    public Page messages(Predicate<String> byMessageId, int offset, int limit) {
+        MimeMessage[] all = server.getReceivedMessages();
+        List<CapturedMail> out = new ArrayList<>();
+        int matched = 0;
+        for (int i = all.length - 1; i >= 0; i--) {
+            if (!byMessageId.test(messageId(all[i]))) continue;
+            if (matched >= offset && out.size() < limit) out.add(read(i, all[i]));
+            matched++;
+        }
+        return new Page(out, matched);
+    }
+
+    /** The Message-ID of the message at this index, or null when there is none. */
+    public String messageId(int index) {
+        MimeMessage[] all = server.getReceivedMessages();
+        return index < 0 || index >= all.length ? null : messageId(all[index]);
+    }
+
+    private static String messageId(MimeMessage message) {
+        try {
+            String id = message.getMessageID();
+            return id == null ? "" : id;
+        } catch (MessagingException e) {
+            return "";
+        }
+    }
+
     /** One message by its index, or null. */
     public CapturedMail message(int index) {
         MimeMessage[] all = server.getReceivedMessages();
@@ -89,11 +126,16 @@ public final class SandboxMailbox implements AutoCloseable {
             Address[] to = message.getAllRecipients();
             return new CapturedMail(index, message.getSentDate() == null ? null : message.getSentDate().toInstant(),
                     message.getMessageID(), parsed.getFrom(),
-                    to == null ? "" : Arrays.stream(to).map(Address::toString).collect(Collectors.joining(", ")),
+                    to == null ? "" : Arrays.stream(to).map(SandboxMailbox::readable).collect(Collectors.joining(", ")),
                     parsed.getSubject(), parsed.getHtmlContent(), parsed.getPlainContent());
         } catch (MessagingException | java.io.IOException e) {
             throw new IllegalStateException("unreadable captured message: " + e.getMessage(), e);
         }
+    }
+
+    /** "Bérénice André <b@x.fr>" rather than its MIME encoded-word form. */
+    private static String readable(Address address) {
+        return address instanceof InternetAddress a ? a.toUnicodeString() : address.toString();
     }
 
     @Override

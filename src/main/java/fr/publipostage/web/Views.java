@@ -20,7 +20,7 @@ import org.apache.velocity.app.VelocityEngine;
  */
 public final class Views {
     /** Key prefixes the browser scripts may use. */
-    public static final List<String> SCRIPT_PREFIXES = List.of("ui.", "check.", "preset.", "card.", "auth.", "selection.", "csv.");
+    public static final List<String> SCRIPT_PREFIXES = List.of("ui.", "check.", "preset.", "card.", "auth.", "selection.", "csv.", "mailweb.");
 
     private final VelocityEngine engine;
     private final Messages messages;
@@ -57,6 +57,10 @@ public final class Views {
 
         public String get(String key, Object arg0, Object arg1) {
             return Html.escape(messages.get(language, key, arg0, arg1));
+        }
+
+        public String get(String key, Object arg0, Object arg1, Object arg2) {
+            return Html.escape(messages.get(language, key, arg0, arg1, arg2));
         }
     }
 

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 class AuthorizationMatrixIT {
     private static WebFixture web;
     private static long visibleAccountId;
+    private static long finishedCampaignId;
 
     /** How one cell is requested: the client of the role, the path with {uai} and {id} filled. */
     private record Call(String method, BiFunction<WebFixture.Client, String, HttpResponse<String>> send) {
@@ -85,6 +86,23 @@ class AuthorizationMatrixIT {
         get("/api/structures/{uai}/selection", structure);
         get("/api/structures/{uai}/accounts/{id}", structure);
         get("/api/structures/{uai}/export.csv", structure);
+        // E-mail campaigns: the school's administrators only (class teachers print); {campaign} is a
+        // finished campaign of the school, {message} a mail of it captured by the sandbox.
+        Map<Who, Integer> mailer = expect(200, 200, 403, 403, 401);
+        get("/api/structures/{uai}/campaigns/preview", mailer);
+        post("/api/structures/{uai}/campaigns", expect(201, 201, 403, 403, 401), Map.of("profile", "Guest"));
+        get("/api/structures/{uai}/campaigns", mailer);
+        get("/api/structures/{uai}/campaigns/{campaign}", mailer);
+        get("/api/structures/{uai}/campaigns/{campaign}/recipients", mailer);
+        get("/api/structures/{uai}/campaigns/{campaign}/ledger.csv", mailer);
+        Map<Who, Integer> refusedByState = expect(409, 409, 403, 403, 401);  // allowed, but the campaign is finished
+        post("/api/structures/{uai}/campaigns/{campaign}/pause", refusedByState, Map.of());
+        post("/api/structures/{uai}/campaigns/{campaign}/resume", refusedByState, Map.of());
+        post("/api/structures/{uai}/campaigns/{campaign}/cancel", refusedByState, Map.of());
+        post("/api/structures/{uai}/campaigns/{campaign}/resend-failed", mailer, Map.of());
+        get("/api/structures/{uai}/sandbox", mailer);
+        get("/api/structures/{uai}/sandbox/{message}/html", mailer);
+        get("/sandbox/{uai}", expect(200, 200, 403, 403, 302));
     }
 
     @BeforeAll
@@ -97,6 +115,19 @@ class AuthorizationMatrixIT {
                 .filter(a -> a.profile() == Profile.Student && a.classes().contains(DemoDirectory.DEMO_TUTOR_CLASS))
                 .findFirst().orElseThrow();
         visibleAccountId = pupil.id();
+        // A guests' campaign of the school, sent into the sandbox to the end.
+        var guests = web.app.selections().parse(lycee, Map.of("profile", List.of("Guest")));
+        finishedCampaignId = web.app.campaigns().start(guests, Scope.LOCAL_ADMIN, SUPER.login).id();
+        try {
+            while (!web.app.campaigns().progress(finishedCampaignId).campaign().isOver()) web.app.mailWorker().runOnce();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String fill(String path, String uai) {
+        return path.replace("{uai}", uai).replace("{id}", String.valueOf(visibleAccountId))
+                .replace("{campaign}", String.valueOf(finishedCampaignId)).replace("{message}", "0");
     }
 
     @AfterAll
@@ -124,8 +155,7 @@ class AuthorizationMatrixIT {
         for (Row row : MATRIX) {
             for (Who who : Who.values()) {
                 WebFixture.Client client = web.as(who);
-                String path = row.route().substring(row.call().method().length() + 1)
-                        .replace("{uai}", WebFixture.OWN).replace("{id}", String.valueOf(visibleAccountId));
+                String path = fill(row.route().substring(row.call().method().length() + 1), WebFixture.OWN);
                 if (row.route().startsWith("POST /login")) {
                     // Bad credentials, a different login per role: nobody gets throttled by this test.
                     path = "/login";
@@ -151,7 +181,7 @@ class AuthorizationMatrixIT {
         for (Row row : MATRIX) {
             if (!row.route().contains("{uai}")) continue;
             for (Who who : List.of(SUPER, LOCAL_OWN, LOCAL_OTHER, CLASS_TEACHER)) {
-                String path = row.route().substring(4).replace("{uai}", "0999999Z").replace("{id}", String.valueOf(visibleAccountId));
+                String path = fill(row.route().substring(row.call().method().length() + 1), "0999999Z");
                 HttpResponse<String> r = web.as(who).get(path);
                 assertThat(r.statusCode()).as(row.route() + " as " + who + " on an unknown structure").isEqualTo(404);
             }

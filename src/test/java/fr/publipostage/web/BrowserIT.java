@@ -180,4 +180,114 @@ class BrowserIT {
             assertThat(consoleErrors).as("no script error in the page").isEmpty();
         }
     }
+
+    /**
+     * Issue 5's "done when": a local admin sends a campaign to the school's teachers from the
+     * browser after the confirmation with the counts, watches it to the end, opens the sandbox
+     * mailbox and finds a teacher's message, and downloads the ledger CSV.
+     */
+    @Test
+    void aLocalAdminSendsTheTeachersCampaignAndReadsTheSandboxAndTheLedger() throws Exception {
+        Files.createDirectories(SHOTS);
+        web.app.startMailWorker();
+        try (Playwright playwright = Playwright.create(new Playwright.CreateOptions()
+                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+             Browser browser = launch(playwright)) {
+            BrowserContext context = browser.newContext(new Browser.NewContextOptions().setAcceptDownloads(true)
+                    .setViewportSize(1280, 900));
+            Page page = context.newPage();
+            List<String> consoleErrors = new java.util.ArrayList<>();
+            page.onConsoleMessage(m -> {
+                if (m.type().equals("error")) consoleErrors.add(m.text());
+            });
+            page.navigate("http://localhost:" + web.server.port() + "/");
+            page.getByLabel("Identifiant").fill(Who.LOCAL_OWN.login);
+            page.getByLabel("Mot de passe").fill(WebFixture.PASSWORD);
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Se connecter")).click();
+            page.locator("#preset-buttons button").first().waitFor();
+
+            // Teachers, check, step 3: the confirmation counts.
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Enseignants")).click();
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Lancer le prétraitement")).click();
+            page.locator("#accounts tbody tr").first().waitFor();
+            page.locator("#step-2 [data-goto='3']").click();
+            page.locator("#mail-send").waitFor();
+            var preview = web.app.campaigns().preview(web.app.selections().parse(
+                    web.app.campaigns().structureByUai(WebFixture.OWN).id(), Map.of("profile", List.of("Teacher"))),
+                    fr.publipostage.selection.Scope.LOCAL_ADMIN);
+            int toMail = preview.toMail();
+            assertThat(toMail).isPositive();
+            assertThat(page.locator("#mail-counts").textContent()).contains(String.valueOf(toMail))
+                    .contains(String.valueOf(preview.withoutAddress().size())).contains("sans adresse");
+            assertThat(page.locator("#panel-mail .sandbox-note").textContent()).contains("PAS distribués");
+            page.locator("#mail-no-address summary").click();
+            assertThat(page.locator("#mail-no-address li").first().textContent()).contains("Enseignant");
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("6-mail-confirm-counts.png")).setFullPage(true));
+
+            // The confirmation dialog with the count, then send.
+            page.locator("#mail-send").click();
+            page.locator("#mail-confirm[open]").waitFor();
+            assertThat(page.locator("#mail-confirm-title").textContent()).isEqualTo("Envoyer " + toMail + " courriels ?");
+            assertThat(page.evaluate("document.activeElement.id")).as("focus on the safe choice").isEqualTo("mail-confirm-cancel");
+            page.locator("#mail-confirm-ok").click();
+
+            // The campaign runs to the end before our eyes.
+            page.locator("#mail-campaign").waitFor();
+            Locator bar = page.getByRole(AriaRole.PROGRESSBAR);
+            assertThat(bar.getAttribute("aria-valuemax")).isEqualTo(String.valueOf(toMail));
+            page.locator("#mail-status").filter(new Locator.FilterOptions().setHasText("terminée"))
+                    .waitFor(new Locator.WaitForOptions().setTimeout(60_000));
+            assertThat(bar.getAttribute("aria-valuenow")).isEqualTo(String.valueOf(toMail));
+            assertThat(page.locator("#mail-legend").textContent()).contains("Envoyés : " + toMail).contains("100 %");
+            assertThat(page.locator("#mail-pause").isDisabled()).isTrue();
+            assertThat(page.locator("#mail-cancel").isDisabled()).isTrue();
+            page.getByLabel("État", new Page.GetByLabelOptions().setExact(true)).selectOption("sent");
+            page.waitForCondition(() -> page.locator("#mail-page-info").textContent().endsWith("sur " + toMail));
+            Locator sentRows = page.locator("#mail-recipients tbody tr");
+            assertThat(sentRows.count()).isEqualTo(Math.min(20, toMail));
+            assertThat(page.locator("#mail-send").isDisabled()).as("sent once").isTrue();
+            for (String state : sentRows.locator("td.state").allTextContents()) assertThat(state).isEqualTo("envoyé");
+            String address = sentRows.first().locator("td").nth(4).textContent();
+            String login = sentRows.first().locator("td").nth(1).textContent();
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("7-mail-campaign.png")).setFullPage(true));
+
+            // The ledger CSV.
+            Download ledger = page.waitForDownload(() -> page.locator("#mail-ledger").click());
+            assertThat(ledger.suggestedFilename()).startsWith("campagne-").endsWith(WebFixture.OWN + ".csv");
+            String csv = new String(Files.readAllBytes(ledger.path()), StandardCharsets.UTF_8);
+            assertThat(csv).startsWith("\uFEFF\"Nom\";\"Prénom\";\"Profil\";\"Identifiant\"");
+            String[] lines = csv.substring(1).split("\r\n");
+            assertThat(lines).hasSize(preview.selected() + 1);
+            assertThat(java.util.Arrays.stream(lines).filter(l -> l.contains("\"envoyé\"")).count()).isEqualTo(toMail);
+            assertThat(csv).contains("\"" + login + "\"").contains("\"" + address + "\"");
+
+            // The sandbox mailbox: the teacher's message, not delivered, its HTML in a sandboxed frame.
+            Page mailbox = context.waitForPage(() -> page.locator("#mail-campaign .sandbox-link").click());
+            mailbox.locator("#not-delivered").waitFor();
+            assertThat(mailbox.locator("#not-delivered").textContent()).contains("NON DISTRIBUÉ").contains("PERSONNE");
+            assertThat(mailbox.locator("#mailbox-count").textContent()).contains("sur " + toMail);
+            Locator mail = mailbox.locator("article.captured").filter(new Locator.FilterOptions().setHasText(address));
+            if (mail.count() == 0) {
+                // Older messages are on the next pages of the mailbox.
+                mail = null;
+                while (mail == null && mailbox.locator("nav.pager a").filter(new Locator.FilterOptions().setHasText("Page suivante")).count() > 0) {
+                    mailbox.locator("nav.pager a").filter(new Locator.FilterOptions().setHasText("Page suivante")).click();
+                    mailbox.locator("#not-delivered").waitFor();
+                    Locator found = mailbox.locator("article.captured").filter(new Locator.FilterOptions().setHasText(address));
+                    if (found.count() > 0) mail = found;
+                }
+            }
+            assertThat(mail).as("the message sent to " + address).isNotNull();
+            assertThat(mail.locator(".badge").textContent()).isEqualTo("NON DISTRIBUÉ");
+            assertThat(mail.locator("pre.mail-text").textContent()).contains(login);
+            assertThat(mail.locator("iframe").getAttribute("sandbox")).isEmpty();
+            assertThat(mail.locator("iframe").getAttribute("title")).startsWith("Version HTML du courriel");
+            mail.scrollIntoViewIfNeeded();
+            assertThat(mail.frameLocator("iframe").locator("body").textContent()).contains(login);
+            mailbox.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("8-sandbox-mailbox.png")));
+            assertThat(consoleErrors).as("no script error in the page").isEmpty();
+        } finally {
+            web.app.mailWorker().close();
+        }
+    }
 }
