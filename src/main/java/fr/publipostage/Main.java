@@ -4,6 +4,7 @@ import fr.publipostage.cli.AdminCommand;
 import fr.publipostage.cli.Args;
 import fr.publipostage.cli.CliError;
 import fr.publipostage.cli.ImportCommand;
+import fr.publipostage.cli.LettersCommand;
 import fr.publipostage.cli.RenderHtmlCommand;
 import fr.publipostage.cli.ServeCommand;
 import fr.publipostage.db.Database;
@@ -41,11 +42,15 @@ public final class Main {
                     try (App app = App.open(config)) {
                         return new AdminCommand(System.in, System.out).run(app, lang, new Args(rest, Set.of("super")));
                     }
+                case "letters":
+                    try (App app = App.open(config)) {
+                        return new LettersCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of("cover")));
+                    }
                 case "help", "--help", "-h":
-                    System.out.println("verbs: serve [--port N] | import FILE.csv [--structure UAI] | admin create --login L [--super | --structure UAI ...]");
+                    System.out.println("verbs: serve [--port N] | import FILE.csv [--structure UAI] | admin create --login L [--super | --structure UAI ...] | letters --structure UAI [filters] [--sort class,profile] [--layout 1|2|8] [--cover] --out FILE.pdf | render-html IN.xhtml OUT.pdf");
                     return 0;
                 default:
-                    throw new CliError("unknown command \"" + verb + "\" (try: serve, import, admin, help)");
+                    throw new CliError("unknown command \"" + verb + "\" (try: serve, import, admin, letters, render-html, help)");
             }
         } catch (CliError | Config.ConfigException | Database.DatabaseUnavailable e) {
             System.err.println("publipostage: " + e.getMessage());

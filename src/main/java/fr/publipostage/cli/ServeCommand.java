@@ -34,6 +34,7 @@ public final class ServeCommand {
                 app.admins().createDemoAdminsIfNone(List.of(DemoDirectory.LYCEE_UAI, DemoDirectory.COLLEGE_UAI));
             }
             server = app.server().start("0.0.0.0", port);
+            app.startBackgroundWork();
         } catch (io.javalin.util.JavalinBindException e) {
             app.close();
             throw new CliError("port " + port + " is already in use: choose another with --port N or PUBLIPOSTAGE_PORT");

@@ -1,6 +1,5 @@
 package fr.publipostage.letters;
 
-import com.openhtmltopdf.pdfboxout.PagePosition;
 import com.openhtmltopdf.pdfboxout.PdfBoxRenderer;
 import com.openhtmltopdf.render.Box;
 import fr.publipostage.directory.Account;
@@ -447,10 +446,8 @@ public final class LetterEngine {
     /** Names the first sheet that did not fit its page. */
     private LetterFailure overflow(PdfBoxRenderer renderer, Structure structure, int layout, List<Sheet> sheets, int pages) {
         Map<Integer, Integer> firstPage = new HashMap<>();
-        for (PagePosition<Box> p : renderer.findPagePositionsByID(SHEET_ID)) {
-            int i = Integer.parseInt(p.getId().substring(1));
-            firstPage.merge(i, p.getPageNo(), Math::min);
-        }
+        List<com.openhtmltopdf.render.PageBox> pageBoxes = renderer.getRootBox().getLayer().getPages();
+        collectSheetPages(renderer.getRootBox(), pageBoxes, firstPage, 0);
         int bad = sheets.size() - 1;
         for (int i = 0; i < sheets.size(); i++) {
             int start = firstPage.getOrDefault(i, -1);
@@ -471,6 +468,21 @@ public final class LetterEngine {
         return new LetterFailure("render.overflow", List.of(culprit.displayName(), culprit.displayLogin(), template),
                 "the letter of " + culprit.displayName() + " (" + culprit.displayLogin() + ") runs over one page with template "
                         + template, null);
+    }
+
+    /** The page each sheet box starts on, from the laid-out box tree (sheets are body's children). */
+    private static void collectSheetPages(Box box, List<com.openhtmltopdf.render.PageBox> pages,
+                                          Map<Integer, Integer> firstPage, int depth) {
+        if (box == null || depth > 3) return;
+        org.w3c.dom.Element e = box.getElement();
+        if (e != null && SHEET_ID.matcher(e.getAttribute("id")).matches()) {
+            int y = box.getAbsY();
+            int page = 0;
+            while (page < pages.size() - 1 && pages.get(page).getBottom() <= y) page++;
+            firstPage.merge(Integer.parseInt(e.getAttribute("id").substring(1)), page, Math::min);
+            return;
+        }
+        for (int i = 0; i < box.getChildCount(); i++) collectSheetPages(box.getChild(i), pages, firstPage, depth + 1);
     }
 
     /** In a sheet of several letters, the one that does not fit its cell alone. */
