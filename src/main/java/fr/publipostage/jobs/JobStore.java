@@ -133,12 +133,12 @@ public final class JobStore {
      */
     public void download(long id, OutputStream out) throws IOException {
         for (int seq = 0; ; seq++) {
-            byte[] part;
+            LetterJobMapper.Part part;
             try (SqlSession s = sessions.openSession(true)) {
                 part = s.getMapper(LetterJobMapper.class).part(id, seq);
             }
             if (part == null) break;
-            out.write(part);
+            out.write(part.data());
         }
         out.flush();
         try (SqlSession s = sessions.openSession(true)) {

@@ -31,7 +31,11 @@ public interface LetterJobMapper {
 
     void insertPart(@Param("id") long id, @Param("seq") int seq, @Param("data") byte[] data);
 
-    byte[] part(@Param("id") long id, @Param("seq") int seq);
+    Part part(@Param("id") long id, @Param("seq") int seq);
+
+    /** One stored part of a result file. */
+    record Part(byte[] data) {
+    }
 
     int deleteParts(@Param("id") long id);
 
