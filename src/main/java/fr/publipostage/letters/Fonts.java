@@ -2,17 +2,19 @@ package fr.publipostage.letters;
 
 import com.openhtmltopdf.outputdevice.helper.BaseRendererBuilder;
 import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.EnumSet;
 import java.util.List;
 import org.apache.fontbox.FontBoxFont;
 import org.apache.fontbox.ttf.TTFParser;
 import org.apache.fontbox.ttf.TrueTypeFont;
 import org.apache.pdfbox.io.RandomAccessReadBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.font.CIDFontMapping;
+import org.apache.pdfbox.pdmodel.font.PDType0Font;
 import org.apache.pdfbox.pdmodel.font.FontMapper;
 import org.apache.pdfbox.pdmodel.font.FontMappers;
 import org.apache.pdfbox.pdmodel.font.FontMapping;
@@ -52,28 +54,77 @@ public final class Fonts {
         }
     }
 
-    /**
-     * Registers the fonts into a builder. With {@code ownFamilies}, under their names and the generic
-     * {@code monospace}; always as the "pre built-in fallback" of every family, so a family nobody
-     * supplied is drawn in DejaVu Sans (embedded), never in a base-14 font.
-     */
-    public void register(PdfRendererBuilder builder, boolean ownFamilies) {
-        for (Face f : faces) {
-            if (ownFamilies) {
-                builder.useFont(() -> new ByteArrayInputStream(f.bytes()), f.family(), f.weight(),
-                        BaseRendererBuilder.FontStyle.NORMAL, true);
-                if (f.family().equals(MONO)) {
-                    builder.useFont(() -> new ByteArrayInputStream(f.bytes()), "Monospaced", f.weight(),
-                            BaseRendererBuilder.FontStyle.NORMAL, true);
+    /** One document's fonts: each face becomes at most one embedded font, shared by all its families. */
+    final class ForDocument {
+        private final PDDocument doc;
+        private final Map<Face, MeasuredFont> loaded = new HashMap<>();
+
+        ForDocument(PDDocument doc) {
+            this.doc = doc;
+        }
+
+        private MeasuredFont font(Face face) {
+            return loaded.computeIfAbsent(face, f -> {
+                try {
+                    return new MeasuredFont(PDType0Font.load(doc, parsed(f), true));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
-            }
-            if (f.family().equals(SANS)) {
-                builder.useFont(() -> new ByteArrayInputStream(f.bytes()), f.family(), f.weight(),
-                        BaseRendererBuilder.FontStyle.NORMAL, true,
-                        EnumSet.of(BaseRendererBuilder.FSFontUseCase.FALLBACK_PRE));
+            });
+        }
+
+        /** Registers {@code face} for a CSS family (e.g. a document's @font-face alias of the same file). */
+        void add(PdfRendererBuilder builder, String family, Face face) {
+            builder.useFont(new com.openhtmltopdf.pdfboxout.PDFontSupplier(null) {
+                @Override
+                public org.apache.pdfbox.pdmodel.font.PDFont supply() {
+                    return font(face);
+                }
+            }, family, face.weight(), BaseRendererBuilder.FontStyle.NORMAL, true);
+        }
+
+        /**
+         * Our families ({@code DejaVu Sans}, {@code DejaVu Sans Mono}, and {@code monospace}) and DejaVu
+         * Sans as the "pre built-in fallback" of every family, so a family nobody supplied is drawn in
+         * DejaVu Sans (embedded), never in a base-14 font.
+         */
+        void registerAll(PdfRendererBuilder builder) {
+            for (Face f : faces) {
+                add(builder, f.family(), f);
+                if (f.family().equals(MONO)) add(builder, "Monospaced", f);
+                if (f.family().equals(SANS)) {
+                    // CSS generic families (normalised by OpenHTMLtoPDF), then any other family.
+                    add(builder, "SansSerif", f);
+                    add(builder, "Serif", f);
+                    builder.useFont(() -> new java.io.ByteArrayInputStream(f.bytes()), f.family(), f.weight(),
+                            BaseRendererBuilder.FontStyle.NORMAL, true,
+                            java.util.EnumSet.of(BaseRendererBuilder.FSFontUseCase.FALLBACK_PRE));
+                }
             }
         }
     }
+
+    ForDocument forDocument(PDDocument doc) {
+        return new ForDocument(doc);
+    }
+
+    /** The face whose file (GSUB hidden) has exactly these bytes (GSUB hidden), if it is one of ours. */
+    Face sameFile(byte[] fontWithoutGsub) {
+        for (Face f : faces) {
+            if (f.bytes().length == fontWithoutGsub.length && java.util.Arrays.equals(f.bytes(), fontWithoutGsub)) return f;
+        }
+        return null;
+    }
+
+    /** Each thread parses each face once and keeps it: fonts are parsed once per thread, not per document. */
+    private TrueTypeFont parsed(Face face) throws IOException {
+        TrueTypeFont[] mine = parsedFonts.get();
+        int i = faces.indexOf(face);
+        if (mine[i] == null) mine[i] = new TTFParser().parse(new RandomAccessReadBuffer(face.bytes()));
+        return mine[i];
+    }
+
+    private final ThreadLocal<TrueTypeFont[]> parsedFonts = ThreadLocal.withInitial(() -> new TrueTypeFont[4]);
 
     /**
      * A copy of a TrueType/OpenType font whose {@code GSUB} table is hidden (its tag renamed to

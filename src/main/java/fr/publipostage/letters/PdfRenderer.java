@@ -19,7 +19,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.pdfbox.pdmodel.PDDocument;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -55,26 +57,103 @@ public final class PdfRenderer {
      * @return the number of pages written
      */
     public int render(String xhtml, OutputStream out, LayoutCheck check) throws IOException {
-        PdfRendererBuilder builder = builder(null);
-        fonts.register(builder, true);
-        builder.withHtmlContent(xhtml, "about:letters");
-        return run(builder, out, check);
+        try (PDDocument doc = new PDDocument()) {
+            PdfRendererBuilder builder = builder(null, doc);
+            fonts.forDocument(doc).registerAll(builder);
+            builder.withHtmlContent(xhtml, "about:letters");
+            return run(builder, doc, out, check);
+        }
     }
 
     /**
      * Renders any XHTML file: its own {@code @font-face} fonts, images and CSS are read from its
-     * folder (nowhere else); our fonts stand in for any family it names but does not supply.
+     * folder (nowhere else); our fonts stand in for any family it names but does not supply. An
+     * {@code @font-face} whose file is one of our fonts, byte for byte, is served by our copy
+     * (registered and measured once) instead of being read and parsed again.
      */
     public int renderFile(Path xhtml, OutputStream out) throws IOException {
-        Path folder = xhtml.toAbsolutePath().getParent().normalize();
-        PdfRendererBuilder builder = builder(folder);
-        fonts.register(builder, false);
-        builder.withFile(xhtml.toFile());
-        return run(builder, out, null);
+        return renderFile(xhtml, out, Runtime.getRuntime().availableProcessors());
     }
 
-    private PdfRendererBuilder builder(Path folder) {
+    /**
+     * Same, on up to {@code threads} threads: a document of independent pages (see
+     * {@link PageSplitter}) is cut into consecutive parts rendered in parallel, then concatenated.
+     *
+     * @return the number of pages written
+     */
+    public int renderFile(Path xhtml, OutputStream out, int threads) throws IOException {
+        Path folder = xhtml.toAbsolutePath().getParent().normalize();
+        org.w3c.dom.Document dom = parse(xhtml);
+        Map<String, Fonts.Face> adopted = FontFaces.adoptOurs(dom, folder, fonts);
+        java.util.List<org.w3c.dom.Document> parts = PageSplitter.split(dom, threads * 2, 50);
+        if (parts.size() == 1) return renderDom(dom, folder, adopted, out);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            java.util.List<java.util.concurrent.Future<java.io.ByteArrayOutputStream>> rendered = new java.util.ArrayList<>();
+            int[] pages = new int[parts.size()];
+            for (int i = 0; i < parts.size(); i++) {
+                org.w3c.dom.Document part = parts.get(i);
+                int index = i;
+                rendered.add(pool.submit(() -> {
+                    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(1 << 20);
+                    pages[index] = renderDom(part, folder, adopted, bytes);
+                    return bytes;
+                }));
+            }
+            org.apache.pdfbox.multipdf.PDFMergerUtility merger = new org.apache.pdfbox.multipdf.PDFMergerUtility();
+            for (java.util.concurrent.Future<java.io.ByteArrayOutputStream> f : rendered) {
+                merger.addSource(new org.apache.pdfbox.io.RandomAccessReadBuffer(f.get().toByteArray()));
+            }
+            merger.setDestinationStream(out);
+            merger.mergeDocuments(org.apache.pdfbox.io.IOUtils.createMemoryOnlyStreamCache());
+            return java.util.Arrays.stream(pages).sum();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) throw io;
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IOException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private int renderDom(org.w3c.dom.Document dom, Path folder, Map<String, Fonts.Face> adopted, OutputStream out)
+            throws IOException {
+        try (PDDocument doc = new PDDocument()) {
+            PdfRendererBuilder builder = builder(folder, doc);
+            Fonts.ForDocument docFonts = fonts.forDocument(doc);
+            for (Map.Entry<String, Fonts.Face> alias : adopted.entrySet()) {
+                docFonts.add(builder, alias.getKey().substring(alias.getKey().indexOf('|') + 1), alias.getValue());
+            }
+            docFonts.registerAll(builder);
+            builder.withW3cDocument(dom, folder.toUri().toString());
+            return run(builder, doc, out, null);
+        }
+    }
+
+    private static org.w3c.dom.Document parse(Path xhtml) throws IOException {
+        try {
+            javax.xml.parsers.DocumentBuilderFactory f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            f.setNamespaceAware(true);
+            f.setValidating(false);
+            f.setExpandEntityReferences(false);
+            f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+            f.setFeature("http://apache.org/xml/features/dom/defer-node-expansion", false);
+            f.setFeature("http://xml.org/sax/features/external-general-entities", false);
+            f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
+            try (InputStream in = Files.newInputStream(xhtml)) {
+                return f.newDocumentBuilder().parse(in, xhtml.toUri().toString());
+            }
+        } catch (javax.xml.parsers.ParserConfigurationException | org.xml.sax.SAXException e) {
+            throw new IOException("not well-formed XHTML: " + e.getMessage(), e);
+        }
+    }
+
+    private PdfRendererBuilder builder(Path folder, PDDocument doc) {
         PdfRendererBuilder b = new PdfRendererBuilder();
+        b.usePDDocument(doc);
         b.useFastMode();
         b.useCacheStore(PdfRendererBuilder.CacheStore.PDF_FONT_METRICS, metrics);
         b.withProducer("Publipostage");
@@ -101,13 +180,14 @@ public final class PdfRenderer {
         }
     }
 
-    private static int run(PdfRendererBuilder builder, OutputStream out, LayoutCheck check) throws IOException {
+    private static int run(PdfRendererBuilder builder, PDDocument doc, OutputStream out, LayoutCheck check)
+            throws IOException {
         try (PdfBoxRenderer renderer = builder.buildPdfRenderer()) {
             renderer.layout();
             int pages = renderer.getRootBox().getLayer().getPages().size();
             if (check != null) check.check(renderer, pages);
             renderer.createPDFWithoutClosing();
-            renderer.getPdfDocument().save(out);
+            doc.save(out);
             return pages;
         }
     }
