@@ -5,6 +5,23 @@ import fr.publipostage.db.MyBatis;
 import fr.publipostage.directory.AccountImporter;
 import fr.publipostage.directory.DemoDirectory;
 import fr.publipostage.directory.DirectoryMapper;
+import fr.publipostage.jobs.JobStore;
+import fr.publipostage.jobs.JobWorker;
+import fr.publipostage.jobs.LetterJobMapper;
+import fr.publipostage.letters.Fonts;
+import fr.publipostage.letters.LetterEngine;
+import fr.publipostage.letters.LetterService;
+import fr.publipostage.letters.PagePreview;
+import fr.publipostage.letters.PdfRenderer;
+import fr.publipostage.templates.BuiltinTemplates;
+import fr.publipostage.templates.QrCodes;
+import fr.publipostage.templates.TemplateVariables;
+import fr.publipostage.templates.VelocityRenderer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import fr.publipostage.security.AdminMapper;
@@ -31,22 +48,17 @@ import fr.publipostage.mailing.SandboxMailbox;
 import fr.publipostage.mailing.SmtpConnection;
 import fr.publipostage.mailing.SmtpEndpoint;
 import fr.publipostage.mailing.TemplateMailComposer;
-import fr.publipostage.templates.BuiltinTemplates;
 import fr.publipostage.templates.Messages;
 import fr.publipostage.web.Auth;
 import fr.publipostage.web.CampaignApi;
 import fr.publipostage.web.PageRoutes;
 import fr.publipostage.web.SelectionApi;
 import fr.publipostage.web.Views;
-import fr.publipostage.templates.QrCodes;
 import fr.publipostage.templates.TemplateResolver;
-import fr.publipostage.templates.TemplateVariables;
-import fr.publipostage.templates.VelocityRenderer;
 import fr.publipostage.web.WebServer;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.javalin.Javalin;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import org.apache.ibatis.session.SqlSessionFactory;
@@ -84,13 +96,20 @@ public final class App implements AutoCloseable {
     // Started on first use: the sandbox SMTP server (when no server is configured) and the mail worker.
     private SandboxMailbox sandbox;
     private CampaignWorker mailWorker;
+    private final ExecutorService pdfWorkers;
+    private final ScheduledExecutorService jobScheduler;
+    private final PdfRenderer pdfRenderer;
+    private final LetterEngine letterEngine;
+    private final JobStore jobStore;
+    private final LetterService letters;
+    private final JobWorker jobWorker;
 
     public App(Config config, Database database) {
         this.config = config;
         this.database = database;
         SqlSessionFactory sessions = MyBatis.sessionFactory(database.dataSource(),
                 List.of(DirectoryMapper.class, AdminMapper.class, AuditMapper.class, SelectionMapper.class,
-                        SessionMapper.class, CampaignMapper.class));
+                        SessionMapper.class, CampaignMapper.class, LetterJobMapper.class));
         this.sessions = sessions;
         this.json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -118,6 +137,37 @@ public final class App implements AutoCloseable {
         this.campaigns = new CampaignService(sessions, selections, mailComposer, audit, json, mailSettings, messages);
         this.instanceId = System.getenv().getOrDefault("HOSTNAME", "publipostage") + "-" + ProcessHandle.current().pid()
                 + "-" + HexFormat.of().toHexDigits((short) random.nextInt());
+        int threads = config.getInt(Setting.PDF_THREADS) > 0 ? config.getInt(Setting.PDF_THREADS)
+                : Runtime.getRuntime().availableProcessors();
+        this.pdfWorkers = Executors.newFixedThreadPool(threads, daemon("pdf-chunk"));
+        this.jobScheduler = Executors.newSingleThreadScheduledExecutor(daemon("letter-jobs"));
+        this.pdfRenderer = new PdfRenderer(new Fonts());
+        this.letterEngine = new LetterEngine(selections, id -> {
+            try (var session = sessions.openSession(true)) {
+                return session.getMapper(DirectoryMapper.class).findStructureById(id);
+            }
+        }, velocity, templateVariables, pdfRenderer, pdfWorkers, threads, config.getInt(Setting.PDF_CHUNK_PAGES),
+                Path.of(System.getProperty("java.io.tmpdir"), "publipostage"), clock);
+        this.jobStore = new JobStore(sessions);
+        this.letters = new LetterService(selections, letterEngine, jobStore, audit, json, new PagePreview(110f),
+                config.getInt(Setting.PDF_DIRECT_MAX));
+        this.jobWorker = new JobWorker(jobStore, letters, instanceId,
+                config.getInt(Setting.PDF_JOB_TTL_MINUTES) * 60L, 120, jobScheduler);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Starts this instance's background work (letters jobs, campaign sending); {@code serve} calls it. */
+    public void startBackgroundWork() {
+        jobWorker.start(1_000);
+        startMailWorker();
     }
 
     /** Opens the configured database (starting the embedded one if needed) and builds the application. */
@@ -191,6 +241,13 @@ public final class App implements AutoCloseable {
         return audit;
     }
 
+    /** The structure with this UAI, or null. */
+    public fr.publipostage.directory.Structure structureByUai(String uai) {
+        try (var session = sessions.openSession(true)) {
+            return session.getMapper(DirectoryMapper.class).findStructureByUai(uai);
+        }
+    }
+
     public VelocityRenderer velocity() {
         return velocity;
     }
@@ -242,6 +299,23 @@ public final class App implements AutoCloseable {
         if (mailSettings.worker()) mailWorker().start();
     }
 
+    public LetterEngine letterEngine() {
+        return letterEngine;
+    }
+
+    /** Printing letters: direct, background jobs, previews. */
+    public LetterService letters() {
+        return letters;
+    }
+
+    public JobWorker jobWorker() {
+        return jobWorker;
+    }
+
+    public ObjectMapper json() {
+        return json;
+    }
+
     @Override
     public void close() {
         CampaignWorker worker;
@@ -252,6 +326,9 @@ public final class App implements AutoCloseable {
         }
         if (worker != null) worker.close();
         if (box != null) box.close();
+        jobWorker.close();
+        jobScheduler.shutdownNow();
+        pdfWorkers.shutdownNow();
         database.close();
     }
 }

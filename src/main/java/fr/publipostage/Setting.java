@@ -39,7 +39,11 @@ public enum Setting {
     MAIL_RETRY_MAX_DELAY("PUBLIPOSTAGE_MAIL_RETRY_MAX_DELAY", "30m", "longest wait between two attempts"),
     MAIL_LEASE("PUBLIPOSTAGE_MAIL_LEASE", "2m", "a recipient claimed by an instance that stopped answering is taken back after this time"),
     MAIL_POLL("PUBLIPOSTAGE_MAIL_POLL", "1s", "how often an idle worker looks for work"),
-    SANDBOX_SMTP_PORT("PUBLIPOSTAGE_SANDBOX_SMTP_PORT", "0", "loopback port of the sandbox SMTP server; 0 = any free port");
+    SANDBOX_SMTP_PORT("PUBLIPOSTAGE_SANDBOX_SMTP_PORT", "0", "loopback port of the sandbox SMTP server; 0 = any free port"),
+    PDF_THREADS("PUBLIPOSTAGE_PDF_THREADS", "0", "threads rendering PDF chunks in parallel; 0 = one per available core"),
+    PDF_CHUNK_PAGES("PUBLIPOSTAGE_PDF_CHUNK_PAGES", "100", "pages per XHTML document (chunk) of a letters PDF; fonts are embedded once per chunk"),
+    PDF_DIRECT_MAX("PUBLIPOSTAGE_PDF_DIRECT_MAX", "300", "selections up to this many accounts print directly; larger ones run as a background job"),
+    PDF_JOB_TTL_MINUTES("PUBLIPOSTAGE_PDF_JOB_TTL_MINUTES", "60", "a finished letters job's PDF is deleted after this many minutes if not downloaded (it is deleted at once after its download)");
 
     public final String envName;
     public final String defaultValue;

@@ -35,7 +35,7 @@ public final class ServeCommand {
                         DemoDirectory.LYCEE_UAI, DemoDirectory.DEMO_TUTOR_CLASS);
             }
             server = app.server().start("0.0.0.0", port);
-            app.startMailWorker();
+            app.startBackgroundWork();
         } catch (io.javalin.util.JavalinBindException e) {
             app.close();
             throw new CliError("port " + port + " is already in use: choose another with --port N or PUBLIPOSTAGE_PORT");

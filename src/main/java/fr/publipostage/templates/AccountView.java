@@ -59,6 +59,16 @@ public final class AccountView implements TemplateView {
         return account.children() == null ? List.of() : List.copyOf(account.children());
     }
 
+    /** The classes joined with ", " ("" when none). */
+    public String getClassesText() {
+        return String.join(", ", getClasses());
+    }
+
+    /** A parent's children joined with ", " ("" when none). */
+    public String getChildrenText() {
+        return String.join(", ", getChildren());
+    }
+
     public String getEmail() {
         return text(account.email());
     }

@@ -1,0 +1,565 @@
+package fr.publipostage.letters;
+
+import com.openhtmltopdf.pdfboxout.PdfBoxRenderer;
+import com.openhtmltopdf.render.Box;
+import fr.publipostage.directory.Account;
+import fr.publipostage.directory.Structure;
+import fr.publipostage.selection.Scope;
+import fr.publipostage.selection.Selection;
+import fr.publipostage.selection.SelectionService;
+import fr.publipostage.templates.TemplateError;
+import fr.publipostage.templates.TemplateVariables;
+import fr.publipostage.templates.VelocityRenderer;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.Collator;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongFunction;
+import java.util.regex.Pattern;
+import org.apache.pdfbox.io.IOUtils;
+import org.apache.pdfbox.multipdf.PDFMergerUtility;
+
+/**
+ * Prints a selection's letters into one PDF: accounts stream from the one selection query, are cut
+ * into sheets (one page each: a letter, two A5 letters, eight cards, or one page of a class cover
+ * sheet), sheets into chunks of {@code chunkPages} pages; each chunk is one XHTML document (so fonts
+ * are embedded once per chunk) rendered on a worker thread to a temp file; at most threads + 1
+ * chunks are in flight, so memory does not grow with the selection. The chunks are then
+ * concatenated in order by PDFBox with temp-file-backed buffers and streamed to the caller.
+ *
+ * <p>Every sheet is exactly one page: after layout, each chunk's page count is compared with its
+ * sheets; a sheet that overflows fails the whole print, naming the account and template.
+ */
+public final class LetterEngine {
+    static final String MARKER = "@@PUBLIPOSTAGE-SHEETS@@";
+    static final int COVER_ROWS_PER_PAGE = 28;
+    private static final Pattern SHEET_ID = Pattern.compile("s[0-9]+");
+
+    /** Pages done so far and the expected total (the total may grow when cover sheets are found). */
+    @FunctionalInterface
+    public interface Progress {
+        void update(int pagesDone, int pagesTotal);
+
+        Progress NONE = (d, t) -> { };
+    }
+
+    /** What a print produced. */
+    public record Result(int accounts, int pages, long bytes) {
+    }
+
+    private final SelectionService selections;
+    private final LongFunction<Structure> structures;
+    private final VelocityRenderer velocity;
+    private final TemplateVariables variables;
+    private final PdfRenderer pdf;
+    private final ExecutorService workers;
+    private final int threads;
+    private final int chunkPages;
+    private final Path tempDir;
+    private final Clock clock;
+
+    public LetterEngine(SelectionService selections, LongFunction<Structure> structures, VelocityRenderer velocity,
+                        TemplateVariables variables, PdfRenderer pdf, ExecutorService workers, int threads,
+                        int chunkPages, Path tempDir, Clock clock) {
+        this.selections = selections;
+        this.structures = structures;
+        this.velocity = velocity;
+        this.variables = variables;
+        this.pdf = pdf;
+        this.workers = workers;
+        this.threads = Math.max(1, threads);
+        this.chunkPages = Math.max(1, chunkPages);
+        this.tempDir = tempDir;
+        this.clock = clock;
+    }
+
+    /** Letters per sheet in a layout (1, 2 or 8). */
+    public static int perSheet(int layout) {
+        return switch (layout) {
+            case 1 -> 1;
+            case 2 -> 2;
+            case 8 -> 8;
+            default -> throw new IllegalArgumentException("layout " + layout);
+        };
+    }
+
+    /** Pages of the letters alone (without cover sheets) for {@code accounts} accounts. */
+    public static int letterPages(int accounts, int layout) {
+        int per = perSheet(layout);
+        return (accounts + per - 1) / per;
+    }
+
+    /**
+     * Prints the selection into {@code out} (not closed).
+     *
+     * @param expectedAccounts the selection's count, for progress (0 when unknown)
+     * @throws LetterFailure      a sheet overflows or a template fails
+     * @throws CancellationException when {@code cancelled} turned true
+     */
+    public Result print(Selection selection, Scope scope, int expectedAccounts, OutputStream out, Progress progress,
+                        BooleanSupplier cancelled) throws IOException {
+        Structure structure = structures.apply(selection.structureId());
+        if (structure == null) throw new IllegalArgumentException("no structure " + selection.structureId());
+        Path dir = Files.createTempDirectory(Files.createDirectories(tempDir), "letters-");
+        Run run = new Run(selection, structure, dir, progress, cancelled,
+                letterPages(expectedAccounts, selection.layout()));
+        try {
+            selections.forEach(selection, scope, run::accept);
+            run.finish();
+            long bytes = run.merge(out);
+            return new Result(run.accounts, run.pagesDone, bytes);
+        } catch (RuntimeException | IOException e) {
+            run.abort();
+            throw e;
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /** Prints a given list of accounts (already selected and ordered), e.g. one person's letter. */
+    public Result print(Selection selection, List<Account> accounts, OutputStream out) throws IOException {
+        Structure structure = structures.apply(selection.structureId());
+        Path dir = Files.createTempDirectory(Files.createDirectories(tempDir), "letters-");
+        Run run = new Run(selection, structure, dir, Progress.NONE, () -> false, letterPages(accounts.size(), selection.layout()));
+        try {
+            accounts.forEach(run::accept);
+            run.finish();
+            long bytes = run.merge(out);
+            return new Result(run.accounts, run.pagesDone, bytes);
+        } catch (RuntimeException | IOException e) {
+            run.abort();
+            throw e;
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /**
+     * Renders the first page of a selection's print (a whole first chunk is not needed: the first
+     * sheet alone), for the preview. Returns the PDF bytes of that one page.
+     */
+    public byte[] firstPage(Selection selection, List<Account> firstAccounts) throws IOException {
+        Structure structure = structures.apply(selection.structureId());
+        List<Sheet> sheets = new ArrayList<>();
+        Sheets builder = new Sheets(selection, sheets::add);
+        for (Account a : firstAccounts) {
+            builder.accept(a);
+            if (!sheets.isEmpty()) break;
+        }
+        if (sheets.isEmpty()) builder.flush();
+        if (sheets.isEmpty()) return null;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(64 * 1024);
+        renderChunk(structure, selection.layout(), List.of(sheets.get(0)), bytes);
+        return bytes.toByteArray();
+    }
+
+    // ---- sheets -------------------------------------------------------------------------------
+
+    /** One page: a cover page, or up to perSheet letters. */
+    record Sheet(CoverView cover, List<Account> accounts) {
+        boolean isCover() {
+            return cover != null;
+        }
+    }
+
+    /** Cuts the ordered accounts into sheets, with cover pages before each class when asked. */
+    final class Sheets {
+        private final Selection selection;
+        private final java.util.function.Consumer<Sheet> sink;
+        private final boolean covers;
+        private final int per;
+        private final Collator collator = Collator.getInstance(Locale.FRENCH);
+        private final List<Account> group = new ArrayList<>();
+        private String groupKey;
+
+        Sheets(Selection selection, java.util.function.Consumer<Sheet> sink) {
+            this.selection = selection;
+            this.sink = sink;
+            this.covers = selection.cover() && selection.sortedByClass();
+            this.per = perSheet(selection.layout());
+        }
+
+        void accept(Account a) {
+            if (covers) {
+                String key = classKey(a);
+                if (groupKey != null && !groupKey.equals(key)) flushGroup();
+                groupKey = key;
+                group.add(a);
+            } else {
+                group.add(a);
+                if (group.size() == per) flushLetters();
+            }
+        }
+
+        void flush() {
+            if (covers) {
+                if (!group.isEmpty()) flushGroup();
+            } else if (!group.isEmpty()) {
+                flushLetters();
+            }
+        }
+
+        private void flushLetters() {
+            sink.accept(new Sheet(null, List.copyOf(group)));
+            group.clear();
+        }
+
+        private void flushGroup() {
+            String className = groupKey.isEmpty() ? null : groupKey;
+            int n = group.size();
+            int pages = (n + COVER_ROWS_PER_PAGE - 1) / COVER_ROWS_PER_PAGE;
+            for (int p = 0; p < pages; p++) {
+                List<CoverView.Row> rows = new ArrayList<>();
+                for (int i = p * COVER_ROWS_PER_PAGE; i < Math.min(n, (p + 1) * COVER_ROWS_PER_PAGE); i++) {
+                    Account a = group.get(i);
+                    rows.add(new CoverView.Row(i + 1, a.lastName(), a.firstName(), a.displayLogin(), a.profile().name()));
+                }
+                sink.accept(new Sheet(new CoverView(className == null ? "" : className, n, p + 1, pages,
+                        COVER_ROWS_PER_PAGE, rows), List.of()));
+            }
+            for (int i = 0; i < n; i += per) {
+                sink.accept(new Sheet(null, List.copyOf(group.subList(i, Math.min(n, i + per)))));
+            }
+            group.clear();
+        }
+
+        /** The class an account is sorted under (its first class in French order), "" for none. */
+        private String classKey(Account a) {
+            String best = null;
+            for (String c : a.classes()) {
+                if (best == null || collator.compare(c, best) < 0) best = c;
+            }
+            return best == null ? "" : best;
+        }
+    }
+
+    // ---- one print ------------------------------------------------------------------------------
+
+    private final class Run {
+        private final Selection selection;
+        private final Structure structure;
+        private final Path dir;
+        private final Progress progress;
+        private final BooleanSupplier cancelled;
+        private final Sheets sheets;
+        private final List<Sheet> pending = new ArrayList<>();
+        private final Deque<Future<Path>> inFlight = new ArrayDeque<>();
+        private final List<Path> done = new ArrayList<>();
+        private int chunkNo;
+        private int accounts;
+        private int pagesDone;
+        private int pagesTotal;
+        private int coverPages;
+
+        Run(Selection selection, Structure structure, Path dir, Progress progress, BooleanSupplier cancelled,
+            int expectedPages) {
+            this.selection = selection;
+            this.structure = structure;
+            this.dir = dir;
+            this.progress = progress;
+            this.cancelled = cancelled;
+            this.pagesTotal = expectedPages;
+            this.sheets = new Sheets(selection, this::addSheet);
+        }
+
+        void accept(Account a) {
+            if (cancelled.getAsBoolean()) throw new CancellationException("cancelled");
+            accounts++;
+            sheets.accept(a);
+        }
+
+        private void addSheet(Sheet sheet) {
+            if (sheet.isCover()) {
+                coverPages++;
+                pagesTotal++;
+            }
+            pending.add(sheet);
+            if (pending.size() >= chunkPages) submit();
+        }
+
+        private void submit() {
+            List<Sheet> chunk = List.copyOf(pending);
+            pending.clear();
+            Path file = dir.resolve(String.format("chunk-%05d.pdf", chunkNo++));
+            // Back-pressure: at most threads + 1 chunks rendering or waiting.
+            while (inFlight.size() > threads) collectOldest();
+            inFlight.add(workers.submit(() -> {
+                if (cancelled.getAsBoolean()) throw new CancellationException("cancelled");
+                try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+                    renderChunk(structure, selection.layout(), chunk, os);
+                }
+                return file;
+            }));
+            pendingPages.add(chunk.size());
+        }
+
+        private final Deque<Integer> pendingPages = new ArrayDeque<>();
+
+        private void collectOldest() {
+            Future<Path> f = inFlight.removeFirst();
+            int pages = pendingPages.removeFirst();
+            try {
+                done.add(f.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException("interrupted");
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof RuntimeException r) throw r;
+                if (c instanceof IOException io) throw new UncheckedIOException(io);
+                throw new IllegalStateException(c);
+            }
+            pagesDone += pages;
+            progress.update(pagesDone, Math.max(pagesTotal, pagesDone));
+            if (cancelled.getAsBoolean()) throw new CancellationException("cancelled");
+        }
+
+        void finish() {
+            sheets.flush();
+            if (!pending.isEmpty()) submit();
+            while (!inFlight.isEmpty()) collectOldest();
+        }
+
+        void abort() {
+            for (Future<Path> f : inFlight) f.cancel(true);
+            for (Future<Path> f : inFlight) {
+                try {
+                    f.get();
+                } catch (Exception ignored) {
+                    // Aborting: the first failure is what is reported.
+                }
+            }
+            inFlight.clear();
+        }
+
+        long merge(OutputStream out) throws IOException {
+            CountingStream counting = new CountingStream(out);
+            if (done.isEmpty()) return 0;
+            if (done.size() == 1) {
+                Files.copy(done.get(0), counting);
+            } else {
+                PDFMergerUtility merger = new PDFMergerUtility();
+                for (Path p : done) merger.addSource(p.toFile());
+                merger.setDestinationStream(counting);
+                merger.mergeDocuments(IOUtils.createTempFileOnlyStreamCache());
+            }
+            counting.flush();
+            return counting.count;
+        }
+    }
+
+    // ---- rendering one chunk ---------------------------------------------------------------------
+
+    /** Renders the sheets into one PDF document written to {@code out}; each sheet must be one page. */
+    void renderChunk(Structure structure, int layout, List<Sheet> sheets, OutputStream out) throws IOException {
+        String xhtml = xhtml(structure, layout, sheets);
+        pdf.render(xhtml, out, (renderer, pages) -> {
+            if (pages != sheets.size()) throw overflow(renderer, structure, layout, sheets, pages);
+        });
+    }
+
+    private String xhtml(Structure structure, int layout, List<Sheet> sheets) {
+        LocalDate today = LocalDate.now(clock);
+        Map<String, Object> shellVars = variables.forStructure(structure, structure.defaultLanguage(), today);
+        shellVars.put("layout", layout);
+        shellVars.put("content", MARKER);
+        String shell = velocity.render(structure.id(), "print-document.vm", shellVars);
+        int at = shell.indexOf(MARKER);
+        if (at < 0) throw new TemplateError("print-document.vm", "must print $content where the letters go");
+        StringBuilder sb = new StringBuilder(shell.length() + sheets.size() * 6000);
+        sb.append(shell, 0, at);
+        StringBuilderWriter w = new StringBuilderWriter(sb);
+        for (int i = 0; i < sheets.size(); i++) {
+            Sheet s = sheets.get(i);
+            if (s.isCover()) {
+                sb.append("<div class=\"sheet cover\" id=\"s").append(i).append("\">\n");
+                Map<String, Object> v = variables.forStructure(structure, structure.defaultLanguage(), today);
+                v.put("layout", layout);
+                v.put("cover", coverWithLabel(s.cover(), structure));
+                velocity.render(structure.id(), "print-cover.vm", v, w);
+                sb.append("</div>\n");
+            } else if (layout == 1) {
+                sb.append("<div class=\"sheet letter\" id=\"s").append(i).append("\">\n");
+                letter(structure, layout, s.accounts().get(0), today, w);
+                sb.append("</div>\n");
+            } else if (layout == 2) {
+                sb.append("<div class=\"sheet two\" id=\"s").append(i).append("\"><table class=\"halves\"><tr>\n");
+                for (int k = 0; k < 2; k++) {
+                    sb.append("<td class=\"half\">");
+                    if (k < s.accounts().size()) letter(structure, layout, s.accounts().get(k), today, w);
+                    sb.append("</td>\n");
+                }
+                sb.append("</tr></table></div>\n");
+            } else {
+                sb.append("<div class=\"sheet cards\" id=\"s").append(i).append("\"><table class=\"cards\">\n");
+                for (int r = 0; r < 4; r++) {
+                    sb.append("<tr>");
+                    for (int c = 0; c < 2; c++) {
+                        int k = r * 2 + c;
+                        sb.append("<td class=\"card\">");
+                        if (k < s.accounts().size()) letter(structure, layout, s.accounts().get(k), today, w);
+                        sb.append("</td>");
+                    }
+                    sb.append("</tr>\n");
+                }
+                sb.append("</table></div>\n");
+            }
+        }
+        sb.append(shell, at + MARKER.length(), shell.length());
+        return sb.toString();
+    }
+
+    private CoverView coverWithLabel(CoverView c, Structure structure) {
+        if (!c.getClassName().isEmpty()) return c;
+        String label = variables.messages().get(structure.defaultLanguage(), "cover.noClass");
+        return new CoverView(label, c.getCount(), c.getPage(), c.getPages(), c.getRowsPerPage(), c.getRows());
+    }
+
+    static String templateFor(Account a, int layout) {
+        if (layout == 8) return "print-card.vm";
+        return a.activated() ? "print-reminder.vm" : "print-activation.vm";
+    }
+
+    private void letter(Structure structure, int layout, Account a, LocalDate today, java.io.Writer w) {
+        Map<String, Object> v = variables.forAccount(a, structure, today);
+        v.put("layout", layout);
+        velocity.render(structure.id(), templateFor(a, layout), v, w);
+    }
+
+    /** Names the first sheet that did not fit its page. */
+    private LetterFailure overflow(PdfBoxRenderer renderer, Structure structure, int layout, List<Sheet> sheets, int pages) {
+        Map<Integer, Integer> firstPage = new HashMap<>();
+        List<com.openhtmltopdf.render.PageBox> pageBoxes = renderer.getRootBox().getLayer().getPages();
+        collectSheetPages(renderer.getRootBox(), pageBoxes, firstPage, 0);
+        int bad = sheets.size() - 1;
+        for (int i = 0; i < sheets.size(); i++) {
+            int start = firstPage.getOrDefault(i, -1);
+            int next = i + 1 < sheets.size() ? firstPage.getOrDefault(i + 1, -1) : pages;
+            if (start >= 0 && next - start > 1) {
+                bad = i;
+                break;
+            }
+        }
+        Sheet s = sheets.get(bad);
+        if (s.isCover()) {
+            return new LetterFailure("render.coverOverflow", List.of(s.cover().getClassName(), "print-cover.vm"),
+                    "cover sheet of class " + s.cover().getClassName() + " runs over its page (print-cover.vm)", null);
+        }
+        Account culprit = s.accounts().get(0);
+        if (s.accounts().size() > 1) culprit = culprit(structure, layout, s.accounts());
+        String template = templateFor(culprit, layout);
+        return new LetterFailure("render.overflow", List.of(culprit.displayName(), culprit.displayLogin(), template),
+                "the letter of " + culprit.displayName() + " (" + culprit.displayLogin() + ") runs over one page with template "
+                        + template, null);
+    }
+
+    /** The page each sheet box starts on, from the laid-out box tree (sheets are body's children). */
+    private static void collectSheetPages(Box box, List<com.openhtmltopdf.render.PageBox> pages,
+                                          Map<Integer, Integer> firstPage, int depth) {
+        if (box == null || depth > 3) return;
+        org.w3c.dom.Element e = box.getElement();
+        if (e != null && SHEET_ID.matcher(e.getAttribute("id")).matches()) {
+            int y = box.getAbsY();
+            int page = 0;
+            while (page < pages.size() - 1 && pages.get(page).getBottom() <= y) page++;
+            firstPage.merge(Integer.parseInt(e.getAttribute("id").substring(1)), page, Math::min);
+            return;
+        }
+        for (int i = 0; i < box.getChildCount(); i++) collectSheetPages(box.getChild(i), pages, firstPage, depth + 1);
+    }
+
+    /** In a sheet of several letters, the one that does not fit its cell alone. */
+    private Account culprit(Structure structure, int layout, List<Account> accounts) {
+        for (Account a : accounts) {
+            List<Sheet> alone = List.of(new Sheet(null, List.of(a)));
+            int[] pages = new int[1];
+            try {
+                pdf.render(xhtml(structure, layout, alone), OutputStream.nullOutputStream(), (r, n) -> {
+                    pages[0] = n;
+                    throw new CancellationException("layout only");
+                });
+            } catch (CancellationException | IOException e) {
+                // Layout measured; nothing painted.
+            }
+            if (pages[0] > 1) return a;
+        }
+        return accounts.get(0);
+    }
+
+    static void deleteTree(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // Best effort: temp files.
+                }
+            });
+        } catch (IOException ignored) {
+            // Already gone.
+        }
+    }
+
+    private static final class CountingStream extends java.io.FilterOutputStream {
+        long count;
+
+        CountingStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+    }
+
+    private static final class StringBuilderWriter extends java.io.Writer {
+        private final StringBuilder sb;
+
+        StringBuilderWriter(StringBuilder sb) {
+            this.sb = sb;
+        }
+
+        @Override
+        public void write(char[] cbuf, int off, int len) {
+            sb.append(cbuf, off, len);
+        }
+
+        @Override
+        public void write(String str, int off, int len) {
+            sb.append(str, off, off + len);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

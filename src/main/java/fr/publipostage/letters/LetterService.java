@@ -1,0 +1,259 @@
+package fr.publipostage.letters;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.publipostage.directory.Account;
+import fr.publipostage.jobs.JobStore;
+import fr.publipostage.jobs.JobWorker;
+import fr.publipostage.jobs.LetterJob;
+import fr.publipostage.security.AuditEvent;
+import fr.publipostage.security.AuditLog;
+import fr.publipostage.selection.Scope;
+import fr.publipostage.selection.Selection;
+import fr.publipostage.selection.SelectionService;
+import fr.publipostage.templates.TemplateError;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+
+/**
+ * What the web and the command line call to print letters. Small selections print directly into
+ * the response; large ones become a background job (submit → status → download once, or cancel).
+ * Every generation is audited (who printed which structure's letters, how many, with which filters).
+ * The caller has already checked that the admin may act on the selection's structure and built the
+ * {@link Scope} of what he may see.
+ */
+public final class LetterService implements JobWorker.Handler {
+    /** Thrown for a job that does not exist, is not the caller's, or is not ready; {@code key} is an i18n key. */
+    public static final class JobUnavailable extends RuntimeException {
+        private final String key;
+
+        public JobUnavailable(String key) {
+            super(key);
+            this.key = key;
+        }
+
+        public String key() {
+            return key;
+        }
+    }
+
+    /** A job as the progress bar needs it. */
+    public record JobStatus(long id, String state, int pagesDone, int pagesTotal, int percent, long secondsLeft,
+                            Integer accounts, Long bytes, String errorKey, List<Object> errorArgs) {
+    }
+
+    record Request(Selection selection, Scope scope) {
+    }
+
+    private final SelectionService selections;
+    private final LetterEngine engine;
+    private final JobStore jobs;
+    private final AuditLog audit;
+    private final ObjectMapper json;
+    private final PagePreview preview;
+    private final int directMaxAccounts;
+
+    public LetterService(SelectionService selections, LetterEngine engine, JobStore jobs, AuditLog audit,
+                         ObjectMapper json, PagePreview preview, int directMaxAccounts) {
+        this.selections = selections;
+        this.engine = engine;
+        this.jobs = jobs;
+        this.audit = audit;
+        this.json = json;
+        this.preview = preview;
+        this.directMaxAccounts = directMaxAccounts;
+    }
+
+    /** Whether this selection is small enough to print directly in the response (else: {@link #submit}). */
+    public boolean printsDirectly(Selection selection, Scope scope) {
+        return selections.count(selection, scope).total() <= directMaxAccounts;
+    }
+
+    /**
+     * Prints the selection into {@code out} now (small selections, the command line).
+     *
+     * @param channel how it was asked, for the audit: "web", "cli"…
+     */
+    public LetterEngine.Result print(Selection selection, Scope scope, String adminLogin, String channel,
+                                     OutputStream out, LetterEngine.Progress progress) throws IOException {
+        int expected = selections.count(selection, scope).total();
+        LetterEngine.Result r = engine.print(selection, scope, expected, out, progress, () -> false);
+        record(adminLogin, selection, r.accounts(), channel, null);
+        return r;
+    }
+
+    /** "Print this person's letter": one account of the structure, if the scope lets the admin see it. */
+    public LetterEngine.Result printAccount(long structureId, long accountId, int layout, Scope scope,
+                                            String adminLogin, OutputStream out) throws IOException {
+        Selection one = withLayout(Selection.everyone(structureId), layout);
+        List<Account> found = findAccount(one, scope, accountId);
+        if (found.isEmpty()) throw new JobUnavailable("render.empty");
+        LetterEngine.Result r = engine.print(one, found, out);
+        record(adminLogin, one, r.accounts(), "account", Map.of("accountId", accountId));
+        return r;
+    }
+
+    /** PNG of the real page 1 of this selection's print (a cover sheet when it starts with one). */
+    public byte[] preview(Selection selection, Scope scope) throws IOException {
+        List<Account> first = firstAccounts(selection, scope);
+        byte[] pdf = engine.firstPage(selection, first);
+        if (pdf == null) throw new JobUnavailable("render.empty");
+        return preview.png(pdf);
+    }
+
+    /** PNG of one person's letter in the given layout. */
+    public byte[] previewAccount(long structureId, long accountId, int layout, Scope scope) throws IOException {
+        Selection one = withLayout(Selection.everyone(structureId), layout);
+        List<Account> found = findAccount(one, scope, accountId);
+        if (found.isEmpty()) throw new JobUnavailable("render.empty");
+        return preview.png(engine.firstPage(one, found));
+    }
+
+    /** Queues a background print; returns the job id for {@link #status}, {@link #cancel}, {@link #download}. */
+    public long submit(Selection selection, Scope scope, String adminLogin) {
+        int expected = selections.count(selection, scope).total();
+        return jobs.enqueue(selection.structureId(), adminLogin, toJson(new Request(selection, scope)),
+                LetterEngine.letterPages(expected, selection.layout()));
+    }
+
+    public JobStatus status(long jobId, String adminLogin) {
+        LetterJob j = own(jobId, adminLogin);
+        return new JobStatus(j.id(), j.state(), j.pagesDone(), j.pagesTotal(), j.percent(),
+                j.secondsLeft(java.time.OffsetDateTime.now()), j.accounts(), j.bytes(), j.errorKey(), args(j.errorArgs()));
+    }
+
+    public List<JobStatus> recent(String adminLogin, int limit) {
+        List<JobStatus> out = new ArrayList<>();
+        for (LetterJob j : jobs.recent(adminLogin, limit)) out.add(status(j.id(), adminLogin));
+        return out;
+    }
+
+    public boolean cancel(long jobId, String adminLogin) {
+        own(jobId, adminLogin);
+        return jobs.requestCancel(jobId);
+    }
+
+    /** Streams the finished PDF once; it is deleted afterwards. */
+    public void download(long jobId, String adminLogin, OutputStream out) throws IOException {
+        LetterJob j = own(jobId, adminLogin);
+        if (!j.state().equals(LetterJob.DONE)) {
+            throw new JobUnavailable(j.state().equals(LetterJob.EXPIRED) ? "job.notFound" : "job.notDone");
+        }
+        jobs.download(jobId, out);
+    }
+
+    /** Runs a queued job (called by the {@link JobWorker} of whichever instance claimed it). */
+    @Override
+    public JobWorker.Outcome run(LetterJob job, JobWorker.Context context, OutputStream result) throws IOException {
+        Request request = json.readValue(job.request(), Request.class);
+        boolean[] stop = {false};
+        try {
+            int expected = selections.count(request.selection(), request.scope()).total();
+            LetterEngine.Result r = engine.print(request.selection(), request.scope(), expected, result,
+                    (done, total) -> stop[0] = context.progress(done, total), () -> stop[0]);
+            result.flush();
+            context.progress(r.pages(), r.pages());
+            record(job.adminLogin(), request.selection(), r.accounts(), "job", Map.of("jobId", job.id()));
+            return JobWorker.Outcome.done(r.accounts(), r.pages(), r.bytes());
+        } catch (CancellationException e) {
+            return JobWorker.Outcome.cancelled();
+        } catch (LetterFailure e) {
+            return JobWorker.Outcome.failed(e.key(), toJson(e.args()));
+        } catch (TemplateError e) {
+            return JobWorker.Outcome.failed("job.failed", toJson(List.of(e.getMessage())));
+        }
+    }
+
+    private LetterJob own(long jobId, String adminLogin) {
+        LetterJob j = jobs.find(jobId).orElseThrow(() -> new JobUnavailable("job.notFound"));
+        if (!j.adminLogin().equals(adminLogin)) throw new JobUnavailable("job.notYours");
+        return j;
+    }
+
+    private List<Account> findAccount(Selection everyone, Scope scope, long accountId) {
+        // The one selection query, filtered here: no second query that could disagree with it.
+        List<Account> found = new ArrayList<>(1);
+        selections.forEach(everyone, scope, a -> {
+            if (a.id() == accountId) found.add(a);
+        });
+        return found;
+    }
+
+    /** Enough accounts, in order, for the first page: a first class group with covers, else eight. */
+    private List<Account> firstAccounts(Selection selection, Scope scope) {
+        List<Account> first = new ArrayList<>();
+        boolean covers = selection.cover() && selection.sortedByClass();
+        int limit = covers ? 2_000 : LetterEngine.perSheet(selection.layout());
+        try {
+            selections.forEach(selection, scope, a -> {
+                if (first.size() >= limit || (covers && !first.isEmpty() && !sameFirstClass(first.get(0), a))) {
+                    throw new Enough();
+                }
+                first.add(a);
+            });
+        } catch (Enough e) {
+            // Stopped the cursor early.
+        }
+        return first;
+    }
+
+    private static boolean sameFirstClass(Account a, Account b) {
+        java.text.Collator c = java.text.Collator.getInstance(java.util.Locale.FRENCH);
+        String ka = a.classes().stream().min(c).orElse("");
+        String kb = b.classes().stream().min(c).orElse("");
+        return ka.equals(kb);
+    }
+
+    private static final class Enough extends RuntimeException {
+        Enough() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static Selection withLayout(Selection s, int layout) {
+        return new Selection(s.structureId(), s.profiles(), s.levels(), s.classes(), s.activation(), s.email(),
+                s.localAdmin(), s.createdAfter(), s.createdBefore(), s.sort(), layout, false);
+    }
+
+    private void record(String adminLogin, Selection s, int accounts, String channel, Map<String, Object> extra) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("channel", channel);
+        details.put("layout", s.layout());
+        details.put("cover", s.cover());
+        details.put("sort", s.sort());
+        details.put("profiles", s.profiles());
+        details.put("levels", s.levels());
+        details.put("classes", s.classes());
+        details.put("activation", s.activation());
+        details.put("email", s.email());
+        if (s.localAdmin() != null) details.put("localAdmin", s.localAdmin());
+        if (s.createdAfter() != null) details.put("createdAfter", s.createdAfter().toString());
+        if (s.createdBefore() != null) details.put("createdBefore", s.createdBefore().toString());
+        if (extra != null) details.putAll(extra);
+        audit.record(adminLogin, AuditEvent.PDF_LETTERS, s.structureId(), accounts, details);
+    }
+
+    private String toJson(Object o) {
+        try {
+            return json.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Object> args(String argsJson) {
+        if (argsJson == null) return List.of();
+        try {
+            return json.readValue(argsJson, List.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,253 @@
+package fr.publipostage.letters;
+
+import com.openhtmltopdf.extend.FSCacheEx;
+import com.openhtmltopdf.extend.FSCacheValue;
+import com.openhtmltopdf.extend.FSStream;
+import com.openhtmltopdf.extend.FSStreamFactory;
+import com.openhtmltopdf.outputdevice.helper.ExternalResourceControlPriority;
+import com.openhtmltopdf.pdfboxout.PdfBoxRenderer;
+import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
+import com.openhtmltopdf.util.XRLog;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The bare XHTML → PDF engine (OpenHTMLtoPDF 1.1 on PDFBox 3), configured for speed and safety:
+ * fast mode, our fonts registered from memory, one font-metrics cache shared by every document,
+ * GSUB hidden in every font (ours and the document's own {@code @font-face}), and no resource
+ * loaded from anywhere but {@code data:} URIs and, for {@code render-html}, the input file's folder.
+ * Thread-safe: each call builds its own renderer; the metrics cache is concurrent.
+ */
+public final class PdfRenderer {
+    /** Called after layout, before anything is painted: may refuse the document (overflow checks). */
+    @FunctionalInterface
+    public interface LayoutCheck {
+        void check(PdfBoxRenderer renderer, int pageCount);
+    }
+
+    private final Fonts fonts;
+    private final FSCacheEx<String, FSCacheValue> metrics = new MetricsCache();
+
+    public PdfRenderer(Fonts fonts) {
+        this.fonts = fonts;
+        // OpenHTMLtoPDF logs every font load and CSS remark through java.util.logging: off.
+        XRLog.setLoggingEnabled(false);
+    }
+
+    public Fonts fonts() {
+        return fonts;
+    }
+
+    /**
+     * Renders a document of ours (letters): only {@code data:} resources, our font families.
+     *
+     * @return the number of pages written
+     */
+    public int render(String xhtml, OutputStream out, LayoutCheck check) throws IOException {
+        try (PDDocument doc = new PDDocument()) {
+            PdfRendererBuilder builder = builder(null, doc);
+            fonts.forDocument(doc).registerAll(builder);
+            builder.withHtmlContent(xhtml, "about:letters");
+            return run(builder, doc, out, check);
+        }
+    }
+
+    /**
+     * Renders any XHTML file: its own {@code @font-face} fonts, images and CSS are read from its
+     * folder (nowhere else); our fonts stand in for any family it names but does not supply. An
+     * {@code @font-face} whose file is one of our fonts, byte for byte, is served by our copy
+     * (registered and measured once) instead of being read and parsed again.
+     */
+    public int renderFile(Path xhtml, OutputStream out) throws IOException {
+        return renderFile(xhtml, out, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Same, on up to {@code threads} threads: a document of independent pages (see
+     * {@link PageSplitter}) is cut into consecutive parts rendered in parallel, then concatenated.
+     *
+     * @return the number of pages written
+     */
+    public int renderFile(Path xhtml, OutputStream out, int threads) throws IOException {
+        Path folder = xhtml.toAbsolutePath().getParent().normalize();
+        org.w3c.dom.Document dom = parse(xhtml);
+        Map<String, Fonts.Face> adopted = FontFaces.adoptOurs(dom, folder, fonts);
+        java.util.List<org.w3c.dom.Document> parts = PageSplitter.split(dom, threads * 2, 50);
+        if (parts.size() == 1) return renderDom(dom, folder, adopted, out);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            java.util.List<java.util.concurrent.Future<java.io.ByteArrayOutputStream>> rendered = new java.util.ArrayList<>();
+            int[] pages = new int[parts.size()];
+            for (int i = 0; i < parts.size(); i++) {
+                org.w3c.dom.Document part = parts.get(i);
+                int index = i;
+                rendered.add(pool.submit(() -> {
+                    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(1 << 20);
+                    pages[index] = renderDom(part, folder, adopted, bytes);
+                    return bytes;
+                }));
+            }
+            org.apache.pdfbox.multipdf.PDFMergerUtility merger = new org.apache.pdfbox.multipdf.PDFMergerUtility();
+            for (java.util.concurrent.Future<java.io.ByteArrayOutputStream> f : rendered) {
+                merger.addSource(new org.apache.pdfbox.io.RandomAccessReadBuffer(f.get().toByteArray()));
+            }
+            merger.setDestinationStream(out);
+            merger.mergeDocuments(org.apache.pdfbox.io.IOUtils.createMemoryOnlyStreamCache());
+            return java.util.Arrays.stream(pages).sum();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) throw io;
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IOException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private int renderDom(org.w3c.dom.Document dom, Path folder, Map<String, Fonts.Face> adopted, OutputStream out)
+            throws IOException {
+        try (PDDocument doc = new PDDocument()) {
+            PdfRendererBuilder builder = builder(folder, doc);
+            Fonts.ForDocument docFonts = fonts.forDocument(doc);
+            for (Map.Entry<String, Fonts.Face> alias : adopted.entrySet()) {
+                docFonts.add(builder, alias.getKey().substring(alias.getKey().indexOf('|') + 1), alias.getValue());
+            }
+            docFonts.registerAll(builder);
+            builder.withW3cDocument(dom, folder.toUri().toString());
+            return run(builder, doc, out, null);
+        }
+    }
+
+    private static org.w3c.dom.Document parse(Path xhtml) throws IOException {
+        try {
+            javax.xml.parsers.DocumentBuilderFactory f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            f.setNamespaceAware(true);
+            f.setValidating(false);
+            f.setExpandEntityReferences(false);
+            f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+            f.setFeature("http://apache.org/xml/features/dom/defer-node-expansion", false);
+            f.setFeature("http://xml.org/sax/features/external-general-entities", false);
+            f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
+            try (InputStream in = Files.newInputStream(xhtml)) {
+                return f.newDocumentBuilder().parse(in, xhtml.toUri().toString());
+            }
+        } catch (javax.xml.parsers.ParserConfigurationException | org.xml.sax.SAXException e) {
+            throw new IOException("not well-formed XHTML: " + e.getMessage(), e);
+        }
+    }
+
+    private PdfRendererBuilder builder(Path folder, PDDocument doc) {
+        PdfRendererBuilder b = new PdfRendererBuilder();
+        b.usePDDocument(doc);
+        b.useFastMode();
+        b.useCacheStore(PdfRendererBuilder.CacheStore.PDF_FONT_METRICS, metrics);
+        b.withProducer("Publipostage");
+        b.useExternalResourceAccessControl((uri, type) -> allowed(uri, folder),
+                ExternalResourceControlPriority.RUN_AFTER_RESOLVING_URI);
+        // Files of the document's folder, fonts among them with GSUB hidden.
+        b.useProtocolsStreamImplementation(new FolderStreams(folder), "file");
+        b.useHttpStreamImplementation(url -> {
+            throw new IllegalStateException("network access refused: " + url);
+        });
+        b.withDiagnosticConsumer(d -> { });
+        return b;
+    }
+
+    static boolean allowed(String uri, Path folder) {
+        if (uri == null) return false;
+        if (uri.startsWith("data:")) return true;
+        if (folder == null || !uri.startsWith("file:")) return false;
+        try {
+            Path p = Path.of(URI.create(uri)).toAbsolutePath().normalize();
+            return p.startsWith(folder);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static int run(PdfRendererBuilder builder, PDDocument doc, OutputStream out, LayoutCheck check)
+            throws IOException {
+        try (PdfBoxRenderer renderer = builder.buildPdfRenderer()) {
+            renderer.layout();
+            int pages = renderer.getRootBox().getLayer().getPages().size();
+            if (check != null) check.check(renderer, pages);
+            renderer.createPDFWithoutClosing();
+            doc.save(out);
+            return pages;
+        }
+    }
+
+    /** Reads {@code file:} URLs inside one folder; font files come back without GSUB. */
+    private static final class FolderStreams implements FSStreamFactory {
+        private final Path folder;
+
+        FolderStreams(Path folder) {
+            this.folder = folder;
+        }
+
+        @Override
+        public FSStream getUrl(String url) {
+            return new FSStream() {
+                @Override
+                public InputStream getStream() {
+                    return new ByteArrayInputStream(read());
+                }
+
+                @Override
+                public Reader getReader() {
+                    return new InputStreamReader(getStream(), StandardCharsets.UTF_8);
+                }
+
+                private byte[] read() {
+                    if (!allowed(url, folder)) throw new IllegalStateException("resource refused: " + url);
+                    try {
+                        return Fonts.withoutGsub(Files.readAllBytes(Path.of(URI.create(url))));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            };
+        }
+    }
+
+    /** The font-metrics cache shared by all documents (keys: family, weight, style). */
+    private static final class MetricsCache implements FSCacheEx<String, FSCacheValue> {
+        private final ConcurrentHashMap<String, FSCacheValue> map = new ConcurrentHashMap<>();
+
+        @Override
+        public void put(String key, FSCacheValue value) {
+            map.put(key, value);
+        }
+
+        @Override
+        public FSCacheValue get(String key, Callable<? extends FSCacheValue> loader) {
+            return map.computeIfAbsent(key, k -> {
+                try {
+                    return loader.call();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+
+        @Override
+        public FSCacheValue get(String key) {
+            return map.get(key);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package fr.publipostage.letters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import fr.publipostage.directory.Account;
+import fr.publipostage.directory.Profile;
+import fr.publipostage.selection.Selection;
+import fr.publipostage.templates.BuiltinTemplates;
+import fr.publipostage.templates.TemplateResolver;
+import fr.publipostage.templates.TemplateSource;
+import java.io.ByteArrayOutputStream;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+class LetterEngineTest {
+    static final ExecutorService POOL = Letters.pool(2);
+
+    @AfterAll
+    static void stop() {
+        POOL.shutdownNow();
+    }
+
+    static Selection selection(int layout, boolean byClass, boolean cover) {
+        return new Selection(1, Set.of(), Set.of(), Set.of(), Selection.Activation.all, Selection.EmailFilter.all, null,
+                null, null, byClass ? List.of(Selection.SortKey.classname) : List.of(), layout, cover);
+    }
+
+    static byte[] print(LetterEngine engine, Selection s, List<Account> accounts) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        engine.print(s, accounts, out);
+        return out.toByteArray();
+    }
+
+    @Test
+    void layoutOneIsOnePagePerAccountWithEveryLoginCodeAndAccent() throws Exception {
+        List<Account> accounts = Letters.accounts(60, false);
+        LetterEngine engine = Letters.engine(POOL, 2, 25); // 3 chunks, merged
+        Pdfs.Info pdf = Pdfs.read(print(engine, selection(1, false, false), accounts));
+        assertThat(pdf.pages()).isEqualTo(60);
+        for (int i = 0; i < accounts.size(); i++) {
+            Account a = accounts.get(i);
+            String page = pdf.pageTexts().get(i);
+            assertThat(page).contains(a.login()).contains(a.firstName()).contains(a.lastName());
+            if (a.activated()) {
+                assertThat(page).contains("Votre compte ENT".equals(page) ? "" : a.login());
+            } else {
+                assertThat(page).contains(a.activationCode());
+            }
+        }
+        assertThat(pdf.text()).contains("Lycée Montesquieu", "Kowalczyk-Żółć", "Đorđević", "Œuvray", "Ærøe", "Şahin",
+                "Ñúñez", "Łukasz", "Çağla", "Dvořák", "Code d’activation", "Activate your ENT account");
+        // Last page is a letter, not a blank page.
+        assertThat(pdf.pageTexts().get(59).trim()).isNotEmpty();
+    }
+
+    @Test
+    void fontsAreEmbeddedSubsetsOncePerChunkNeverBase14() throws Exception {
+        LetterEngine engine = Letters.engine(POOL, 2, 100);
+        Pdfs.Info pdf = Pdfs.read(print(engine, selection(1, false, false), Letters.accounts(40, false)));
+        assertThat(pdf.pages()).isEqualTo(40);
+        assertThat(pdf.allEmbedded()).isTrue();
+        assertThat(pdf.fontNames()).allMatch(n -> n.matches("[A-Z]{6}\\+DejaVuSans(Mono)?(-Bold)?"));
+        // One chunk: each font is one object shared by all 40 pages, not one per page.
+        assertThat(pdf.fontObjects()).isLessThanOrEqualTo(4);
+    }
+
+    @Test
+    void layoutTwoAndEightPutTwoAndEightPerPage() throws Exception {
+        List<Account> accounts = Letters.accounts(37, false);
+        LetterEngine engine = Letters.engine(POOL, 2, 10);
+        Pdfs.Info two = Pdfs.read(print(engine, selection(2, false, false), accounts));
+        assertThat(two.pages()).isEqualTo(19);
+        Pdfs.Info eight = Pdfs.read(print(engine, selection(8, false, false), accounts));
+        assertThat(eight.pages()).isEqualTo(5);
+        for (Account a : accounts) {
+            assertThat(two.text()).contains(a.login());
+            assertThat(eight.text()).contains(a.login());
+            if (!a.activated()) assertThat(eight.text()).contains(a.activationCode());
+        }
+        assertThat(eight.pageTexts().get(0)).contains(accounts.get(7).login()).doesNotContain(accounts.get(8).login());
+    }
+
+    @Test
+    void coverSheetsComeBeforeEachClass() throws Exception {
+        List<Account> accounts = Letters.accounts(80, true); // 4 classes of 20
+        LetterEngine engine = Letters.engine(POOL, 2, 30);
+        Pdfs.Info one = Pdfs.read(print(engine, selection(1, true, true), accounts));
+        assertThat(one.pages()).isEqualTo(84);
+        assertThat(one.pageTexts().get(0)).contains("Classe 2nde 1", "20 courrier(s)", accounts.get(0).login(),
+                accounts.get(19).login(), "Signature");
+        assertThat(one.pageTexts().get(21)).contains("Classe 2nde 2");
+        Pdfs.Info eight = Pdfs.read(print(engine, selection(8, true, true), accounts));
+        assertThat(eight.pages()).isEqualTo(4 * (1 + 3)); // cover + 3 sheets of cards (8 + 8 + 4) per class
+        // Without sort by class, no cover sheet.
+        assertThat(Pdfs.read(print(engine, selection(1, false, true), accounts)).pages()).isEqualTo(80);
+    }
+
+    @Test
+    void aLongClassCoverRunsOnSeveralPages() throws Exception {
+        List<Account> accounts = Letters.accounts(30, true).stream()
+                .map(a -> new Account(a.id(), 1, a.profile(), a.lastName(), a.firstName(), a.login(), null,
+                        a.activationCode(), a.activated(), null, null, List.of("2nde 1"), List.of(), List.of(), false,
+                        a.createdAt(), null)).toList();
+        Pdfs.Info pdf = Pdfs.read(print(Letters.engine(POOL, 2, 100), selection(8, true, true), accounts));
+        assertThat(pdf.pages()).isEqualTo(2 + 4);
+        assertThat(pdf.pageTexts().get(1)).contains("page 2 / 2");
+    }
+
+    @Test
+    void anOverflowingLetterFailsNamingAccountAndTemplate() throws Exception {
+        BuiltinTemplates builtins = new BuiltinTemplates();
+        TemplateResolver longForOne = (structureId, name) -> {
+            Optional<TemplateSource> t = builtins.resolve(structureId, name);
+            if (!name.equals("print-activation.vm")) return t;
+            String text = t.orElseThrow().text().replace("</div>\n",
+                    "#if($account.lastName == 'Trop-Long')#foreach($i in [1..60])<p>$msg.get('letter.notice')</p>#end#end</div>\n");
+            return Optional.of(new TemplateSource(name, "test", 1, text));
+        };
+        List<Account> accounts = new java.util.ArrayList<>(Letters.accounts(12, false));
+        accounts.set(7, new Account(99, 1, Profile.Student, "Trop-Long", "Élise", "elise.trop-long", null, "ZZZZ2222",
+                false, null, null, List.of(), List.of(), List.of(), false, LocalDate.now(), null));
+        LetterEngine engine = Letters.engine(longForOne, POOL, 2, 100);
+        for (int layout : new int[] {1, 2}) {
+            assertThatThrownBy(() -> print(engine, selection(layout, false, false), accounts))
+                    .isInstanceOf(LetterFailure.class)
+                    .hasMessageContaining("Élise Trop-Long").hasMessageContaining("elise.trop-long")
+                    .hasMessageContaining("print-activation.vm")
+                    .satisfies(e -> assertThat(((LetterFailure) e).key()).isEqualTo("render.overflow"));
+        }
+    }
+
+    @Test
+    void firstPageIsTheFirstSheet() throws Exception {
+        LetterEngine engine = Letters.engine(POOL, 2, 100);
+        byte[] pdf = engine.firstPage(selection(1, true, true), Letters.accounts(20, true));
+        Pdfs.Info info = Pdfs.read(pdf);
+        assertThat(info.pages()).isEqualTo(1);
+        assertThat(info.text()).contains("Classe 2nde 1");
+        byte[] png = new PagePreview(100f).png(pdf);
+        assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+    }
+}

@@ -1,0 +1,197 @@
+package fr.publipostage.letters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import fr.publipostage.App;
+import fr.publipostage.Setting;
+import fr.publipostage.cli.Args;
+import fr.publipostage.cli.CliError;
+import fr.publipostage.cli.LettersCommand;
+import fr.publipostage.directory.Account;
+import fr.publipostage.directory.DemoDirectory;
+import fr.publipostage.jobs.JobStore;
+import fr.publipostage.jobs.JobWorker;
+import fr.publipostage.jobs.LetterJob;
+import fr.publipostage.security.AuditEvent;
+import fr.publipostage.selection.Scope;
+import fr.publipostage.selection.Selection;
+import fr.publipostage.testing.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class LettersIT {
+    private static TestDatabase.Fresh db;
+    private static App app;
+    private static long lyceeId;
+
+    @BeforeAll
+    static void load() {
+        db = TestDatabase.fresh();
+        app = db.app(Map.of(Setting.PDF_CHUNK_PAGES, "60"));
+        app.demo().loadIfEmpty();
+        lyceeId = app.structureByUai(DemoDirectory.LYCEE_UAI).id();
+    }
+
+    @AfterAll
+    static void close() {
+        app.close();
+    }
+
+    private Selection parse(Map<String, List<String>> params) {
+        return app.selections().parse(lyceeId, params);
+    }
+
+    @Test
+    void pupilsOfSecondeByClassWithCoverSheets() throws Exception {
+        Selection s = parse(Map.of("profile", List.of("Student"), "level", List.of("Seconde"), "sort", List.of("class"),
+                "cover", List.of("true")));
+        List<Account> accounts = app.selections().list(s, Scope.LOCAL_ADMIN);
+        // A cover sheet lists 28 people a page.
+        int coverPages = accounts.stream().collect(java.util.stream.Collectors.groupingBy(a -> a.classes().get(0),
+                java.util.stream.Collectors.counting())).values().stream().mapToInt(n -> (int) ((n + 27) / 28)).sum();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        LetterEngine.Result r = app.letters().print(s, Scope.LOCAL_ADMIN, "admin.test", "web", out, LetterEngine.Progress.NONE);
+        Pdfs.Info pdf = Pdfs.read(out.toByteArray());
+        assertThat(r.accounts()).isEqualTo(accounts.size());
+        assertThat(pdf.pages()).isEqualTo(r.pages()).isEqualTo(accounts.size() + coverPages);
+        for (Account a : accounts) {
+            assertThat(pdf.text()).contains(a.displayLogin());
+            if (!a.activated()) assertThat(pdf.text()).contains(a.activationCode());
+        }
+        assertThat(pdf.pageTexts().get(0)).startsWith("Lycée Montesquieu").contains("Classe");
+        assertThat(pdf.allEmbedded()).isTrue();
+        assertThat(r.bytes() / r.pages()).isLessThan(8_000);
+        var events = app.audit().recent(lyceeId, 5);
+        assertThat(events).anySatisfy(e -> {
+            assertThat(e.action()).isEqualTo(AuditEvent.PDF_LETTERS);
+            assertThat(e.adminLogin()).isEqualTo("admin.test");
+            assertThat(e.accountCount()).isEqualTo(accounts.size());
+        });
+    }
+
+    @Test
+    void aBackgroundJobRunsOnceIsDownloadedOnceAndIsPrivate() throws Exception {
+        Selection s = parse(Map.of("profile", List.of("Teacher"), "layout", List.of("8")));
+        int teachers = app.selections().count(s, Scope.LOCAL_ADMIN).total();
+        long id = app.letters().submit(s, Scope.LOCAL_ADMIN, "admin.jobs");
+        assertThat(app.letters().status(id, "admin.jobs").state()).isEqualTo(LetterJob.QUEUED);
+        assertThatThrownBy(() -> app.letters().status(id, "someone.else"))
+                .isInstanceOfSatisfying(LetterService.JobUnavailable.class, e -> assertThat(e.key()).isEqualTo("job.notYours"));
+        assertThatThrownBy(() -> app.letters().download(id, "admin.jobs", OutputStreamSink.INSTANCE))
+                .isInstanceOfSatisfying(LetterService.JobUnavailable.class, e -> assertThat(e.key()).isEqualTo("job.notDone"));
+
+        assertThat(app.jobWorker().poll()).isGreaterThanOrEqualTo(1);
+        LetterService.JobStatus done = app.letters().status(id, "admin.jobs");
+        assertThat(done.state()).isEqualTo(LetterJob.DONE);
+        assertThat(done.percent()).isEqualTo(100);
+        assertThat(done.accounts()).isEqualTo(teachers);
+        assertThat(done.pagesDone()).isEqualTo(done.pagesTotal()).isEqualTo((teachers + 7) / 8);
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        app.letters().download(id, "admin.jobs", out);
+        assertThat(out.size()).isEqualTo(done.bytes().intValue());
+        assertThat(Pdfs.read(out.toByteArray()).pages()).isEqualTo(done.pagesTotal());
+        // Deleted after download: it held credentials.
+        assertThatThrownBy(() -> app.letters().download(id, "admin.jobs", new ByteArrayOutputStream()))
+                .isInstanceOf(LetterService.JobUnavailable.class);
+        assertThat(app.audit().recent(lyceeId, 20)).anyMatch(e -> e.adminLogin().equals("admin.jobs")
+                && e.details().contains("\"jobId\""));
+    }
+
+    @Test
+    void aQueuedJobCanBeCancelled() {
+        long id = app.letters().submit(Selection.everyone(lyceeId), Scope.LOCAL_ADMIN, "admin.cancel");
+        assertThat(app.letters().cancel(id, "admin.cancel")).isTrue();
+        app.jobWorker().poll();
+        assertThat(app.letters().status(id, "admin.cancel").state()).isEqualTo(LetterJob.CANCELLED);
+    }
+
+    @Test
+    void aRunningJobStopsWhenCancelled() throws Exception {
+        long id = app.letters().submit(Selection.everyone(lyceeId), Scope.LOCAL_ADMIN, "admin.stop");
+        JobStore store = new JobStore(fr.publipostage.db.MyBatis.sessionFactory(db.database().dataSource(),
+                List.of(fr.publipostage.jobs.LetterJobMapper.class)));
+        JobWorker worker = new JobWorker(store, (job, context, result) -> {
+            app.letters().cancel(job.id(), "admin.stop");
+            return app.letters().run(job, context, result);
+        }, "w-stop", 60, 120, Executors.newSingleThreadScheduledExecutor());
+        worker.poll();
+        LetterService.JobStatus st = app.letters().status(id, "admin.stop");
+        assertThat(st.state()).isEqualTo(LetterJob.CANCELLED);
+    }
+
+    @Test
+    void twoInstancesNeverRunTheSameJob() throws Exception {
+        Selection small = parse(Map.of("profile", List.of("Personnel")));
+        List<Long> ids = List.of(app.letters().submit(small, Scope.LOCAL_ADMIN, "admin.multi"),
+                app.letters().submit(small, Scope.LOCAL_ADMIN, "admin.multi"),
+                app.letters().submit(small, Scope.LOCAL_ADMIN, "admin.multi"),
+                app.letters().submit(small, Scope.LOCAL_ADMIN, "admin.multi"));
+        App second = db.app();
+        int[] ran = new int[2];
+        Thread a = new Thread(() -> ran[0] = app.jobWorker().poll());
+        Thread b = new Thread(() -> ran[1] = second.jobWorker().poll());
+        a.start();
+        b.start();
+        a.join();
+        b.join();
+        assertThat(ran[0] + ran[1]).isEqualTo(4);
+        for (long id : ids) assertThat(app.letters().status(id, "admin.multi").state()).isEqualTo(LetterJob.DONE);
+        second.jobWorker().close(); // not second.close(): the database is shared
+    }
+
+    @Test
+    void oneAccountsLetterAndPreview() throws Exception {
+        Account pupil = app.selections().list(parse(Map.of("profile", List.of("Student"), "activation", List.of("pending"))),
+                Scope.LOCAL_ADMIN).get(0);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        app.letters().printAccount(lyceeId, pupil.id(), 1, Scope.LOCAL_ADMIN, "admin.one", out);
+        Pdfs.Info pdf = Pdfs.read(out.toByteArray());
+        assertThat(pdf.pages()).isEqualTo(1);
+        assertThat(pdf.text()).contains(pupil.displayLogin(), pupil.activationCode(), pupil.lastName());
+        long t0 = System.nanoTime();
+        byte[] png = app.letters().preview(parse(Map.of("sort", List.of("class"), "cover", List.of("true"))), Scope.LOCAL_ADMIN);
+        assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+        assertThat(app.letters().previewAccount(lyceeId, pupil.id(), 2, Scope.LOCAL_ADMIN)).startsWith(0x89, 'P', 'N', 'G');
+        System.out.printf("preview: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        assertThatThrownBy(() -> app.letters().printAccount(lyceeId, -1, 1, Scope.LOCAL_ADMIN, "admin.one", out))
+                .isInstanceOf(LetterService.JobUnavailable.class);
+    }
+
+    @Test
+    void commandLinePrintsAFileAndThePageCount() throws Exception {
+        Path file = Files.createTempFile("letters", ".pdf");
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        LettersCommand cmd = new LettersCommand(new PrintStream(stdout, true, "UTF-8"), new PrintStream(stderr, true, "UTF-8"));
+        int rc = cmd.run(app, "fr", new Args(List.of("--structure", DemoDirectory.LYCEE_UAI, "--profile", "Teacher",
+                "--sort", "class,profile", "--layout", "2", "--out", file.toString()), Set.of("cover")));
+        assertThat(rc).isZero();
+        int pages = Pdfs.read(Files.readAllBytes(file)).pages();
+        assertThat(stdout.toString("UTF-8")).contains(pages + " page(s)");
+        assertThat(stderr.toString("UTF-8")).contains("Courriers : ");
+        assertThatThrownBy(() -> cmd.run(app, "fr", new Args(List.of("--structure", DemoDirectory.LYCEE_UAI, "--cover",
+                "--out", file.toString()), Set.of("cover")))).isInstanceOf(CliError.class).hasMessageContaining("--sort class");
+        assertThatThrownBy(() -> cmd.run(app, "fr", new Args(List.of("--structure", DemoDirectory.LYCEE_UAI, "--layout",
+                "3", "--out", file.toString()), Set.of("cover")))).isInstanceOf(CliError.class).hasMessageContaining("3");
+        assertThatThrownBy(() -> cmd.run(app, "fr", new Args(List.of("--structure", "9999999Z", "--out", file.toString()),
+                Set.of("cover")))).isInstanceOf(CliError.class);
+        Files.deleteIfExists(file);
+    }
+
+    /** A sink for calls expected to fail before writing. */
+    enum OutputStreamSink {
+        ;
+        static final java.io.OutputStream INSTANCE = java.io.OutputStream.nullOutputStream();
+    }
+}

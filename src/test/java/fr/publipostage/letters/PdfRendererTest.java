@@ -1,0 +1,104 @@
+package fr.publipostage.letters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PdfRendererTest {
+    static final PdfRenderer RENDERER = new PdfRenderer(new Fonts());
+
+    static String document(int letters, String extraCss, boolean fontFace) {
+        StringBuilder sb = new StringBuilder("""
+                <?xml version="1.0" encoding="UTF-8"?>
+                <!DOCTYPE html>
+                <html xmlns="http://www.w3.org/1999/xhtml" lang="fr"><head><title>t</title><style type="text/css">
+                """);
+        if (fontFace) {
+            sb.append("@font-face { font-family: 'Corps'; src: url('fonts/DejaVuSans.ttf') format('truetype'); font-weight: normal; }\n");
+        }
+        sb.append("""
+                @page { size: A4; margin: 2cm; }
+                body { font-family: 'Corps', sans-serif; }
+                .letter { page-break-after: always; break-after: page; }
+                .letter.last { page-break-after: auto; break-after: auto; }
+                """).append(extraCss).append("</style></head><body>\n");
+        for (int i = 0; i < letters; i++) {
+            sb.append("<div class=\"letter").append(i == letters - 1 ? " last" : "").append("\"><h1>Lettre n° ")
+                    .append(i + 1).append("</h1><p>Bonjour Zoé Lefèvre-Đorđević, code <span>REF-").append(i + 1)
+                    .append("-FIN</span>.</p><img src=\"file:///etc/hostname\" alt=\"\"/></div>\n");
+        }
+        return sb.append("</body></html>\n").toString();
+    }
+
+    static Pdfs.Info render(Path dir, String xhtml, int threads) throws Exception {
+        Files.createDirectories(dir.resolve("fonts"));
+        try (InputStream in = PdfRendererTest.class.getClassLoader().getResourceAsStream("fonts/DejaVuSans.ttf")) {
+            Files.copy(in, dir.resolve("fonts/DejaVuSans.ttf"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path file = dir.resolve("in.xhtml");
+        Files.writeString(file, xhtml, StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        RENDERER.renderFile(file, out, threads);
+        return Pdfs.read(out.toByteArray());
+    }
+
+    @Test
+    void independentPagesAreRenderedInPartsAndConcatenatedInOrder(@TempDir Path dir) throws Exception {
+        Pdfs.Info pdf = render(dir, document(230, "", true), 2);
+        assertThat(pdf.pages()).isEqualTo(230);
+        for (int i = 0; i < 230; i++) {
+            assertThat(pdf.pageTexts().get(i)).contains("Lettre n° " + (i + 1)).contains("REF-" + (i + 1) + "-FIN")
+                    .contains("Zoé Lefèvre-Đorđević");
+        }
+        assertThat(pdf.allEmbedded()).isTrue();
+        assertThat(pdf.fontNames()).allMatch(n -> n.matches("[A-Z]{6}\\+DejaVuSans(-Bold)?"));
+    }
+
+    @Test
+    void documentsWithPageCountersStayWhole(@TempDir Path dir) throws Exception {
+        Pdfs.Info pdf = render(dir, document(120, "@page { @bottom-center { content: counter(page); } }", true), 2);
+        assertThat(pdf.pages()).isEqualTo(120);
+        // One document: each font once for all pages.
+        assertThat(pdf.fontObjects()).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void unknownFamiliesFallBackToOurEmbeddedFont(@TempDir Path dir) throws Exception {
+        Pdfs.Info pdf = render(dir, document(3, "h1 { font-family: 'Nowhere', serif; } span { font-family: monospace; }",
+                false), 1);
+        assertThat(pdf.pages()).isEqualTo(3);
+        assertThat(pdf.allEmbedded()).isTrue();
+        assertThat(pdf.fontNames()).allMatch(n -> n.contains("DejaVu"));
+        assertThat(pdf.text()).contains("Đorđević");
+    }
+
+    @Test
+    void onlyDataUrisAndTheDocumentsFolderAreRead() {
+        Path folder = Path.of("/tmp/doc").toAbsolutePath();
+        assertThat(PdfRenderer.allowed("data:image/png;base64,AAAA", null)).isTrue();
+        assertThat(PdfRenderer.allowed("file:///etc/passwd", null)).isFalse();
+        assertThat(PdfRenderer.allowed("file:///etc/passwd", folder)).isFalse();
+        assertThat(PdfRenderer.allowed("file:///tmp/doc/../etc/passwd", folder)).isFalse();
+        assertThat(PdfRenderer.allowed("file:///tmp/doc/fonts/a.ttf", folder)).isTrue();
+        assertThat(PdfRenderer.allowed("http://example.org/logo.png", folder)).isFalse();
+    }
+
+    @Test
+    void gsubIsHiddenOnlyInTheCopy() throws Exception {
+        byte[] original;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("fonts/DejaVuSans.ttf")) {
+            original = in.readAllBytes();
+        }
+        byte[] copy = Fonts.withoutGsub(original);
+        assertThat(new String(original, StandardCharsets.ISO_8859_1)).contains("GSUB");
+        assertThat(new String(copy, 0, 12 + 16 * 30, StandardCharsets.ISO_8859_1)).doesNotContain("GSUB").contains("gsub");
+        assertThat(copy).hasSameSizeAs(original);
+        assertThat(Fonts.withoutGsub(new byte[] {1, 2, 3})).containsExactly(1, 2, 3);
+    }
+}
