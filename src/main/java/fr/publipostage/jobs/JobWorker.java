@@ -106,8 +106,9 @@ public final class JobWorker implements AutoCloseable {
         try (OutputStream result = store.resultStream(job.id())) {
             outcome = handler.run(job, context, result);
         } catch (Exception e) {
-            LOG.warn("letter job {} failed: {}", job.id(), e.toString());
-            outcome = Outcome.failed("job.failed", "[\"" + String.valueOf(e.getMessage()).replace("\\", "\\\\").replace("\"", "'") + "\"]");
+            // The cause is for the maintainer's log; the admin is told the job number to quote.
+            LOG.error("letter job {} failed", job.id(), e);
+            outcome = Outcome.failed("job.failed", "[\"#" + job.id() + "\"]");
         }
         if (!outcome.state().equals(LetterJob.DONE)) store.deleteResult(job.id());
         store.finish(job.id(), name, outcome.state(), outcome.accounts(), outcome.bytes(), outcome.pages(),

@@ -48,7 +48,11 @@ public final class LetterService implements JobWorker.Handler {
                             Integer accounts, Long bytes, String errorKey, List<Object> errorArgs) {
     }
 
-    record Request(Selection selection, Scope scope) {
+    /**
+     * What a queued job prints: the selection as its request parameters (parsed again when the job
+     * runs, through the same checks as a request) and the viewer's scope.
+     */
+    record Request(long structureId, Map<String, List<String>> parameters, Scope scope) {
     }
 
     private final SelectionService selections;
@@ -118,7 +122,7 @@ public final class LetterService implements JobWorker.Handler {
     /** Queues a background print; returns the job id for {@link #status}, {@link #cancel}, {@link #download}. */
     public long submit(Selection selection, Scope scope, String adminLogin) {
         int expected = selections.count(selection, scope).total();
-        return jobs.enqueue(selection.structureId(), adminLogin, toJson(new Request(selection, scope)),
+        return jobs.enqueue(selection.structureId(), adminLogin, toJson(new Request(selection.structureId(), selection.toParameters(), scope)),
                 LetterEngine.letterPages(expected, selection.layout()));
     }
 
@@ -152,14 +156,15 @@ public final class LetterService implements JobWorker.Handler {
     @Override
     public JobWorker.Outcome run(LetterJob job, JobWorker.Context context, OutputStream result) throws IOException {
         Request request = json.readValue(job.request(), Request.class);
+        Selection selection = selections.parse(request.structureId(), request.parameters());
         boolean[] stop = {false};
         try {
-            int expected = selections.count(request.selection(), request.scope()).total();
-            LetterEngine.Result r = engine.print(request.selection(), request.scope(), expected, result,
+            int expected = selections.count(selection, request.scope()).total();
+            LetterEngine.Result r = engine.print(selection, request.scope(), expected, result,
                     (done, total) -> stop[0] = context.progress(done, total), () -> stop[0]);
             result.flush();
             context.progress(r.pages(), r.pages());
-            record(job.adminLogin(), request.selection(), r.accounts(), "job", Map.of("jobId", job.id()));
+            record(job.adminLogin(), selection, r.accounts(), "job", Map.of("jobId", job.id()));
             return JobWorker.Outcome.done(r.accounts(), r.pages(), r.bytes());
         } catch (CancellationException e) {
             return JobWorker.Outcome.cancelled();
