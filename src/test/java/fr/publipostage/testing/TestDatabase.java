@@ -32,7 +32,7 @@ public final class TestDatabase {
     private static synchronized EmbeddedPostgres server() {
         if (server == null) {
             try {
-                server = EmbeddedPostgres.builder().setServerConfig("max_connections", "300")
+                server = EmbeddedPostgres.builder().setServerConfig("max_connections", "1000")
                         .setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off").start();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -73,6 +73,9 @@ public final class TestDatabase {
         config.setJdbcUrl(server().getJdbcUrl("postgres", database));
         config.setUsername("postgres");
         config.setMaximumPoolSize(poolSize);
+        // Tests that leave their pool open must not starve later ones of server connections.
+        config.setMinimumIdle(1);
+        config.setIdleTimeout(10_000);
         return new HikariDataSource(config);
     }
 
