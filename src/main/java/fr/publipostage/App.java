@@ -96,6 +96,7 @@ public final class App implements AutoCloseable {
     // Started on first use: the sandbox SMTP server (when no server is configured) and the mail worker.
     private SandboxMailbox sandbox;
     private CampaignWorker mailWorker;
+    private boolean closed;
     private final ExecutorService pdfWorkers;
     private final ScheduledExecutorService jobScheduler;
     private final PdfRenderer pdfRenderer;
@@ -170,7 +171,11 @@ public final class App implements AutoCloseable {
         startMailWorker();
     }
 
-    /** Opens the configured database (starting the embedded one if needed) and builds the application. */
+    /**
+     * Opens the configured database (starting the embedded one if needed) and builds the application.
+     * Whoever opens it closes it, also on Ctrl-C (a shutdown hook): background work first, then the
+     * pool, then PostgreSQL.
+     */
     public static App open(Config config) {
         return new App(config, Database.open(config));
     }
@@ -321,6 +326,9 @@ public final class App implements AutoCloseable {
         CampaignWorker worker;
         SandboxMailbox box;
         synchronized (this) {
+            // Closed once: by the command that opened it, or by the shutdown hook on Ctrl-C.
+            if (closed) return;
+            closed = true;
             worker = mailWorker;
             box = sandbox;
         }

@@ -18,6 +18,13 @@ public final class Main {
     private Main() {
     }
 
+    /** An application that is closed when the command ends, and on Ctrl-C too (PostgreSQL stopped cleanly). */
+    private static App openClosedOnExit(Config config) {
+        App app = App.open(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "publipostage-close"));
+        return app;
+    }
+
     public static void main(String[] argv) {
         System.exit(run(Arrays.asList(argv)));
     }
@@ -36,19 +43,19 @@ public final class Main {
                 case "serve":
                     return new ServeCommand(System.out).run(config, new Args(rest, Set.of()));
                 case "import":
-                    try (App app = App.open(config)) {
+                    try (App app = openClosedOnExit(config)) {
                         return new ImportCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of()));
                     }
                 case "admin":
-                    try (App app = App.open(config)) {
+                    try (App app = openClosedOnExit(config)) {
                         return new AdminCommand(System.in, System.out).run(app, lang, new Args(rest, Set.of("super")));
                     }
                 case "mail":
-                    try (App app = App.open(config)) {
+                    try (App app = openClosedOnExit(config)) {
                         return new MailCommand(System.out).run(app, lang, new Args(rest, Set.of()));
                     }
                 case "letters":
-                    try (App app = App.open(config)) {
+                    try (App app = openClosedOnExit(config)) {
                         return new LettersCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of("cover")));
                     }
                 case "help", "--help", "-h":

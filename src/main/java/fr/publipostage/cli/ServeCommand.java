@@ -25,15 +25,20 @@ public final class ServeCommand {
         if (args.has("port")) config = config.with(Setting.PORT, args.option("port"));
         int port = config.getInt(Setting.PORT);
         String lang = config.get(Setting.LANGUAGE);
+        long startNanos = System.nanoTime();
         App app = App.open(config);
+        long openedNanos = System.nanoTime();
         Messages messages = app.messages();
         Javalin server;
+        List<OneTimeCredential> credentials;
         try {
             if (config.getBoolean(Setting.DEMO_DATA)) {
                 if (app.demo().loadIfEmpty()) out.println(messages.get(lang, "cli.demoLoaded"));
                 app.admins().createDemoAdminsIfNone(List.of(DemoDirectory.LYCEE_UAI, DemoDirectory.COLLEGE_UAI),
                         DemoDirectory.LYCEE_UAI, DemoDirectory.DEMO_TUTOR_CLASS);
             }
+            // Before the server answers, so nobody can log in with a password about to be replaced.
+            credentials = app.admins().renewOneTimePasswords();
             server = app.server().start("0.0.0.0", port);
             app.startBackgroundWork();
         } catch (io.javalin.util.JavalinBindException e) {
@@ -53,7 +58,6 @@ public final class ServeCommand {
 
         out.println(messages.get(lang, "cli.database", app.database().description()));
         if (app.mailSettings().sandbox()) out.println(messages.get(lang, "campaign.cli.sandbox"));
-        List<OneTimeCredential> credentials = app.admins().renewOneTimePasswords();
         if (!credentials.isEmpty()) {
             out.println(messages.get(lang, "cli.oneTimeTitle"));
             for (OneTimeCredential c : credentials) {
@@ -63,6 +67,8 @@ public final class ServeCommand {
                 out.println(messages.get(lang, "cli.oneTimeLine", c.login(), c.password(), role));
             }
         }
+        out.println(messages.get(lang, "cli.startTime", String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - startNanos) / 1e9),
+                String.format(java.util.Locale.ROOT, "%.1f", (openedNanos - startNanos) / 1e9)));
         out.println(messages.get(lang, "cli.serving", "http://localhost:" + server.port() + "/"));
         stopped.await();
         return 0;

@@ -69,6 +69,8 @@ public final class Database implements AutoCloseable {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dir)
                     .setCleanDataDirectory(false)
+                    // App's own hook stops PostgreSQL after the work that uses it, not in parallel with it.
+                    .setRegisterShutdownHook(false)
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("max_connections", "100");
             if (port > 0) builder.setPort(port);
