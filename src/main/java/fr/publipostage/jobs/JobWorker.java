@@ -107,7 +107,7 @@ public final class JobWorker implements AutoCloseable {
             outcome = handler.run(job, context, result);
         } catch (Exception e) {
             LOG.warn("letter job {} failed: {}", job.id(), e.toString());
-            outcome = Outcome.failed("job.failed", "[\"" + String.valueOf(e.getMessage()).replace("\\", "\\\\").replace("\"", "'") + "\"]");
+            outcome = Outcome.failed("job.failed", "[\"" + String.valueOf(e.getMessage()).replace("\\", "\\\\").replace("\"", "'").replaceAll("[\\x00-\\x1f]", " ") + "\"]");
         }
         if (!outcome.state().equals(LetterJob.DONE)) store.deleteResult(job.id());
         store.finish(job.id(), name, outcome.state(), outcome.accounts(), outcome.bytes(), outcome.pages(),

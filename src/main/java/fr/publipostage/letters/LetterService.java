@@ -156,7 +156,10 @@ public final class LetterService implements JobWorker.Handler {
     /** Runs a queued job (called by the {@link JobWorker} of whichever instance claimed it). */
     @Override
     public JobWorker.Outcome run(LetterJob job, JobWorker.Context context, OutputStream result) throws IOException {
-        Request request = json.readValue(job.request(), Request.class);
+        // Derived record accessors (Search.isEmpty()) are written too: read back only the components.
+        Request request = json.readerFor(Request.class)
+                .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .readValue(job.request());
         boolean[] stop = {false};
         try {
             int expected = selections.count(request.selection(), request.scope()).total();
