@@ -110,9 +110,16 @@ coverBox.addEventListener('change', () => {
   hideSample();
 });
 
+function dataUrl(blob) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result);
+    reader.onerror = () => reject(new Error(t('ui.error')));
+    reader.readAsDataURL(blob);
+  });
+}
+
 function hideSample() {
-  const img = view.sample.querySelector('img');
-  if (img) URL.revokeObjectURL(img.src);
   view.sample.replaceChildren();
   view.sample.hidden = true;
 }
@@ -125,7 +132,8 @@ async function showSample() {
   try {
     const res = await app.fetchCredentials(base() + '/letters/preview.png?' + selection().query, { headers: { Accept: 'image/png' } });
     if (!res.ok) throw await failure(res);
-    const url = URL.createObjectURL(await res.blob());
+    // A data: URL: the page's policy allows images from 'self' and data: only.
+    const url = await dataUrl(await res.blob());
     const layout = form.querySelector('input[name="layout"]:checked').value;
     const img = el('img', { id: 'print-sample-image', src: url, alt: t('printweb.sampleAlt', LAYOUTS[layout]()) });
     view.sample.replaceChildren(img, el('figcaption', { text: t('printweb.sampleCaption') }));
