@@ -302,6 +302,14 @@ class BrowserIT {
     void aLocalAdminPrintsThePupilsByClassWithCoverSheets() throws Exception {
         Files.createDirectories(SHOTS);
         web.app.jobWorker().start(200);
+        try {
+            printPupilsByClass();
+        } finally {
+            web.app.jobWorker().close();  // the fixture closes the database, not the app's worker
+        }
+    }
+
+    private void printPupilsByClass() throws Exception {
         long lycee = web.app.structureByUai(WebFixture.OWN).id();
         List<fr.publipostage.directory.Account> pupils = web.app.selections().list(web.app.selections().parse(lycee,
                 Map.of("profile", List.of("Student"), "sort", List.of("class"), "cover", List.of("yes"))),
