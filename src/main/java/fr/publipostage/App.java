@@ -51,6 +51,7 @@ import fr.publipostage.mailing.TemplateMailComposer;
 import fr.publipostage.templates.Messages;
 import fr.publipostage.web.Auth;
 import fr.publipostage.web.CampaignApi;
+import fr.publipostage.web.LetterApi;
 import fr.publipostage.web.PageRoutes;
 import fr.publipostage.web.SelectionApi;
 import fr.publipostage.web.Views;
@@ -190,7 +191,8 @@ public final class App implements AutoCloseable {
         return new WebServer(database, messages, json, auth, views, List.of(
                 new PageRoutes(auth, views, logins, admins, secondFactor, random),
                 new SelectionApi(auth, access, selections, presets, csv, audit, secondFactor, messages, clock),
-                new CampaignApi(auth, selections, campaigns, this::sandbox, views, messages)
+                new CampaignApi(auth, selections, campaigns, this::sandbox, views, messages),
+                new LetterApi(auth, selections, letters, messages)
         )).create();
     }
 

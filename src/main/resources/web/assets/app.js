@@ -351,6 +351,7 @@ async function openCard(id, returnFocus) {
     : el('p', { text: t('card.noRelatives') });
   $('card-body').replaceChildren(dl, el('h3', { text: relTitle }), rel);
   dialog.returnFocus = returnFocus;
+  dialog.dataset.accountId = String(id);  // for the card's actions (print.js)
   dialog.showModal();
   $('card-close').focus();
 }

@@ -44,7 +44,7 @@ public final class LetterService implements JobWorker.Handler {
     }
 
     /** A job as the progress bar needs it. */
-    public record JobStatus(long id, String state, int pagesDone, int pagesTotal, int percent, long secondsLeft,
+    public record JobStatus(long id, long structureId, String state, int pagesDone, int pagesTotal, int percent, long secondsLeft,
                             Integer accounts, Long bytes, String errorKey, List<Object> errorArgs) {
     }
 
@@ -128,8 +128,13 @@ public final class LetterService implements JobWorker.Handler {
 
     public JobStatus status(long jobId, String adminLogin) {
         LetterJob j = own(jobId, adminLogin);
-        return new JobStatus(j.id(), j.state(), j.pagesDone(), j.pagesTotal(), j.percent(),
+        return new JobStatus(j.id(), j.structureId(), j.state(), j.pagesDone(), j.pagesTotal(), j.percent(),
                 j.secondsLeft(java.time.OffsetDateTime.now()), j.accounts(), j.bytes(), j.errorKey(), args(j.errorArgs()));
+    }
+
+    /** The structure a job prints for, or -1 when there is no such job (the web checks it against the path). */
+    public long structureOfJob(long jobId) {
+        return jobs.find(jobId).map(LetterJob::structureId).orElse(-1L);
     }
 
     public List<JobStatus> recent(String adminLogin, int limit) {

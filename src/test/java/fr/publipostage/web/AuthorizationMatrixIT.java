@@ -36,6 +36,7 @@ class AuthorizationMatrixIT {
     private static WebFixture web;
     private static long visibleAccountId;
     private static long finishedCampaignId;
+    private static long finishedJobId;
 
     /** How one cell is requested: the client of the role, the path with {uai} and {id} filled. */
     private record Call(String method, BiFunction<WebFixture.Client, String, HttpResponse<String>> send) {
@@ -103,6 +104,15 @@ class AuthorizationMatrixIT {
         get("/api/structures/{uai}/sandbox", mailer);
         get("/api/structures/{uai}/sandbox/{message}/html", mailer);
         get("/sandbox/{uai}", expect(200, 200, 403, 403, 302));
+        // Letters: every role allowed on the school prints (a class teacher his classes); {job} is a
+        // finished job of the super admin: another admin of the school gets 403, another school 403.
+        get("/api/structures/{uai}/letters/preview.png", structure);
+        post("/api/structures/{uai}/letters", structure, Map.of("class", DemoDirectory.DEMO_TUTOR_CLASS));
+        Map<Who, Integer> jobOwner = expect(200, 403, 403, 403, 401);
+        get("/api/structures/{uai}/letters/jobs/{job}", jobOwner);
+        post("/api/structures/{uai}/letters/jobs/{job}/cancel", jobOwner, Map.of());
+        get("/api/structures/{uai}/letters/jobs/{job}/pdf", jobOwner);  // once: the super admin downloads it
+        get("/api/structures/{uai}/letters/accounts/{id}", structure);
     }
 
     @BeforeAll
@@ -123,11 +133,15 @@ class AuthorizationMatrixIT {
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }
+        // A letters job of the school, run to the end.
+        finishedJobId = web.app.letters().submit(guests, Scope.LOCAL_ADMIN, SUPER.login);
+        web.app.jobWorker().poll();
     }
 
     private static String fill(String path, String uai) {
         return path.replace("{uai}", uai).replace("{id}", String.valueOf(visibleAccountId))
-                .replace("{campaign}", String.valueOf(finishedCampaignId)).replace("{message}", "0");
+                .replace("{campaign}", String.valueOf(finishedCampaignId)).replace("{message}", "0")
+                .replace("{job}", String.valueOf(finishedJobId));
     }
 
     @AfterAll

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -288,6 +289,112 @@ class BrowserIT {
             assertThat(consoleErrors).as("no script error in the page").isEmpty();
         } finally {
             web.app.mailWorker().close();
+        }
+    }
+
+    /**
+     * Issue 4's "done when", from the browser: a local admin picks "pupils by class" with cover
+     * sheets, looks at the sample page, generates the PDF (over the direct limit: a background job
+     * whose progress bar survives a reload), downloads it once and gets one page per pupil plus the
+     * covers; then the same selection in layouts 2 and 8 over HTTP, and one pupil's letter from the card.
+     */
+    @Test
+    void aLocalAdminPrintsThePupilsByClassWithCoverSheets() throws Exception {
+        Files.createDirectories(SHOTS);
+        web.app.jobWorker().start(200);
+        try {
+            printPupilsByClass();
+        } finally {
+            web.app.jobWorker().close();  // the fixture closes the database, not the app's worker
+        }
+    }
+
+    private void printPupilsByClass() throws Exception {
+        long lycee = web.app.structureByUai(WebFixture.OWN).id();
+        List<fr.publipostage.directory.Account> pupils = web.app.selections().list(web.app.selections().parse(lycee,
+                Map.of("profile", List.of("Student"), "sort", List.of("class"), "cover", List.of("yes"))),
+                fr.publipostage.selection.Scope.LOCAL_ADMIN);
+        try (Playwright playwright = Playwright.create(new Playwright.CreateOptions()
+                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+             Browser browser = launch(playwright)) {
+            BrowserContext context = browser.newContext(new Browser.NewContextOptions().setAcceptDownloads(true)
+                    .setViewportSize(1280, 900));
+            Page page = context.newPage();
+            List<String> consoleErrors = new java.util.ArrayList<>();
+            page.onConsoleMessage(m -> {
+                if (m.type().equals("error")) consoleErrors.add(m.text());
+            });
+            page.navigate("http://localhost:" + web.server.port() + "/");
+            page.getByLabel("Identifiant").fill(Who.LOCAL_OWN.login);
+            page.getByLabel("Mot de passe").fill(WebFixture.PASSWORD);
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Se connecter")).click();
+            page.locator("#preset-buttons button").first().waitFor();
+
+            // Pupils by class with cover sheets, layout 1; check; step 3.
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Élèves par classe")).click();
+            assertThat(page.locator("#cover").isChecked()).isTrue();
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Lancer le prétraitement")).click();
+            page.locator("#accounts tbody tr").first().waitFor();
+            page.locator("#step-2 [data-goto='3']").click();
+            page.locator("#print-generate").waitFor();
+            assertThat(page.locator("#print-layout-1").isChecked()).isTrue();
+            assertThat(page.getByLabel("Page de garde par classe (avec la liste à émarger)").last().isChecked()).isTrue();
+            assertThat(page.locator("#print-generate").textContent()).isEqualTo("Générer le PDF (" + pupils.size() + " lettre(s))");
+
+            // The sample page: the real page 1, an image with its text alternative.
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Voir un exemple")).click();
+            Locator sample = page.locator("#print-sample-image");
+            sample.waitFor();
+            page.waitForCondition(() -> (Boolean) sample.evaluate("img => img.complete && img.naturalWidth > 0"));
+            assertThat(sample.getAttribute("alt")).startsWith("Exemple : la page 1 du PDF").contains("1 par page");
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("9-print-sample.png")).setFullPage(true));
+
+            // Over the direct limit: a background job with a progress bar, which survives a reload.
+            page.locator("#print-generate").click();
+            Locator bar = page.locator("#print-progress");
+            bar.waitFor();
+            assertThat(bar.getAttribute("role")).isEqualTo("progressbar");
+            assertThat(bar.getAttribute("aria-valuemax")).isEqualTo("100");
+            assertThat(page.locator("#print-legend").textContent()).contains("page(s) sur");
+            page.reload();
+            page.locator("#print-progress").waitFor();
+            Locator download = page.locator("#print-download");
+            download.waitFor(new Locator.WaitForOptions().setTimeout(120_000));
+            assertThat(page.locator("#print-progress").getAttribute("aria-valuenow")).isEqualTo("100");
+            assertThat(page.locator("#print-job-state").textContent()).isEqualTo("État : terminé");
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("10-print-job.png")).setFullPage(true));
+            Download pdf = page.waitForDownload(download::click);
+            assertThat(pdf.suggestedFilename()).startsWith("lettres-" + WebFixture.OWN).endsWith(".pdf");
+            LetterApiIT.Pdf read = LetterApiIT.read(Files.readAllBytes(pdf.path()));
+            assertThat(read.pages()).isEqualTo(LetterApiIT.expectedPages(pupils, 1, true));
+            fr.publipostage.directory.Account pending = pupils.stream().filter(a -> !a.activated()).findFirst().orElseThrow();
+            assertThat(read.text()).contains(pending.displayLogin()).contains(pending.activationCode());
+            page.locator("#print-once").filter(new Locator.FilterOptions().setHasText("effacé du serveur")).waitFor();
+
+            // One pupil's letter from the card.
+            page.locator(".steps button[data-goto='2']").click();  // after the reload: step 1
+            page.locator("#accounts tbody tr").first().click();
+            page.locator("#card-dialog[open]").waitFor();
+            Download letter = page.waitForDownload(() -> page.getByRole(AriaRole.BUTTON,
+                    new Page.GetByRoleOptions().setName("Imprimer sa lettre")).click());
+            assertThat(LetterApiIT.read(Files.readAllBytes(letter.path())).pages()).isEqualTo(1);
+            assertThat(consoleErrors).as("no script error in the page").isEmpty();
+        }
+
+        // The same selection in layouts 2 and 8, as the page asks for it.
+        WebFixture.Client admin = web.as(Who.LOCAL_OWN);
+        for (String layout : List.of("2", "8")) {
+            HttpResponse<String> started = admin.post("/api/structures/" + WebFixture.OWN + "/letters",
+                    Map.of("profile", "Student", "sort", "class", "cover", "yes", "layout", layout), "X-CSRF-Token", admin.csrf);
+            assertThat(started.statusCode()).isEqualTo(202);
+            String url = LetterApiIT.json(started).get("url").asText();
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (!LetterApiIT.json(admin.get(url)).get("finished").asBoolean() && System.nanoTime() < deadline) Thread.sleep(200);
+            assertThat(LetterApiIT.json(admin.get(url)).get("state").asText()).isEqualTo("done");
+            HttpResponse<byte[]> file = admin.getBytes(url + "/pdf");
+            assertThat(file.statusCode()).isEqualTo(200);
+            assertThat(LetterApiIT.read(file.body()).pages()).as("layout " + layout)
+                    .isEqualTo(LetterApiIT.expectedPages(pupils, Integer.parseInt(layout), true));
         }
     }
 }

@@ -1,0 +1,185 @@
+package fr.publipostage.web;
+
+import fr.publipostage.letters.LetterEngine;
+import fr.publipostage.letters.LetterFailure;
+import fr.publipostage.letters.LetterService;
+import fr.publipostage.selection.Selection;
+import fr.publipostage.selection.SelectionService;
+import fr.publipostage.templates.Messages;
+import fr.publipostage.templates.TemplateError;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Step 3, print: the sample page (PNG of the real page 1), printing the check step's selection —
+ * directly in the response when it is small, else as a background job whose progress, cancel and
+ * one-time download live here too — and one person's letter from the account card. Everything is
+ * under the school's UAI ({@link Auth#structure}: 404 unknown school, 403 not his); a job must be one
+ * of that school's (404 otherwise) and its admin's (403). Anything showing an activation code (the
+ * PDFs and the sample page) goes through {@link Auth#credentialOutput}.
+ */
+public final class LetterApi implements RouteGroup {
+    private final Auth auth;
+    private final SelectionService selections;
+    private final LetterService letters;
+    private final Messages messages;
+
+    public LetterApi(Auth auth, SelectionService selections, LetterService letters, Messages messages) {
+        this.auth = auth;
+        this.selections = selections;
+        this.letters = letters;
+        this.messages = messages;
+    }
+
+    @Override
+    public void register(JavalinDefaultRoutingApi routes) {
+        String base = "/api/structures/{uai}/letters";
+        routes.get(base + "/preview.png", this::preview);
+        routes.post(base, this::print);
+        routes.get(base + "/jobs/{job}", this::progress);
+        routes.post(base + "/jobs/{job}/cancel", this::cancel);
+        routes.get(base + "/jobs/{job}/pdf", this::download);
+        routes.get(base + "/accounts/{id}", this::account);
+
+        routes.exception(LetterService.JobUnavailable.class, (e, ctx) -> refuse(ctx, switch (e.key()) {
+            case "job.notYours" -> HttpStatus.FORBIDDEN;
+            case "job.notDone" -> HttpStatus.CONFLICT;
+            case "render.empty" -> HttpStatus.BAD_REQUEST;
+            default -> HttpStatus.NOT_FOUND;
+        }, e.key()));
+        // A letter that does not fit its page names the account and the template: the admin can act on it.
+        routes.exception(LetterFailure.class, (e, ctx) -> refuse(ctx, HttpStatus.UNPROCESSABLE_CONTENT, e.key(),
+                e.args().toArray()));
+        routes.exception(TemplateError.class, (e, ctx) -> refuse(ctx, HttpStatus.UNPROCESSABLE_CONTENT, "job.failed",
+                e.getMessage()));
+    }
+
+    private void refuse(Context ctx, HttpStatus status, String key, Object... args) {
+        ctx.status(status).json(Map.of("error", messages.get(Lang.of(ctx), key, args), "code", key));
+    }
+
+    /** The check step's selection, from the query string and (for POST) the form body. */
+    private Selection selection(Context ctx, Auth.Allowed allowed) {
+        Map<String, List<String>> params = new LinkedHashMap<>(ctx.queryParamMap());
+        String type = ctx.contentType();
+        if (type != null && type.startsWith("application/x-www-form-urlencoded")) params.putAll(ctx.formParamMap());
+        params.remove("_csrf");
+        return selections.parse(allowed.structureId(), params);
+    }
+
+    /** The real page 1 of this selection's print, as it will print (it shows a real activation code). */
+    private void preview(Context ctx) throws IOException {
+        Auth.Allowed allowed = auth.credentialOutput(ctx);
+        byte[] png = letters.preview(selection(ctx, allowed), allowed.scope());
+        ctx.contentType("image/png").result(png);
+    }
+
+    /**
+     * Prints the selection: a small one at once (200, the PDF), a large one as a job (202, its status).
+     * The direct PDF is made in memory first (a few hundred pages at most), so a letter that overflows
+     * is a clear 422, never a half-sent file.
+     */
+    private void print(Context ctx) throws IOException {
+        Auth.Allowed allowed = auth.credentialOutput(ctx);
+        Selection selection = selection(ctx, allowed);
+        String login = allowed.admin().login();
+        if (!letters.printsDirectly(selection, allowed.scope())) {
+            long id = letters.submit(selection, allowed.scope(), login);
+            ctx.status(HttpStatus.ACCEPTED).json(statusBody(letters.status(id, login), allowed, Lang.of(ctx)));
+            return;
+        }
+        ByteArrayOutputStream pdf = new ByteArrayOutputStream();
+        LetterEngine.Result r = letters.print(selection, allowed.scope(), login, "web", pdf, LetterEngine.Progress.NONE);
+        if (r.accounts() == 0) throw new LetterService.JobUnavailable("render.empty");
+        sendPdf(ctx, "lettres-" + allowed.access().structure().uai() + ".pdf", pdf.toByteArray());
+    }
+
+    private static void sendPdf(Context ctx, String file, byte[] pdf) {
+        ctx.contentType("application/pdf");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + file + "\"");
+        ctx.result(pdf);
+    }
+
+    /** The job of the path: it must exist, be the school's (404 otherwise) and the admin's (403). */
+    private LetterService.JobStatus job(Context ctx, Auth.Allowed allowed) {
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("job"));
+        } catch (NumberFormatException e) {
+            throw new LetterService.JobUnavailable("job.notFound");
+        }
+        // Another school's job is as unknown as a missing one; another admin's job of the school is his.
+        if (letters.structureOfJob(id) != allowed.structureId()) throw new LetterService.JobUnavailable("job.notFound");
+        return letters.status(id, allowed.admin().login());
+    }
+
+    private void progress(Context ctx) {
+        Auth.Allowed allowed = auth.structure(ctx);
+        ctx.json(statusBody(job(ctx, allowed), allowed, Lang.of(ctx)));
+    }
+
+    private void cancel(Context ctx) {
+        Auth.Allowed allowed = auth.structure(ctx);
+        LetterService.JobStatus status = job(ctx, allowed);
+        letters.cancel(status.id(), allowed.admin().login());
+        ctx.json(statusBody(letters.status(status.id(), allowed.admin().login()), allowed, Lang.of(ctx)));
+    }
+
+    /** The finished PDF, once: it holds credentials and is deleted as soon as it has been sent. */
+    private void download(Context ctx) throws IOException {
+        Auth.Allowed allowed = auth.credentialOutput(ctx);
+        LetterService.JobStatus status = job(ctx, allowed);
+        if (!status.state().equals("done")) {
+            throw new LetterService.JobUnavailable(status.state().equals("expired") ? "job.notFound" : "job.notDone");
+        }
+        ctx.contentType("application/pdf");
+        ctx.header("Content-Disposition", "attachment; filename=\"lettres-" + allowed.access().structure().uai() + "-"
+                + status.id() + ".pdf\"");
+        letters.download(status.id(), allowed.admin().login(), ctx.outputStream());
+    }
+
+    /** "Print this person's letter" from the card: one account the admin may see, in the chosen layout. */
+    private void account(Context ctx) throws IOException {
+        Auth.Allowed allowed = auth.credentialOutput(ctx);
+        long accountId;
+        try {
+            accountId = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw new NotFound("card.notFound");
+        }
+        int layout = selections.parse(allowed.structureId(), ctx.queryParamMap()).layout();
+        ByteArrayOutputStream pdf = new ByteArrayOutputStream();
+        try {
+            letters.printAccount(allowed.structureId(), accountId, layout, allowed.scope(), allowed.admin().login(), pdf);
+        } catch (LetterService.JobUnavailable e) {
+            if (e.key().equals("render.empty")) throw new NotFound("card.notFound");
+            throw e;
+        }
+        sendPdf(ctx, "lettre-" + accountId + ".pdf", pdf.toByteArray());
+    }
+
+    private Map<String, Object> statusBody(LetterService.JobStatus s, Auth.Allowed allowed, String lang) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", s.id());
+        m.put("state", s.state());
+        m.put("stateLabel", messages.get(lang, "printweb.state." + s.state()));
+        m.put("finished", !s.state().equals("queued") && !s.state().equals("running"));
+        m.put("pagesDone", s.pagesDone());
+        m.put("pagesTotal", s.pagesTotal());
+        m.put("percent", s.percent());
+        m.put("secondsLeft", s.secondsLeft());
+        m.put("accounts", s.accounts());
+        m.put("bytes", s.bytes());
+        m.put("error", s.errorKey() == null ? null : messages.get(lang, s.errorKey(), s.errorArgs().toArray()));
+        String url = "/api/structures/" + allowed.access().structure().uai() + "/letters/jobs/" + s.id();
+        m.put("url", url);
+        m.put("downloadUrl", s.state().equals("done") ? url + "/pdf" : null);
+        return m;
+    }
+}

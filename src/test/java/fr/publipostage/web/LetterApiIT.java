@@ -1,0 +1,246 @@
+package fr.publipostage.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.publipostage.Setting;
+import fr.publipostage.directory.Account;
+import fr.publipostage.directory.DemoDirectory;
+import fr.publipostage.directory.Profile;
+import fr.publipostage.letters.LetterEngine;
+import fr.publipostage.selection.Scope;
+import fr.publipostage.selection.Selection;
+import fr.publipostage.web.WebFixture.Who;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Step 3, print, over HTTP against a running application and its own PostgreSQL: the sample page,
+ * direct prints of one class with its cover sheets in the three layouts, a larger selection as a
+ * background job (progress, private to its admin and school, cancel, downloaded once), one person's
+ * letter from the card, and the errors an admin can meet. Every PDF is read back with PDFBox.
+ */
+class LetterApiIT {
+    private static final String BASE = "/api/structures/" + WebFixture.OWN + "/letters";
+    /** One class's pupils print directly; the whole Seconde level (about 250 pupils) becomes a job. */
+    private static final int DIRECT_MAX = 100;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static WebFixture web;
+    private static long lyceeId;
+
+    @BeforeAll
+    static void start() {
+        web = new WebFixture(Map.of(Setting.PDF_DIRECT_MAX, String.valueOf(DIRECT_MAX)));
+        lyceeId = web.app.structureByUai(WebFixture.OWN).id();
+    }
+
+    @AfterAll
+    static void stop() {
+        web.close();
+    }
+
+    static JsonNode json(HttpResponse<String> r) {
+        try {
+            return JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(r.body(), e);
+        }
+    }
+
+    record Pdf(int pages, String text) {
+    }
+
+    static Pdf read(byte[] bytes) throws IOException {
+        try (PDDocument doc = Loader.loadPDF(bytes)) {
+            return new Pdf(doc.getNumberOfPages(), new PDFTextStripper().getText(doc));
+        }
+    }
+
+    /** Pages the print must have: per class, its cover sheet(s) (28 names a page) then its letters. */
+    static int expectedPages(List<Account> accounts, int layout, boolean covers) {
+        if (!covers) return LetterEngine.letterPages(accounts.size(), layout);
+        return accounts.stream().collect(Collectors.groupingBy(a -> a.classes().get(0), Collectors.counting())).values()
+                .stream().mapToInt(n -> (int) ((n + 27) / 28) + LetterEngine.letterPages(n.intValue(), layout)).sum();
+    }
+
+    private static List<Account> accounts(Map<String, List<String>> params) {
+        Selection s = web.app.selections().parse(lyceeId, params);
+        return web.app.selections().list(s, Scope.LOCAL_ADMIN);
+    }
+
+    /** A POST as the pages send it (form body + CSRF header), answered as bytes. */
+    private static HttpResponse<byte[]> postBytes(WebFixture.Client c, String path, String form) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + web.server.port() + path))
+                    .header("Content-Type", "application/x-www-form-urlencoded").header("X-CSRF-Token", c.csrf)
+                    .header("Cookie", Auth.SESSION_COOKIE + "=" + c.cookie(Auth.SESSION_COOKIE))
+                    .POST(HttpRequest.BodyPublishers.ofString(form));
+            return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void oneClassPrintsDirectlyWithItsCoverSheetInLayouts1_2And8() throws Exception {
+        WebFixture.Client admin = web.as(Who.LOCAL_OWN);
+        List<Account> pupils = accounts(Map.of("profile", List.of("Student"), "class", List.of(DemoDirectory.DEMO_TUTOR_CLASS),
+                "sort", List.of("class")));
+        assertThat(pupils.size()).isBetween(10, DIRECT_MAX);
+        for (int layout : List.of(1, 2, 8)) {
+            HttpResponse<byte[]> r = postBytes(admin, BASE, "profile=Student&class=2nde+1&sort=class&cover=yes&layout=" + layout);
+            assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/pdf"));
+            assertThat(r.headers().firstValue("Content-Disposition")).hasValueSatisfying(v -> assertThat(v)
+                    .contains("attachment").contains(".pdf"));
+            Pdf pdf = read(r.body());
+            assertThat(pdf.pages()).as("layout " + layout).isEqualTo(expectedPages(pupils, layout, true));
+            if (layout == 1) assertThat(pdf.pages()).isEqualTo(pupils.size() + 2);  // 2nde 1: one class, two cover pages or one
+            for (Account a : pupils) {
+                assertThat(pdf.text()).contains(a.displayLogin());
+                if (!a.activated()) assertThat(pdf.text()).contains(a.activationCode());
+            }
+        }
+        assertThat(web.app.audit().recent(lyceeId, 10)).anySatisfy(e -> assertThat(e.adminLogin()).isEqualTo(Who.LOCAL_OWN.login));
+    }
+
+    @Test
+    void theSamplePageIsAPngOfTheRealFirstPage() throws Exception {
+        WebFixture.Client admin = web.as(Who.LOCAL_OWN);
+        HttpResponse<byte[]> r = admin.getBytes(BASE + "/preview.png?profile=Student&sort=class&cover=yes");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("image/png");
+        var image = ImageIO.read(new ByteArrayInputStream(r.body()));
+        assertThat(image.getHeight()).as("an A4 portrait page").isGreaterThan(image.getWidth());
+        HttpResponse<byte[]> cards = admin.getBytes(BASE + "/preview.png?profile=Student&layout=8");
+        assertThat(cards.statusCode()).isEqualTo(200);
+        assertThat(cards.body()).isNotEqualTo(r.body());
+    }
+
+    @Test
+    void aLargeSelectionIsABackgroundJobPrivateToItsAdminAndDownloadedOnce() throws Exception {
+        WebFixture.Client admin = web.as(Who.LOCAL_OWN);
+        Map<String, List<String>> params = Map.of("profile", List.of("Student"), "level", List.of("Seconde"),
+                "sort", List.of("class"), "cover", List.of("yes"));
+        List<Account> pupils = accounts(params);
+        assertThat(pupils.size()).isGreaterThan(DIRECT_MAX);
+        HttpResponse<String> started = admin.post(BASE, Map.of("profile", "Student", "level", "Seconde", "sort", "class",
+                "cover", "yes"), "X-CSRF-Token", admin.csrf);
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        JsonNode job = json(started);
+        long id = job.get("id").asLong();
+        assertThat(job.get("state").asText()).isEqualTo("queued");
+        assertThat(job.get("stateLabel").asText()).isEqualTo("en attente");
+        assertThat(job.get("pagesTotal").asInt()).isEqualTo(pupils.size());
+        String url = job.get("url").asText();
+        assertThat(url).isEqualTo(BASE + "/jobs/" + id);
+
+        // Another admin of the school: 403; another school's admin: 403 on the school; under another school's UAI: 404.
+        assertThat(web.as(Who.SUPER).get(url).statusCode()).isEqualTo(403);
+        assertThat(json(web.as(Who.SUPER).get(url)).get("error").asText()).contains("autre administrateur");
+        assertThat(web.as(Who.LOCAL_OTHER).get(url).statusCode()).isEqualTo(403);
+        assertThat(web.as(Who.SUPER).get(url.replace(WebFixture.OWN, WebFixture.OTHER)).statusCode()).isEqualTo(404);
+        assertThat(admin.getBytes(url + "/pdf").statusCode()).as("not ready yet").isEqualTo(409);
+
+        web.app.jobWorker().poll();
+        JsonNode done = json(admin.get(url));
+        assertThat(done.get("state").asText()).isEqualTo("done");
+        assertThat(done.get("percent").asInt()).isEqualTo(100);
+        int pages = expectedPages(pupils, 1, true);
+        assertThat(done.get("pagesDone").asInt()).isEqualTo(pages);
+        assertThat(done.get("downloadUrl").asText()).isEqualTo(url + "/pdf");
+
+        HttpResponse<byte[]> pdf = admin.getBytes(url + "/pdf");
+        assertThat(pdf.statusCode()).isEqualTo(200);
+        Pdf read = read(pdf.body());
+        assertThat(read.pages()).isEqualTo(pages);
+        Account pending = pupils.stream().filter(a -> !a.activated()).findFirst().orElseThrow();
+        assertThat(read.text()).contains(pending.displayLogin()).contains(pending.activationCode());
+        HttpResponse<byte[]> again = admin.getBytes(url + "/pdf");
+        assertThat(again.statusCode()).as("downloaded once, then gone").isEqualTo(404);
+        assertThat(new String(again.body(), StandardCharsets.UTF_8)).contains("introuvable ou expiré");
+    }
+
+    @Test
+    void aQueuedJobIsCancelled() {
+        WebFixture.Client admin = web.as(Who.LOCAL_OWN);
+        HttpResponse<String> started = admin.post(BASE, Map.of("profile", "Student", "layout", "8"), "X-CSRF-Token", admin.csrf);
+        assertThat(started.statusCode()).isEqualTo(202);
+        String url = json(started).get("url").asText();
+        assertThat(web.as(Who.SUPER).postForm(url + "/cancel", Map.of()).statusCode()).as("not his job").isEqualTo(403);
+        HttpResponse<String> cancelled = admin.postForm(url + "/cancel", Map.of());
+        assertThat(cancelled.statusCode()).isEqualTo(200);
+        assertThat(json(cancelled).get("state").asText()).isEqualTo("cancelled");
+        assertThat(json(cancelled).get("finished").asBoolean()).isTrue();
+        web.app.jobWorker().poll();
+        assertThat(json(admin.get(url)).get("state").asText()).isEqualTo("cancelled");
+        assertThat(admin.getBytes(url + "/pdf").statusCode()).isEqualTo(409);
+    }
+
+    @Test
+    void onePersonsLetterFromTheCard() throws Exception {
+        Account pupil = accounts(Map.of("profile", List.of("Student"), "activation", List.of("pending"))).get(0);
+        WebFixture.Client admin = web.as(Who.LOCAL_OWN);
+        for (String layout : List.of("1", "8")) {
+            HttpResponse<byte[]> r = admin.getBytes(BASE + "/accounts/" + pupil.id() + "?layout=" + layout);
+            assertThat(r.statusCode()).isEqualTo(200);
+            Pdf pdf = read(r.body());
+            assertThat(pdf.pages()).isEqualTo(1);
+            assertThat(pdf.text()).contains(pupil.displayLogin()).contains(pupil.activationCode());
+        }
+        // Another school's account is not in this school.
+        long otherSchool = web.app.structureByUai(WebFixture.OTHER).id();
+        Account stranger = web.app.selections().list(Selection.everyone(otherSchool), Scope.LOCAL_ADMIN).get(0);
+        assertThat(admin.get(BASE + "/accounts/" + stranger.id()).statusCode()).isEqualTo(404);
+        assertThat(admin.get(BASE + "/accounts/abc").statusCode()).isEqualTo(404);
+        // A class teacher prints the letters of his class only.
+        Account outside = accounts(Map.of("profile", List.of(Profile.Teacher.name()))).get(0);
+        assertThat(web.as(Who.CLASS_TEACHER).get(BASE + "/accounts/" + outside.id()).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void badInputIsA400SentenceInTheAdminsLanguage() {
+        WebFixture.Client admin = web.as(Who.LOCAL_OWN);
+        HttpResponse<String> layout = admin.post(BASE, Map.of("layout", "3"), "X-CSRF-Token", admin.csrf);
+        assertThat(layout.statusCode()).isEqualTo(400);
+        assertThat(json(layout).get("error").asText()).doesNotContain("Exception").contains("3");
+        HttpResponse<String> nobody = admin.post(BASE, Map.of("created-after", "2999-01-01"), "X-CSRF-Token", admin.csrf);
+        assertThat(nobody.statusCode()).isEqualTo(400);
+        assertThat(json(nobody).get("error").asText()).isEqualTo("Aucun compte ne correspond à cette sélection : aucun PDF produit.");
+        HttpResponse<String> english = admin.get(BASE + "/preview.png?created-after=2999-01-01&lang=en");
+        assertThat(english.statusCode()).isEqualTo(400);
+        assertThat(json(english).get("error").asText()).startsWith("No account matches");
+        assertThat(admin.get(BASE + "/jobs/abc").statusCode()).isEqualTo(404);
+        assertThat(admin.get(BASE + "/jobs/999999").statusCode()).isEqualTo(404);
+        assertThat(admin.post(BASE, Map.of("profile", "Student")).statusCode()).as("no CSRF token").isEqualTo(403);
+    }
+
+    @Test
+    void aLetterThatOverflowsNamesTheAccountAndTheTemplate() throws Exception {
+        String longName = "Trèslongnom " + "Débordement ".repeat(300);
+        String csv = "uai;structure_name;profile;last_name;first_name;login;login_alias;activation_code;email;level;classes;relatives;functions;created_at;language\n"
+                + WebFixture.OWN + ";Lycée Montesquieu;Guest;" + longName.strip() + ";Zoé;zoe.deborde;;ABCD2345;;;;;;2025-09-01;\n";
+        web.app.importer().importCsv(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), WebFixture.OWN);
+        WebFixture.Client admin = web.as(Who.LOCAL_OWN);
+        HttpResponse<String> r = admin.post(BASE, Map.of("profile", "Guest", "search-last", "Trèslongnom"), "X-CSRF-Token", admin.csrf);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+        assertThat(json(r).get("error").asText()).contains("zoe.deborde").contains(".vm").contains("dépasse");
+    }
+}
