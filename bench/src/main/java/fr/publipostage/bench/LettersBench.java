@@ -55,16 +55,24 @@ public final class LettersBench {
         PeakHeap peak = new PeakHeap();
         peak.start();
         long t0 = System.nanoTime();
+        long cpu0 = processCpu();
         LetterEngine.Result r;
         try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out), 1 << 16)) {
             r = app.letters().print(selection, Scope.LOCAL_ADMIN, "bench", "bench", os, LetterEngine.Progress.NONE);
         }
         double s = (System.nanoTime() - t0) / 1e9;
+        double cpu = (processCpu() - cpu0) / 1e9;
         peak.interrupt();
         peak.join();
-        System.out.printf("%s: %d accounts, %d pages in %.2f s = %.0f pages/s; peak heap used %d MB; %d bytes/page%n",
-                label, r.accounts(), r.pages(), s, r.pages() / s, peak.max >> 20, r.bytes() / Math.max(1, r.pages()));
+        System.out.printf("%s: %d accounts, %d pages in %.2f s = %.0f pages/s (process CPU %.1f s = %.0f pages per CPU-second);"
+                        + " peak heap used %d MB; %d bytes/page; machine load %.1f%n",
+                label, r.accounts(), r.pages(), s, r.pages() / s, cpu, r.pages() / cpu, peak.max >> 20,
+                r.bytes() / Math.max(1, r.pages()), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         Files.delete(out);
+    }
+
+    static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Samples the heap in use every 5 ms (the JVM's own peak counters include garbage not yet collected). */
