@@ -45,6 +45,17 @@ public final class LettersBench {
             // Warm-up on a part of the selection.
             run(app, app.selections().parse(lycee, Map.of("class", List.of("BENCH 1"))), "warm-up");
             for (int r = 1; r <= runs; r++) run(app, pupils, "run " + r);
+            Selection byClassWithCovers = app.selections().parse(lycee, Map.of("sort", List.of("class"),
+                    "cover", List.of("true"), "profile", List.of("Student")));
+            for (int r = 1; r <= 3; r++) {
+                long t0 = System.nanoTime();
+                byte[] png = app.letters().preview(byClassWithCovers, Scope.LOCAL_ADMIN);
+                long t1 = System.nanoTime();
+                byte[] one = app.letters().preview(pupils, Scope.LOCAL_ADMIN);
+                long t2 = System.nanoTime();
+                System.out.printf("preview page 1 (cover sheet of the first class): %d ms, %d KB; (a letter): %d ms, %d KB%n",
+                        (t1 - t0) / 1_000_000, png.length / 1024, (t2 - t1) / 1_000_000, one.length / 1024);
+            }
             app.close();
         }
         System.exit(0);
