@@ -4,6 +4,7 @@ import fr.publipostage.App;
 import fr.publipostage.directory.Structure;
 import fr.publipostage.letters.LetterEngine;
 import fr.publipostage.letters.LetterFailure;
+import fr.publipostage.letters.LetterService;
 import fr.publipostage.selection.InvalidSelection;
 import fr.publipostage.selection.Scope;
 import fr.publipostage.selection.Selection;
@@ -71,6 +72,9 @@ public final class LettersCommand {
             Files.deleteIfExists(tmp);
             err.println();
             throw new CliError(messages.get(lang, e.key(), e.args().toArray()));
+        } catch (LetterService.JobUnavailable e) {
+            Files.deleteIfExists(tmp);
+            throw new CliError(messages.get(lang, e.key()));
         } catch (RuntimeException | IOException e) {
             Files.deleteIfExists(tmp);
             throw e;

@@ -29,7 +29,10 @@ import java.util.concurrent.CancellationException;
  * {@link Scope} of what he may see.
  */
 public final class LetterService implements JobWorker.Handler {
-    /** Thrown for a job that does not exist, is not the caller's, or is not ready; {@code key} is an i18n key. */
+    /**
+     * Nothing to print ({@code render.empty}), or a job that does not exist, is not the caller's, or is
+     * not ready ({@code job.*}); {@code key} is an i18n key.
+     */
     public static final class JobUnavailable extends RuntimeException {
         private final String key;
 
@@ -87,6 +90,7 @@ public final class LetterService implements JobWorker.Handler {
     public LetterEngine.Result print(Selection selection, Scope scope, String adminLogin, String channel,
                                      OutputStream out, LetterEngine.Progress progress) throws IOException {
         int expected = selections.count(selection, scope).total();
+        if (expected == 0) throw new JobUnavailable("render.empty");
         LetterEngine.Result r = engine.print(selection, scope, expected, out, progress, () -> false);
         record(adminLogin, selection, r.accounts(), channel, null);
         return r;
@@ -122,6 +126,7 @@ public final class LetterService implements JobWorker.Handler {
     /** Queues a background print; returns the job id for {@link #status}, {@link #cancel}, {@link #download}. */
     public long submit(Selection selection, Scope scope, String adminLogin) {
         int expected = selections.count(selection, scope).total();
+        if (expected == 0) throw new JobUnavailable("render.empty");
         return jobs.enqueue(selection.structureId(), adminLogin, toJson(new Request(selection.structureId(), selection.toParameters(), scope)),
                 LetterEngine.letterPages(expected, selection.layout()));
     }

@@ -131,6 +131,39 @@ class LettersIT {
     }
 
     @Test
+    void jobsOfADeadInstanceAreRequeuedAndUndownloadedFilesExpire() throws Exception {
+        Selection small = parse(Map.of("profile", List.of("Personnel")));
+        long id = app.letters().submit(small, Scope.LOCAL_ADMIN, "admin.stale");
+        JobStore store = new JobStore(fr.publipostage.db.MyBatis.sessionFactory(db.database().dataSource(),
+                List.of(fr.publipostage.jobs.LetterJobMapper.class)));
+        // An instance claims the job, then dies without a heartbeat.
+        assertThat(store.claim("dead-instance")).isPresent();
+        sql("update letter_job set heartbeat_at = now() - interval '10 minutes' where id = " + id);
+        assertThat(store.requeueStale(120)).isEqualTo(1);
+        assertThat(app.jobWorker().poll()).isGreaterThanOrEqualTo(1);
+        assertThat(app.letters().status(id, "admin.stale").state()).isEqualTo(LetterJob.DONE);
+        // Nobody downloads it: past its expiry the file is deleted.
+        sql("update letter_job set expires_at = now() - interval '1 second' where id = " + id);
+        assertThat(store.expire()).isEqualTo(1);
+        assertThat(app.letters().status(id, "admin.stale").state()).isEqualTo(LetterJob.EXPIRED);
+        assertThat(count("select count(*) from letter_job_part where job_id = " + id)).isZero();
+    }
+
+    private static void sql(String statement) throws Exception {
+        try (var c = db.database().dataSource().getConnection(); var st = c.createStatement()) {
+            st.execute(statement);
+        }
+    }
+
+    private static long count(String query) throws Exception {
+        try (var c = db.database().dataSource().getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
     void twoInstancesNeverRunTheSameJob() throws Exception {
         Selection small = parse(Map.of("profile", List.of("Personnel")));
         List<Long> ids = List.of(app.letters().submit(small, Scope.LOCAL_ADMIN, "admin.multi"),
@@ -186,6 +219,9 @@ class LettersIT {
                 "3", "--out", file.toString()), Set.of("cover")))).isInstanceOf(CliError.class).hasMessageContaining("3");
         assertThatThrownBy(() -> cmd.run(app, "fr", new Args(List.of("--structure", "9999999Z", "--out", file.toString()),
                 Set.of("cover")))).isInstanceOf(CliError.class);
+        assertThatThrownBy(() -> cmd.run(app, "fr", new Args(List.of("--structure", DemoDirectory.LYCEE_UAI,
+                "--created-after", "2099-01-01", "--out", file.toString()), Set.of("cover"))))
+                .isInstanceOf(CliError.class).hasMessageContaining("Aucun compte");
         Files.deleteIfExists(file);
     }
 

@@ -45,6 +45,17 @@ public final class LettersBench {
             // Warm-up on a part of the selection.
             run(app, app.selections().parse(lycee, Map.of("class", List.of("BENCH 1"))), "warm-up");
             for (int r = 1; r <= runs; r++) run(app, pupils, "run " + r);
+            Selection byClassWithCovers = app.selections().parse(lycee, Map.of("sort", List.of("class"),
+                    "cover", List.of("true"), "profile", List.of("Student")));
+            for (int r = 1; r <= 3; r++) {
+                long t0 = System.nanoTime();
+                byte[] png = app.letters().preview(byClassWithCovers, Scope.LOCAL_ADMIN);
+                long t1 = System.nanoTime();
+                byte[] one = app.letters().preview(pupils, Scope.LOCAL_ADMIN);
+                long t2 = System.nanoTime();
+                System.out.printf("preview page 1 (cover sheet of the first class): %d ms, %d KB; (a letter): %d ms, %d KB%n",
+                        (t1 - t0) / 1_000_000, png.length / 1024, (t2 - t1) / 1_000_000, one.length / 1024);
+            }
             app.close();
         }
         System.exit(0);
@@ -55,16 +66,24 @@ public final class LettersBench {
         PeakHeap peak = new PeakHeap();
         peak.start();
         long t0 = System.nanoTime();
+        long cpu0 = processCpu();
         LetterEngine.Result r;
         try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out), 1 << 16)) {
             r = app.letters().print(selection, Scope.LOCAL_ADMIN, "bench", "bench", os, LetterEngine.Progress.NONE);
         }
         double s = (System.nanoTime() - t0) / 1e9;
+        double cpu = (processCpu() - cpu0) / 1e9;
         peak.interrupt();
         peak.join();
-        System.out.printf("%s: %d accounts, %d pages in %.2f s = %.0f pages/s; peak heap used %d MB; %d bytes/page%n",
-                label, r.accounts(), r.pages(), s, r.pages() / s, peak.max >> 20, r.bytes() / Math.max(1, r.pages()));
+        System.out.printf("%s: %d accounts, %d pages in %.2f s = %.0f pages/s (process CPU %.1f s = %.0f pages per CPU-second);"
+                        + " peak heap used %d MB; %d bytes/page; machine load %.1f%n",
+                label, r.accounts(), r.pages(), s, r.pages() / s, cpu, r.pages() / cpu, peak.max >> 20,
+                r.bytes() / Math.max(1, r.pages()), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         Files.delete(out);
+    }
+
+    static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Samples the heap in use every 5 ms (the JVM's own peak counters include garbage not yet collected). */
