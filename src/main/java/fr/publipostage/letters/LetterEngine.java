@@ -115,31 +115,25 @@ public final class LetterEngine {
      */
     public Result print(Selection selection, Scope scope, int expectedAccounts, OutputStream out, Progress progress,
                         BooleanSupplier cancelled) throws IOException {
-        Structure structure = structures.apply(selection.structureId());
-        if (structure == null) throw new IllegalArgumentException("no structure " + selection.structureId());
-        Path dir = Files.createTempDirectory(Files.createDirectories(tempDir), "letters-");
-        Run run = new Run(selection, structure, dir, progress, cancelled,
-                letterPages(expectedAccounts, selection.layout()));
-        try {
-            selections.forEach(selection, scope, run::accept);
-            run.finish();
-            long bytes = run.merge(out);
-            return new Result(run.accounts, run.pagesDone, bytes);
-        } catch (RuntimeException | IOException e) {
-            run.abort();
-            throw e;
-        } finally {
-            deleteTree(dir);
-        }
+        return run(selection, progress, cancelled, letterPages(expectedAccounts, selection.layout()), out,
+                run -> selections.forEach(selection, scope, run::accept));
     }
 
     /** Prints a given list of accounts (already selected and ordered), e.g. one person's letter. */
     public Result print(Selection selection, List<Account> accounts, OutputStream out) throws IOException {
+        return run(selection, Progress.NONE, () -> false, letterPages(accounts.size(), selection.layout()), out,
+                run -> accounts.forEach(run::accept));
+    }
+
+    /** One print: {@code feed} hands the accounts, in order, to the run; parts are merged into {@code out}. */
+    private Result run(Selection selection, Progress progress, BooleanSupplier cancelled, int expectedPages,
+                       OutputStream out, java.util.function.Consumer<Run> feed) throws IOException {
         Structure structure = structures.apply(selection.structureId());
+        if (structure == null) throw new IllegalArgumentException("no structure " + selection.structureId());
         Path dir = Files.createTempDirectory(Files.createDirectories(tempDir), "letters-");
-        Run run = new Run(selection, structure, dir, Progress.NONE, () -> false, letterPages(accounts.size(), selection.layout()));
+        Run run = new Run(selection, structure, dir, progress, cancelled, expectedPages);
         try {
-            accounts.forEach(run::accept);
+            feed.accept(run);
             run.finish();
             long bytes = run.merge(out);
             return new Result(run.accounts, run.pagesDone, bytes);
