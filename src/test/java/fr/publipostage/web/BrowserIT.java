@@ -138,6 +138,9 @@ class BrowserIT {
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("3-card.png")));
             page.keyboard().press("Escape");
             page.locator("#card-dialog").waitFor(new Locator.WaitForOptions().setState(com.microsoft.playwright.options.WaitForSelectorState.HIDDEN));
+            // The dialog's "close" event (which gives focus back) is a task queued after it hides: wait for it.
+            page.waitForFunction("document.activeElement.classList.contains('open-card')", null,
+                    new Page.WaitForFunctionOptions().setTimeout(5_000));
             assertThat(page.evaluate("document.activeElement.classList.contains('open-card')")).as("focus back on the row").isEqualTo(true);
 
             // Download the CSV: exactly the searched list.
@@ -272,7 +275,10 @@ class BrowserIT {
                 // Older messages are on the next pages of the mailbox.
                 mail = null;
                 while (mail == null && mailbox.locator("nav.pager a").filter(new Locator.FilterOptions().setHasText("Page suivante")).count() > 0) {
-                    mailbox.locator("nav.pager a").filter(new Locator.FilterOptions().setHasText("Page suivante")).click();
+                    // Follow the pager's link by its address: the page is then the next one for sure.
+                    String next = mailbox.locator("nav.pager a").filter(new Locator.FilterOptions().setHasText("Page suivante"))
+                            .first().getAttribute("href");
+                    mailbox.navigate(java.net.URI.create(mailbox.url()).resolve(next).toString());
                     mailbox.locator("#not-delivered").waitFor();
                     Locator found = mailbox.locator("article.captured").filter(new Locator.FilterOptions().setHasText(address));
                     if (found.count() > 0) mail = found;
