@@ -513,6 +513,6 @@ $('prev').addEventListener('click', () => { state.offset = Math.max(0, state.off
 $('next').addEventListener('click', () => { state.offset += PAGE; reload(); });
 $('csv').addEventListener('click', downloadCsv);
 
-window.publipostage = Object.freeze({ t, currentSelection, askCode, fetchCredentials, csrf });
+window.publipostage = Object.freeze({ t, el, currentSelection, askCode, fetchCredentials, csrf });
 
 loadStructures().catch((e) => show($('app-error'), e.message));

@@ -42,16 +42,8 @@ const state = {
   filter: { status: '', search: '', offset: 0 },
 };
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === 'text') node.textContent = v;
-    else node.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children) if (c !== null && c !== undefined) node.append(c);
-  return node;
-}
+// The console's element builder (app.js), shared by every panel.
+const el = app.el;
 
 function base() {
   return '/api/structures/' + encodeURIComponent(state.selection.uai);

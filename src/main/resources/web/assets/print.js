@@ -13,16 +13,8 @@ const LAYOUTS = { 1: () => t('ui.layout.1'), 2: () => t('ui.layout.2'), 8: () =>
 // The job followed, kept for this tab across reloads: {uai, id, url}.
 const JOB_KEY = 'publipostage.printJob';
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === 'text') node.textContent = v;
-    else node.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children) if (c !== null && c !== undefined) node.append(c);
-  return node;
-}
+// The console's element builder (app.js), shared by every panel.
+const el = app.el;
 
 function selection() {
   return app.currentSelection();
