@@ -13,7 +13,13 @@ import fr.publipostage.letters.LetterEngine;
 import fr.publipostage.letters.LetterService;
 import fr.publipostage.letters.PagePreview;
 import fr.publipostage.letters.PdfRenderer;
+import fr.publipostage.customisation.Rendering;
+import fr.publipostage.customisation.TemplateEditor;
+import fr.publipostage.letters.Glyphs;
 import fr.publipostage.templates.BuiltinTemplates;
+import fr.publipostage.templates.MessageOverrides;
+import fr.publipostage.templates.StructureTemplates;
+import fr.publipostage.templates.TemplateMapper;
 import fr.publipostage.templates.QrCodes;
 import fr.publipostage.templates.TemplateVariables;
 import fr.publipostage.templates.VelocityRenderer;
@@ -88,6 +94,8 @@ public final class App implements AutoCloseable {
     private final CsvExport csv;
     private final SqlSessionFactory sessions;
     private final TemplateResolver templateResolver;
+    private final StructureTemplates structureTemplates;
+    private final TemplateEditor templateEditor;
     private final VelocityRenderer velocity;
     private final TemplateVariables templateVariables;
     private final MailSettings mailSettings;
@@ -111,7 +119,7 @@ public final class App implements AutoCloseable {
         this.database = database;
         SqlSessionFactory sessions = MyBatis.sessionFactory(database.dataSource(),
                 List.of(DirectoryMapper.class, AdminMapper.class, AuditMapper.class, SelectionMapper.class,
-                        SessionMapper.class, CampaignMapper.class, LetterJobMapper.class));
+                        SessionMapper.class, CampaignMapper.class, LetterJobMapper.class, TemplateMapper.class));
         this.sessions = sessions;
         this.json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -130,10 +138,13 @@ public final class App implements AutoCloseable {
                 config.getInt(Setting.TOTP_FRESH_MINUTES));
         this.presets = new Presets(clock);
         this.csv = new CsvExport(selections, messages);
-        this.templateResolver = new BuiltinTemplates();
+        // Each structure's overrides over the built-in files; a save on another instance is seen within 2 s.
+        this.structureTemplates = new StructureTemplates(sessions, new BuiltinTemplates(), 2_000, System::currentTimeMillis);
+        this.templateResolver = structureTemplates;
         // One Velocity engine for letters and mails (the sandbox of templates/).
         this.velocity = new VelocityRenderer(templateResolver);
-        this.templateVariables = new TemplateVariables(messages, new QrCodes());
+        QrCodes qrCodes = new QrCodes();
+        this.templateVariables = new TemplateVariables(messages, qrCodes, new MessageOverrides(templateResolver));
         this.mailSettings = MailSettings.from(config);
         this.mailComposer = new TemplateMailComposer(velocity, templateResolver, templateVariables, clock);
         this.campaigns = new CampaignService(sessions, selections, mailComposer, audit, json, mailSettings, messages);
@@ -144,17 +155,30 @@ public final class App implements AutoCloseable {
         this.pdfWorkers = Executors.newFixedThreadPool(threads, daemon("pdf-chunk"));
         this.jobScheduler = Executors.newSingleThreadScheduledExecutor(daemon("letter-jobs"));
         this.pdfRenderer = new PdfRenderer(new Fonts());
-        this.letterEngine = new LetterEngine(selections, id -> {
-            try (var session = sessions.openSession(true)) {
-                return session.getMapper(DirectoryMapper.class).findStructureById(id);
-            }
-        }, velocity, templateVariables, pdfRenderer, pdfWorkers, threads, config.getInt(Setting.PDF_CHUNK_PAGES),
+        this.letterEngine = new LetterEngine(selections, this::structureById, velocity, templateVariables, pdfRenderer, pdfWorkers, threads, config.getInt(Setting.PDF_CHUNK_PAGES),
                 Path.of(System.getProperty("java.io.tmpdir"), "publipostage"), clock);
         this.jobStore = new JobStore(sessions);
         this.letters = new LetterService(selections, letterEngine, jobStore, audit, json, new PagePreview(110f),
                 config.getInt(Setting.PDF_DIRECT_MAX));
         this.jobWorker = new JobWorker(jobStore, letters, instanceId,
                 config.getInt(Setting.PDF_JOB_TTL_MINUTES) * 60L, 120, jobScheduler);
+        // The editor previews and checks drafts through a Velocity engine of their own over the same
+        // letter engine and mail composer: what is previewed is what prints.
+        Rendering.Factory renderings = templates -> {
+            VelocityRenderer draftVelocity = new VelocityRenderer(templates, velocity.limits());
+            TemplateVariables draftVariables = templateVariables.withTemplates(templates);
+            return new Rendering(letterEngine.withTemplates(draftVelocity, draftVariables),
+                    new TemplateMailComposer(draftVelocity, templates, draftVariables, clock));
+        };
+        this.templateEditor = new TemplateEditor(structureTemplates, new Rendering(letterEngine, mailComposer), renderings,
+                new Glyphs(pdfRenderer.fonts()), velocity.limits().maxTemplateChars(), new PagePreview(110f),
+                this::structureById, selections, messages, audit);
+    }
+
+    private fr.publipostage.directory.Structure structureById(long id) {
+        try (var session = sessions.openSession(true)) {
+            return session.getMapper(DirectoryMapper.class).findStructureById(id);
+        }
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -304,6 +328,16 @@ public final class App implements AutoCloseable {
     /** Starts sending campaigns in the background, unless PUBLIPOSTAGE_MAIL_WORKER is false. */
     public void startMailWorker() {
         if (mailSettings.worker()) mailWorker().start();
+    }
+
+    /** Each school's template overrides and their versions. */
+    public StructureTemplates structureTemplates() {
+        return structureTemplates;
+    }
+
+    /** Customising a school's letters and mails: checks, versions, previews. */
+    public TemplateEditor templateEditor() {
+        return templateEditor;
     }
 
     public LetterEngine letterEngine() {

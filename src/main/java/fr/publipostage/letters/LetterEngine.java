@@ -90,6 +90,15 @@ public final class LetterEngine {
         this.clock = clock;
     }
 
+    /**
+     * The same engine (workers, fonts, limits) rendering through another template set: the editor's
+     * previews and checks of a text not saved yet go through exactly the code that prints.
+     */
+    public LetterEngine withTemplates(VelocityRenderer otherVelocity, TemplateVariables otherVariables) {
+        return new LetterEngine(selections, structures, otherVelocity, otherVariables, pdf, workers, threads, chunkPages,
+                tempDir, clock);
+    }
+
     /** Letters per sheet in a layout (1, 2 or 8). */
     public static int perSheet(int layout) {
         return switch (layout) {
@@ -162,6 +171,20 @@ public final class LetterEngine {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(64 * 1024);
         renderChunk(structure, selection.layout(), List.of(sheets.get(0)), bytes);
         return bytes.toByteArray();
+    }
+
+    /**
+     * The XHTML document the engine renders for these accounts (with cover sheets when the selection
+     * asks for them), without rendering it: the template editor checks it is well-formed and that the
+     * fonts have every character it shows.
+     */
+    public String xhtml(Selection selection, List<Account> accounts) {
+        Structure structure = structures.apply(selection.structureId());
+        List<Sheet> sheets = new ArrayList<>();
+        Sheets builder = new Sheets(selection, sheets::add);
+        accounts.forEach(builder::accept);
+        builder.flush();
+        return xhtml(structure, selection.layout(), sheets);
     }
 
     // ---- sheets -------------------------------------------------------------------------------

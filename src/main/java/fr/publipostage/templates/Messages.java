@@ -48,8 +48,18 @@ public final class Messages {
     public String get(String language, String key, Object... args) {
         String text = bundles.get(language(language)).getProperty(key);
         if (text == null) text = bundles.get(DEFAULT_LANGUAGE).getProperty(key, key);
+        return fill(text, args);
+    }
+
+    /** Puts the arguments where {0}, {1}… are. */
+    public static String fill(String text, Object... args) {
         for (int i = 0; i < args.length; i++) text = text.replace("{" + i + "}", String.valueOf(args[i]));
         return text;
+    }
+
+    /** Whether the bundle of this language has this key. */
+    public boolean has(String language, String key) {
+        return bundles.get(language(language)).containsKey(key);
     }
 
     public Set<String> keys(String language) {

@@ -8,9 +8,12 @@ import org.apache.velocity.runtime.resource.Resource;
 import org.apache.velocity.util.ExtProperties;
 
 /**
- * Velocity's only resource loader: every template name Velocity asks for is {@code "<structure>/<file>"}
- * ({@code "-"} for no structure) and is looked up through the {@link TemplateResolver}; nothing is
- * read from the file system or the classpath directly. Templates larger than the limit are refused.
+ * Velocity's only resource loader: every template name Velocity asks for is
+ * {@code "<structure>/<version tag>/<file>"} ({@code "-"} for no structure) and is looked up through the
+ * {@link TemplateResolver}; nothing is read from the file system or the classpath directly. Templates
+ * larger than the limit are refused. The tag ({@code b} built-in, {@code v7} override version 7) makes
+ * Velocity's cache exact: a saved override gets a new name, so it is parsed anew at once and no
+ * modification check is needed.
  */
 final class ResolverResourceLoader extends org.apache.velocity.runtime.resource.loader.ResourceLoader {
     static final String NO_STRUCTURE = "-";
@@ -23,8 +26,12 @@ final class ResolverResourceLoader extends org.apache.velocity.runtime.resource.
         this.maxTemplateChars = maxTemplateChars;
     }
 
-    static String resourceName(Long structureId, String file) {
-        return (structureId == null ? NO_STRUCTURE : structureId.toString()) + "/" + file;
+    /** The name under which Velocity caches this structure's current text of {@code file}. */
+    String resourceName(Long structureId, String file) {
+        String tag = resolver.resolve(structureId, file)
+                .map(t -> BuiltinTemplates.ORIGIN.equals(t.origin()) ? "b" : "v" + Math.max(0, t.version()))
+                .orElse("x");
+        return (structureId == null ? NO_STRUCTURE : structureId.toString()) + "/" + tag + "/" + file;
     }
 
     /** The structure part of a resource name ({@code null} for built-ins only). */
@@ -35,7 +42,7 @@ final class ResolverResourceLoader extends org.apache.velocity.runtime.resource.
     }
 
     static String fileOf(String resourceName) {
-        return resourceName.substring(resourceName.indexOf('/') + 1);
+        return resourceName.substring(resourceName.lastIndexOf('/') + 1);
     }
 
     @Override
@@ -48,7 +55,7 @@ final class ResolverResourceLoader extends org.apache.velocity.runtime.resource.
         if (slash < 0) return Optional.empty();
         String structure = resourceName.substring(0, slash);
         if (!structure.equals(NO_STRUCTURE) && !structure.matches("[0-9]{1,18}")) return Optional.empty();
-        String file = resourceName.substring(slash + 1);
+        String file = fileOf(resourceName);
         if (!TemplateResolver.isValidName(file)) return Optional.empty();
         return resolver.resolve(structureOf(resourceName), file);
     }
@@ -68,9 +75,10 @@ final class ResolverResourceLoader extends org.apache.velocity.runtime.resource.
         return find(resourceName).isPresent();
     }
 
+    /** Never: a changed override has another name (its version tag). */
     @Override
     public boolean isSourceModified(Resource resource) {
-        return find(resource.getName()).map(t -> t.version() != resource.getLastModified()).orElse(true);
+        return false;
     }
 
     @Override

@@ -14,10 +14,22 @@ import java.util.Map;
 public final class TemplateVariables {
     private final Messages messages;
     private final QrCodes qrCodes;
+    private final MessageOverrides structureTexts;
 
+    /** Built-in texts only (no structure's own wording). */
     public TemplateVariables(Messages messages, QrCodes qrCodes) {
+        this(messages, qrCodes, new MessageOverrides((structure, name) -> java.util.Optional.empty()));
+    }
+
+    public TemplateVariables(Messages messages, QrCodes qrCodes, MessageOverrides structureTexts) {
         this.messages = messages;
         this.qrCodes = qrCodes;
+        this.structureTexts = structureTexts;
+    }
+
+    /** The same variables with the structures' texts read from another template set (an editor's draft). */
+    public TemplateVariables withTemplates(TemplateResolver templates) {
+        return new TemplateVariables(messages, qrCodes, new MessageOverrides(templates));
     }
 
     /** The language a person's letter or mail is written in. */
@@ -36,7 +48,8 @@ public final class TemplateVariables {
         String lang = language(account, structure);
         EntView ent = new EntView(structure.entUrl());
         Map<String, Object> v = forStructure(structure, lang, today);
-        v.put("account", new AccountView(account, messages.get(lang, "letter.profile." + account.profile().name())));
+        MessagesView msg = (MessagesView) v.get("msg");
+        v.put("account", new AccountView(account, msg.get("letter.profile." + account.profile().name())));
         String qrTarget = account.activated() ? ent.getUrl()
                 : ent.getActivationUrl() + "?login=" + java.net.URLEncoder.encode(account.login(), java.nio.charset.StandardCharsets.UTF_8);
         v.put("qr", qrCodes.view(qrTarget));
@@ -49,7 +62,7 @@ public final class TemplateVariables {
         Map<String, Object> v = new HashMap<>(16);
         v.put("structure", new StructureView(structure));
         v.put("ent", new EntView(structure.entUrl()));
-        v.put("msg", new MessagesView(messages, lang));
+        v.put("msg", new MessagesView(messages, structureTexts.texts(structure.id(), lang), lang));
         v.put("date", new DateView(today, lang));
         return v;
     }

@@ -37,6 +37,7 @@ public final class VelocityRenderer {
 
     private final VelocityEngine engine;
     private final Limits limits;
+    private final ResolverResourceLoader loader;
 
     public VelocityRenderer(TemplateResolver resolver) {
         this(resolver, Limits.DEFAULT);
@@ -47,8 +48,9 @@ public final class VelocityRenderer {
         Properties p = new Properties();
         p.setProperty(RuntimeConstants.RESOURCE_LOADERS, "resolver");
         p.setProperty(RuntimeConstants.RESOURCE_LOADER + ".resolver." + RuntimeConstants.RESOURCE_LOADER_CACHE, "true");
-        // Built-ins never change; overrides carry a version, checked at most every few seconds.
-        p.setProperty(RuntimeConstants.RESOURCE_LOADER + ".resolver." + RuntimeConstants.RESOURCE_LOADER_CHECK_INTERVAL, "5");
+        // Never re-checked: resource names carry the override's version (ResolverResourceLoader).
+        p.setProperty(RuntimeConstants.RESOURCE_LOADER + ".resolver." + RuntimeConstants.RESOURCE_LOADER_CHECK_INTERVAL, "0");
+        p.setProperty("resource.manager.cache.default_size", "2000");
         p.setProperty(RuntimeConstants.INPUT_ENCODING, "UTF-8");
         p.setProperty(RuntimeConstants.RUNTIME_REFERENCES_STRICT, "true");
         p.setProperty(RuntimeConstants.UBERSPECT_CLASSNAME, SandboxUberspector.class.getName());
@@ -61,8 +63,8 @@ public final class VelocityRenderer {
         p.setProperty(RuntimeConstants.SPACE_GOBBLING, "lines");
         VelocityEngine e = new VelocityEngine();
         e.setProperties(p);
-        e.setProperty(RuntimeConstants.RESOURCE_LOADER + ".resolver." + RuntimeConstants.RESOURCE_LOADER_INSTANCE,
-                new ResolverResourceLoader(resolver, limits.maxTemplateChars()));
+        this.loader = new ResolverResourceLoader(resolver, limits.maxTemplateChars());
+        e.setProperty(RuntimeConstants.RESOURCE_LOADER + ".resolver." + RuntimeConstants.RESOURCE_LOADER_INSTANCE, loader);
         e.init();
         this.engine = e;
     }
@@ -88,11 +90,11 @@ public final class VelocityRenderer {
         VelocityContext context = new VelocityContext(new java.util.HashMap<>(variables));
         EventCartridge events = new EventCartridge();
         events.addEventHandler(new XmlEscaping());
-        events.addEventHandler(new SameSetIncludes());
+        events.addEventHandler(new SameSetIncludes(loader));
         events.attachToContext(context);
         LimitedWriter limited = new LimitedWriter(out, limits.maxOutputChars(), file);
         try {
-            Template template = engine.getTemplate(ResolverResourceLoader.resourceName(structureId, file), "UTF-8");
+            Template template = engine.getTemplate(loader.resourceName(structureId, file), "UTF-8");
             template.merge(context, limited);
         } catch (TemplateError e) {
             throw e;
@@ -114,11 +116,17 @@ public final class VelocityRenderer {
     /** Whether the set has this template for this structure (e.g. to validate an override's name). */
     public boolean exists(Long structureId, String file) {
         return TemplateResolver.isValidName(file)
-                && engine.resourceExists(ResolverResourceLoader.resourceName(structureId, file));
+                && engine.resourceExists(loader.resourceName(structureId, file));
     }
 
     /** {@code #parse("x.vm")} and {@code #include} may only name a file of the same set, for the same structure. */
     private static final class SameSetIncludes implements IncludeEventHandler {
+        private final ResolverResourceLoader loader;
+
+        SameSetIncludes(ResolverResourceLoader loader) {
+            this.loader = loader;
+        }
+
         @Override
         public String includeEvent(org.apache.velocity.context.Context context, String includeResourcePath,
                                    String currentResourcePath, String directiveName) {
@@ -127,7 +135,7 @@ public final class VelocityRenderer {
                 throw new TemplateError(current, "#" + directiveName + "(\"" + includeResourcePath
                         + "\") refused: only another template file of the set may be named");
             }
-            return ResolverResourceLoader.resourceName(ResolverResourceLoader.structureOf(currentResourcePath),
+            return loader.resourceName(ResolverResourceLoader.structureOf(currentResourcePath),
                     includeResourcePath);
         }
     }

@@ -1,0 +1,240 @@
+package fr.publipostage.customisation;
+
+import fr.publipostage.directory.Account;
+import fr.publipostage.directory.Structure;
+import fr.publipostage.letters.Glyphs;
+import fr.publipostage.letters.LetterFailure;
+import fr.publipostage.mailing.MailKind;
+import fr.publipostage.selection.Selection;
+import fr.publipostage.templates.MessageOverrides;
+import fr.publipostage.templates.Messages;
+import fr.publipostage.templates.TemplateCatalog;
+import fr.publipostage.templates.TemplateError;
+import fr.publipostage.templates.TemplateResolver;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
+
+/**
+ * The checks a new text of a template file must pass before it replaces the working one: it renders
+ * (Velocity syntax, strict variables, the sandbox), the page is well-formed XHTML, every letter of the
+ * synthetic worst case still fits its page in every layout and language, the fonts have every character,
+ * and the mails still compose. Each problem is reported in the admin's language; none is fixed silently.
+ */
+final class TemplateChecks {
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([0-9])}");
+
+    private final Rendering.Factory renderings;
+    private final Messages messages;
+    private final Glyphs glyphs;
+    private final int maxTemplateChars;
+
+    TemplateChecks(Rendering.Factory renderings, Messages messages, Glyphs glyphs, int maxTemplateChars) {
+        this.renderings = renderings;
+        this.messages = messages;
+        this.glyphs = glyphs;
+        this.maxTemplateChars = maxTemplateChars;
+    }
+
+    /** Everything wrong with {@code draft} (the structure's set with this one file replaced); empty when it may be saved. */
+    List<Problem> check(Structure structure, TemplateCatalog.Entry file, String text, TemplateResolver draft) {
+        List<Problem> problems = new ArrayList<>();
+        if (text.length() > maxTemplateChars) {
+            problems.add(Problem.of("editor.check.tooLarge", text.length(), maxTemplateChars));
+            return problems;
+        }
+        if (file.kind() == TemplateCatalog.Kind.TEXTS) {
+            problems.addAll(checkTexts(file, text));
+            if (!problems.isEmpty()) return problems;
+        }
+        Rendering rendering = renderings.through(draft);
+        if (file.kind() != TemplateCatalog.Kind.MAIL) problems.addAll(checkPrint(structure, rendering));
+        if (file.kind() != TemplateCatalog.Kind.PRINT) problems.addAll(checkMails(structure, rendering));
+        return problems;
+    }
+
+    /** Only keys of the letters and mails, known to the bundle, with no placeholder the text does not receive. */
+    private List<Problem> checkTexts(TemplateCatalog.Entry file, String text) {
+        List<Problem> problems = new ArrayList<>();
+        Map<String, String> texts;
+        try {
+            texts = MessageOverrides.parse(text);
+        } catch (TemplateError e) {
+            return List.of(Problem.of("editor.check.properties", e.getMessage()));
+        }
+        for (Map.Entry<String, String> t : texts.entrySet()) {
+            String key = t.getKey();
+            int line = lineOfKey(text, key);
+            boolean allowed = TemplateCatalog.TEXT_PREFIXES.stream().anyMatch(key::startsWith);
+            if (!allowed || !messages.has(file.language(), key)) {
+                problems.add(new Problem("editor.check.unknownKey", List.of(key), line, 0));
+                continue;
+            }
+            int known = maxPlaceholder(messages.get(file.language(), key));
+            int used = maxPlaceholder(t.getValue());
+            if (used > known) {
+                problems.add(new Problem("editor.check.placeholder", List.of(key, "{" + used + "}", known + 1), line, 0));
+            }
+        }
+        return problems;
+    }
+
+    private static int maxPlaceholder(String text) {
+        int max = -1;
+        Matcher m = PLACEHOLDER.matcher(text);
+        while (m.find()) max = Math.max(max, Integer.parseInt(m.group(1)));
+        return max;
+    }
+
+    private static int lineOfKey(String text, String key) {
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String l = lines[i].stripLeading();
+            if (l.startsWith(key) && l.substring(key.length()).stripLeading().matches("^[=:].*|^$|^\\s.*")) return i + 1;
+        }
+        return 0;
+    }
+
+    /**
+     * The worst case, still to activate and activated, in both languages, in layout 1 with its class
+     * cover sheet, and in layouts 2 and 8: each sheet must render to exactly one page.
+     */
+    private List<Problem> checkPrint(Structure structure, Rendering rendering) {
+        List<Account> worst = worstCases(structure.id());
+        List<Problem> problems = new ArrayList<>();
+        for (int layout : new int[] {1, 2, 8}) {
+            Selection selection = sheetSelection(structure.id(), layout, layout == 1);
+            String xhtml;
+            try {
+                xhtml = rendering.letters().xhtml(selection, worst);
+            } catch (TemplateError e) {
+                problems.add(templateProblem(e));
+                return problems;
+            }
+            Problem form = wellFormed(xhtml);
+            if (form != null) {
+                problems.add(form);
+                return problems;
+            }
+            if (layout == 1) {
+                Set<String> missing = glyphs.missing(textOf(xhtml));
+                if (!missing.isEmpty()) problems.add(Problem.of("editor.check.glyphs", String.join(" ", missing)));
+            }
+            try {
+                rendering.letters().print(selection, worst, OutputStream.nullOutputStream());
+            } catch (LetterFailure e) {
+                problems.add(overflowProblem(layout, e));
+            } catch (TemplateError e) {
+                problems.add(templateProblem(e));
+                return problems;
+            } catch (IOException e) {
+                problems.add(Problem.of("editor.check.render", e.getMessage()));
+                return problems;
+            }
+        }
+        return problems;
+    }
+
+    private List<Problem> checkMails(Structure structure, Rendering rendering) {
+        for (Account a : worstCases(structure.id())) {
+            try {
+                rendering.mails().compose(MailKind.of(a), structure, a);
+            } catch (TemplateError e) {
+                return List.of(templateProblem(e));
+            }
+        }
+        return List.of();
+    }
+
+    static List<Account> worstCases(long structureId) {
+        List<Account> accounts = new ArrayList<>();
+        for (String language : Messages.LANGUAGES) {
+            accounts.add(WorstCase.of(structureId, false, language));
+            accounts.add(WorstCase.of(structureId, true, language));
+        }
+        return accounts;
+    }
+
+    static Selection sheetSelection(long structureId, int layout, boolean cover) {
+        return new Selection(structureId, Set.of(), Set.of(), Set.of(), Selection.Activation.all,
+                Selection.EmailFilter.all, null, null, null,
+                cover ? List.of(Selection.SortKey.classname) : List.of(), layout, cover);
+    }
+
+    /** A sheet ran over its page: the letter's (name, login, template) or the cover sheet's (class, template). */
+    static Problem overflowProblem(int layout, LetterFailure e) {
+        List<Object> args = new ArrayList<>();
+        args.add(layout);
+        args.addAll(e.args());
+        String key = "render.coverOverflow".equals(e.key()) ? "editor.check.coverOverflow"
+                : "render.overflow".equals(e.key()) ? "editor.check.overflow" : "editor.check.render";
+        if (key.equals("editor.check.render")) return Problem.of(key, e.getMessage());
+        return new Problem(key, args, 0, 0);
+    }
+
+    static Problem templateProblem(TemplateError e) {
+        return Problem.of("editor.check.template", e.getMessage());
+    }
+
+    /** The page as the PDF engine will read it: XML, no DTD, no entities from outside. */
+    static Problem wellFormed(String xhtml) {
+        try {
+            parse(xhtml);
+            return null;
+        } catch (SAXParseException e) {
+            String[] lines = xhtml.split("\n", -1);
+            int line = e.getLineNumber();
+            String excerpt = line >= 1 && line <= lines.length ? lines[line - 1].strip() : "";
+            if (excerpt.length() > 120) excerpt = excerpt.substring(0, 120) + "…";
+            return new Problem("editor.check.xhtml", List.of(e.getMessage(), excerpt), line, e.getColumnNumber());
+        } catch (SAXException | IOException | ParserConfigurationException e) {
+            return Problem.of("editor.check.xhtml", e.getMessage(), "");
+        }
+    }
+
+    /** The text a reader sees on the page (body text nodes). */
+    static String textOf(String xhtml) {
+        try {
+            var doc = parse(xhtml);
+            var body = doc.getElementsByTagNameNS("*", "body");
+            return body.getLength() == 0 ? doc.getDocumentElement().getTextContent() : body.item(0).getTextContent();
+        } catch (SAXException | IOException | ParserConfigurationException e) {
+            return "";
+        }
+    }
+
+    private static org.w3c.dom.Document parse(String xhtml) throws ParserConfigurationException, SAXException, IOException {
+        var builder = factory().newDocumentBuilder();
+        // Errors are reported to the admin, not printed on the server's console.
+        builder.setErrorHandler(new org.xml.sax.helpers.DefaultHandler() {
+            @Override
+            public void fatalError(SAXParseException e) throws SAXException {
+                throw e;
+            }
+        });
+        return builder.parse(new ByteArrayInputStream(xhtml.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static DocumentBuilderFactory factory() throws ParserConfigurationException {
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setNamespaceAware(true);
+        f.setExpandEntityReferences(false);
+        f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+        f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+        f.setFeature("http://xml.org/sax/features/external-general-entities", false);
+        f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
+        return f;
+    }
+}

@@ -1,0 +1,283 @@
+package fr.publipostage.customisation;
+
+import fr.publipostage.directory.Account;
+import fr.publipostage.directory.Structure;
+import fr.publipostage.letters.LetterFailure;
+import fr.publipostage.letters.PagePreview;
+import fr.publipostage.mailing.ComposedMail;
+import fr.publipostage.mailing.MailKind;
+import fr.publipostage.security.AuditLog;
+import fr.publipostage.selection.Scope;
+import fr.publipostage.selection.Selection;
+import fr.publipostage.selection.SelectionService;
+import fr.publipostage.templates.DraftTemplates;
+import fr.publipostage.templates.Messages;
+import fr.publipostage.templates.StructureTemplates;
+import fr.publipostage.templates.TemplateCatalog;
+import fr.publipostage.templates.TemplateError;
+import fr.publipostage.templates.TemplateSource;
+import fr.publipostage.templates.TemplateVersion;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongFunction;
+
+/**
+ * A school's customisation of its letters and mails: the state of each file of its template set,
+ * saving a new text (only after {@link TemplateChecks} passed: a broken template never replaces a
+ * working one), the history with diffs, rollback, reset to the built-in file, and previews of the
+ * real page or mail — of a saved text or of a draft — through the very code that prints and sends.
+ * Access rights are the caller's (the web layer and the CLI).
+ */
+public final class TemplateEditor {
+    /** A file of the set as the editor's list shows it. */
+    public record FileState(String name, TemplateCatalog.Kind kind, String language, boolean overridden,
+                            int version, String author, OffsetDateTime savedAt, String comment) {
+    }
+
+    /**
+     * A file's text. {@code version} is the latest version number (0: never overridden), what a save
+     * must name as its starting point.
+     */
+    public record FileText(String name, TemplateCatalog.Kind kind, String language, String text, boolean overridden,
+                           int version, String builtinText) {
+    }
+
+    public record Saved(String name, int version, boolean overridden) {
+    }
+
+    public record MailPreview(String subject, String html, String text) {
+    }
+
+    private final StructureTemplates templates;
+    private final TemplateChecks checks;
+    private final Rendering current;
+    private final Rendering.Factory renderings;
+    private final PagePreview pagePreview;
+    private final LongFunction<Structure> structures;
+    private final SelectionService selections;
+    private final Messages messages;
+    private final AuditLog audit;
+
+    public TemplateEditor(StructureTemplates templates, Rendering current, Rendering.Factory renderings,
+                          fr.publipostage.letters.Glyphs glyphs, int maxTemplateChars, PagePreview pagePreview,
+                          LongFunction<Structure> structures, SelectionService selections, Messages messages,
+                          AuditLog audit) {
+        this.templates = templates;
+        this.current = current;
+        this.renderings = renderings;
+        this.checks = new TemplateChecks(renderings, messages, glyphs, maxTemplateChars);
+        this.pagePreview = pagePreview;
+        this.structures = structures;
+        this.selections = selections;
+        this.messages = messages;
+        this.audit = audit;
+    }
+
+    /** Every file of the set with its state for this structure, in the catalog's order. */
+    public List<FileState> files(long structureId) {
+        Map<String, TemplateVersion> latest = templates.latest(structureId);
+        List<FileState> states = new ArrayList<>();
+        for (TemplateCatalog.Entry e : TemplateCatalog.FILES) {
+            TemplateVersion v = latest.get(e.name());
+            states.add(v == null
+                    ? new FileState(e.name(), e.kind(), e.language(), false, 0, null, null, null)
+                    : new FileState(e.name(), e.kind(), e.language(), v.overrides(), v.version(), v.author(),
+                    v.createdAt(), v.comment()));
+        }
+        return states;
+    }
+
+    /** The text in force for this structure (its override, else the built-in file). */
+    public FileText file(long structureId, String name) {
+        TemplateCatalog.Entry entry = entry(name);
+        TemplateVersion latest = templates.latest(structureId).get(name);
+        String builtin = builtinText(entry);
+        boolean overridden = latest != null && latest.overrides();
+        return new FileText(name, entry.kind(), entry.language(), overridden ? latest.text() : builtin, overridden,
+                latest == null ? 0 : latest.version(), builtin);
+    }
+
+    public List<TemplateVersion> history(long structureId, String name) {
+        entry(name);
+        return templates.history(structureId, name);
+    }
+
+    /** The text of one version (a reset's text is the built-in file's). */
+    public String versionText(long structureId, String name, int version) {
+        TemplateCatalog.Entry entry = entry(name);
+        if (version == 0) return builtinText(entry);
+        TemplateVersion v = templates.version(structureId, name, version)
+                .orElseThrow(() -> new NoSuchTemplate(name + " v" + version));
+        return v.overrides() ? v.text() : builtinText(entry);
+    }
+
+    /** Line diff from version {@code from} to version {@code to} (0 = the built-in file). */
+    public List<TextDiff.Line> diff(long structureId, String name, int from, int to) {
+        return TextDiff.lines(versionText(structureId, name, from), versionText(structureId, name, to));
+    }
+
+    /** Everything wrong with this text; empty when it may be saved. Nothing is stored. */
+    public List<Problem> check(long structureId, String name, String text) {
+        TemplateCatalog.Entry entry = entry(name);
+        String normalised = normalise(text);
+        return checks.check(structure(structureId), entry, normalised,
+                new DraftTemplates(templates, structureId, name, normalised));
+    }
+
+    /**
+     * Saves a new version after the checks.
+     *
+     * @param expectedVersion the version the admin started from ({@link FileText#version()}), or null not to check
+     * @throws TemplateRejected                    with every problem found; nothing changed
+     * @throws StructureTemplates.ConcurrentEdit   someone saved meanwhile; nothing changed
+     */
+    public Saved save(long structureId, String name, String text, String comment, String author, Integer expectedVersion) {
+        String normalised = normalise(text);
+        List<Problem> problems = check(structureId, name, normalised);
+        if (!problems.isEmpty()) throw new TemplateRejected(problems);
+        int version = templates.append(new TemplateVersion(structureId, name, 0, normalised, author, null,
+                blankToNull(comment), TemplateVersion.SAVE, null), expectedVersion);
+        record(author, "template.save", structureId, name, version, comment);
+        return new Saved(name, version, true);
+    }
+
+    /** Makes an earlier version's text the current one again (as a new version), after the same checks. */
+    public Saved rollback(long structureId, String name, int version, String comment, String author) {
+        entry(name);
+        TemplateVersion old = templates.version(structureId, name, version)
+                .orElseThrow(() -> new NoSuchTemplate(name + " v" + version));
+        if (!old.overrides()) return reset(structureId, name, author);
+        List<Problem> problems = check(structureId, name, old.text());
+        if (!problems.isEmpty()) throw new TemplateRejected(problems);
+        String why = blankToNull(comment) == null ? messages.get(Messages.DEFAULT_LANGUAGE, "editor.rollbackComment", version) : comment;
+        int v = templates.append(new TemplateVersion(structureId, name, 0, old.text(), author, null, why,
+                TemplateVersion.ROLLBACK, version), null);
+        record(author, "template.rollback", structureId, name, v, why);
+        return new Saved(name, v, true);
+    }
+
+    /** Back to the built-in file (recorded as a version; the history stays). */
+    public Saved reset(long structureId, String name, String author) {
+        entry(name);
+        TemplateVersion latest = templates.latest(structureId).get(name);
+        if (latest == null || !latest.overrides()) return new Saved(name, latest == null ? 0 : latest.version(), false);
+        int v = templates.append(new TemplateVersion(structureId, name, 0, null, author, null, null,
+                TemplateVersion.RESET, null), null);
+        record(author, "template.reset", structureId, name, v, null);
+        return new Saved(name, v, false);
+    }
+
+    /**
+     * PNG of page 1 of the PDF the engine prints for this sample with this text of {@code name}
+     * ({@code draft} null: the saved set). The cover sheet's file shows a cover, the card's layout 8.
+     *
+     * @throws TemplateRejected when the page cannot be printed (the same reasons a save would give)
+     */
+    public byte[] previewPage(long structureId, String name, String draft, Sample sample, int layout, String language,
+                              Scope scope) throws IOException {
+        entry(name);
+        Rendering rendering = rendering(structureId, name, draft);
+        Account account = account(structureId, sample, language, scope);
+        boolean cover = name.equals("print-cover.vm");
+        int shown = name.equals("print-card.vm") ? 8 : cover ? 1 : layout;
+        Selection selection = TemplateChecks.sheetSelection(structureId, shown, cover);
+        ByteArrayOutputStream pdf = new ByteArrayOutputStream(64 * 1024);
+        try {
+            rendering.letters().print(selection, List.of(account), pdf);
+        } catch (TemplateError e) {
+            throw new TemplateRejected(List.of(TemplateChecks.templateProblem(e)));
+        } catch (LetterFailure e) {
+            throw new TemplateRejected(List.of(TemplateChecks.overflowProblem(shown, e)));
+        }
+        return pagePreview.png(pdf.toByteArray());
+    }
+
+    /** The mail this sample would receive (subject, HTML and text parts) with this text of {@code name}. */
+    public MailPreview previewMail(long structureId, String name, String draft, Sample sample, String language,
+                                   Scope scope) {
+        entry(name);
+        Rendering rendering = rendering(structureId, name, draft);
+        Account account = account(structureId, sample, language, scope);
+        MailKind kind = name.startsWith("mail-reminder") ? MailKind.reminder
+                : name.startsWith("mail-activation") ? MailKind.activation : MailKind.of(account);
+        // A reminder previewed for a person still to activate would show no code: the sample follows the file.
+        Account shown = kind == MailKind.of(account) ? account
+                : WorstCase.of(structureId, kind == MailKind.reminder, language);
+        try {
+            ComposedMail mail = rendering.mails().compose(kind, structure(structureId), shown);
+            return new MailPreview(mail.subject(), mail.html(), mail.text());
+        } catch (TemplateError e) {
+            throw new TemplateRejected(List.of(TemplateChecks.templateProblem(e)));
+        }
+    }
+
+    private Rendering rendering(long structureId, String name, String draft) {
+        return draft == null ? current
+                : renderings.through(new DraftTemplates(templates, structureId, name, normalise(draft)));
+    }
+
+    /** The sample's account: the synthetic worst case, or a real one the admin may see (else {@link NoSuchTemplate}). */
+    private Account account(long structureId, Sample sample, String language, Scope scope) {
+        String lang = language == null ? null : Messages.language(language);
+        return switch (sample.kind()) {
+            case WORST_PENDING -> WorstCase.of(structureId, false, lang);
+            case WORST_ACTIVATED -> WorstCase.of(structureId, true, lang);
+            case ACCOUNT -> {
+                List<Account> found = new ArrayList<>(1);
+                selections.forEach(Selection.everyone(structureId), scope, a -> {
+                    if (a.id() == sample.accountId()) found.add(a);
+                });
+                if (found.isEmpty()) throw new NoSuchTemplate("account " + sample.accountId());
+                yield found.get(0);
+            }
+        };
+    }
+
+    private Structure structure(long structureId) {
+        Structure s = structures.apply(structureId);
+        if (s == null) throw new NoSuchTemplate("structure " + structureId);
+        return s;
+    }
+
+    private static TemplateCatalog.Entry entry(String name) {
+        return TemplateCatalog.entry(name).orElseThrow(() -> new NoSuchTemplate(String.valueOf(name)));
+    }
+
+    /**
+     * The built-in text of a file. The texts files have none: the editor starts from every key the
+     * structure may reword, commented out with its built-in text.
+     */
+    private String builtinText(TemplateCatalog.Entry entry) {
+        if (entry.kind() != TemplateCatalog.Kind.TEXTS) {
+            return templates.builtin(entry.name()).map(TemplateSource::text).orElse("");
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append(messages.get(entry.language(), "editor.textsHeader")).append('\n');
+        messages.keys(entry.language()).stream().sorted()
+                .filter(k -> TemplateCatalog.TEXT_PREFIXES.stream().anyMatch(k::startsWith))
+                .forEach(k -> sb.append("# ").append(k).append(" = ")
+                        .append(messages.get(entry.language(), k).replace("\n", "\\n")).append('\n'));
+        return sb.toString();
+    }
+
+    private static String normalise(String text) {
+        return text == null ? "" : text.replace("\r\n", "\n").replace('\r', '\n');
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    private void record(String author, String action, long structureId, String name, int version, String comment) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("template", name);
+        details.put("version", version);
+        if (comment != null) details.put("comment", comment);
+        audit.record(author, action, structureId, null, details);
+    }
+}
