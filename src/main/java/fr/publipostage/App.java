@@ -60,6 +60,7 @@ import fr.publipostage.web.CampaignApi;
 import fr.publipostage.web.LetterApi;
 import fr.publipostage.web.PageRoutes;
 import fr.publipostage.web.SelectionApi;
+import fr.publipostage.web.TemplateApi;
 import fr.publipostage.web.Views;
 import fr.publipostage.templates.TemplateResolver;
 import fr.publipostage.web.WebServer;
@@ -216,7 +217,8 @@ public final class App implements AutoCloseable {
                 new PageRoutes(auth, views, logins, admins, secondFactor, random),
                 new SelectionApi(auth, access, selections, presets, csv, audit, secondFactor, messages, clock),
                 new CampaignApi(auth, selections, campaigns, this::sandbox, views, messages),
-                new LetterApi(auth, selections, letters, messages)
+                new LetterApi(auth, selections, letters, messages),
+                new TemplateApi(auth, access, templateEditor, views, messages)
         )).create();
     }
 

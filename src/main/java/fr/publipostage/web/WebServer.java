@@ -63,6 +63,8 @@ public final class WebServer {
                 s.location = Location.CLASSPATH;
                 s.headers = Map.of("Cache-Control", "no-cache");
             });
+            // CodeMirror (the template editor) from its webjar in the jar, under /webjars/: no CDN.
+            config.staticFiles.enableWebjars();
             config.routes.before(this::headers);
             config.routes.beforeMatched(this::checkCsrf);
             config.routes.get("/health", this::health);

@@ -113,6 +113,20 @@ class AuthorizationMatrixIT {
         post("/api/structures/{uai}/letters/jobs/{job}/cancel", jobOwner, Map.of());
         get("/api/structures/{uai}/letters/jobs/{job}/pdf", jobOwner);  // once: the super admin downloads it
         get("/api/structures/{uai}/letters/accounts/{id}", structure);
+        // Template editor: the school's administrators only. {name} is the activation letter (the
+        // mail preview's, the activation e-mail); the save without text is a 400, the rollback of a
+        // version that does not exist a 404, the reset of a file never overridden a 200 that changes nothing.
+        get("/templates", expect(200, 200, 200, 403, 302));
+        Map<Who, Integer> editor = expect(200, 200, 403, 403, 401);
+        get("/api/structures/{uai}/templates", editor);
+        get("/api/structures/{uai}/templates/{name}", editor);
+        post("/api/structures/{uai}/templates/{name}", expect(400, 400, 403, 403, 401), Map.of("comment", "no text"));
+        get("/api/structures/{uai}/templates/{name}/history", editor);
+        get("/api/structures/{uai}/templates/{name}/diff", editor);
+        post("/api/structures/{uai}/templates/{name}/rollback", expect(404, 404, 403, 403, 401), Map.of("version", "99"));
+        post("/api/structures/{uai}/templates/{name}/reset", editor, Map.of());
+        post("/api/structures/{uai}/templates/{name}/preview.png", editor, Map.of("sample", "worst"));
+        post("/api/structures/{uai}/templates/{name}/preview-mail", editor, Map.of("sample", "worst"));
     }
 
     @BeforeAll
@@ -141,7 +155,8 @@ class AuthorizationMatrixIT {
     private static String fill(String path, String uai) {
         return path.replace("{uai}", uai).replace("{id}", String.valueOf(visibleAccountId))
                 .replace("{campaign}", String.valueOf(finishedCampaignId)).replace("{message}", "0")
-                .replace("{job}", String.valueOf(finishedJobId));
+                .replace("{job}", String.valueOf(finishedJobId))
+                .replace("{name}", path.endsWith("/preview-mail") ? "mail-activation.html.vm" : "print-activation.vm");
     }
 
     @AfterAll

@@ -1,0 +1,593 @@
+// Template editor ("Modèles"): the school's template files, CodeMirror 5 (from the jar's webjar),
+// preview of the real printed page (PNG of the PDF) or of the mail from the DRAFT text, save with
+// the server's checks, history, diff, restore and reset. Every visible text comes from the page's
+// i18n JSON through t() (keys editorweb.*); none is written here.
+
+/* global CodeMirror */
+
+const texts = JSON.parse(document.getElementById('texts').textContent);
+const csrf = document.querySelector('meta[name="csrf-token"]').content;
+const $ = (id) => document.getElementById(id);
+
+function t(key, ...args) {
+  let s = Object.prototype.hasOwnProperty.call(texts, key) ? texts[key] : key;
+  args.forEach((a, i) => { s = s.split('{' + i + '}').join(String(a)); });
+  return s;
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'text') node.textContent = v;
+    else if (k === 'dataset') Object.assign(node.dataset, v);
+    else node.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) node.append(c);
+  return node;
+}
+
+const state = {
+  uai: $('ed-structure').value,
+  files: [],
+  name: null,        // the open file
+  kind: null,
+  version: 0,        // the version the text was loaded from: what a save names as its start
+  generation: 0,     // CodeMirror's change generation at load / save (clean = not edited since)
+  previewUrl: null,
+};
+
+// ---------------------------------------------------------------- HTTP
+
+class ApiError extends Error {
+  constructor(status, body) {
+    super(body && body.error ? body.error : t('editorweb.error'));
+    this.status = status;
+    this.body = body || {};
+  }
+}
+
+async function request(path, options = {}) {
+  const headers = Object.assign({ Accept: 'application/json' }, options.headers || {});
+  const res = await fetch(path, Object.assign({ credentials: 'same-origin' }, options, { headers }));
+  if (res.status === 401) {
+    window.location.assign('/login');
+    throw new ApiError(401, null);
+  }
+  return res;
+}
+
+async function json(res) {
+  let body = null;
+  try { body = await res.json(); } catch (e) { body = null; }
+  if (!res.ok) throw new ApiError(res.status, body);
+  return body;
+}
+
+const getJson = async (path) => json(await request(path));
+
+function post(path, fields, accept) {
+  return request(path, {
+    method: 'POST',
+    headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/x-www-form-urlencoded', Accept: accept || 'application/json' },
+    body: new URLSearchParams(fields),
+  });
+}
+
+/** Asks for a TOTP code when the server wants a fresh one (a real account's preview shows his code). */
+function askCode() {
+  const dialog = $('totp-dialog');
+  $('totp-error').hidden = true;
+  $('totp-code').value = '';
+  return new Promise((resolve) => {
+    const done = (ok) => {
+      $('totp-form').removeEventListener('submit', submit);
+      $('totp-cancel').removeEventListener('click', cancel);
+      dialog.removeEventListener('cancel', cancel);
+      if (dialog.open) dialog.close();
+      resolve(ok);
+    };
+    const cancel = (ev) => { if (ev) ev.preventDefault(); done(false); };
+    const submit = async (ev) => {
+      ev.preventDefault();
+      const res = await post('/api/totp/verify', { code: $('totp-code').value });
+      if (res.ok) { done(true); return; }
+      const body = await res.json().catch(() => null);
+      $('totp-error').textContent = body && body.error ? body.error : t('editorweb.error');
+      $('totp-error').hidden = false;
+      $('totp-code').focus();
+    };
+    $('totp-form').addEventListener('submit', submit);
+    $('totp-cancel').addEventListener('click', cancel);
+    dialog.addEventListener('cancel', cancel);
+    dialog.showModal();
+    $('totp-code').focus();
+  });
+}
+
+async function postCredentials(path, fields, accept) {
+  let res = await post(path, fields, accept);
+  if (res.status === 403) {
+    const body = await res.clone().json().catch(() => null);
+    if (body && body.code === 'auth.totpRequired' && await askCode()) res = await post(path, fields, accept);
+  }
+  return res;
+}
+
+const base = () => '/api/structures/' + encodeURIComponent(state.uai) + '/templates';
+const fileUrl = () => base() + '/' + encodeURIComponent(state.name);
+
+// ---------------------------------------------------------------- messages
+
+function status(message) {
+  $('ed-status').textContent = message || '';
+}
+
+function showError(message) {
+  $('ed-error').textContent = message || '';
+  $('ed-error').hidden = !message;
+}
+
+function confirmDialog(message) {
+  const dialog = $('ed-confirm');
+  $('ed-confirm-text').textContent = message;
+  return new Promise((resolve) => {
+    const done = (ok) => {
+      $('ed-confirm-ok').removeEventListener('click', yes);
+      $('ed-confirm-cancel').removeEventListener('click', no);
+      dialog.removeEventListener('cancel', no);
+      if (dialog.open) dialog.close();
+      resolve(ok);
+    };
+    const yes = () => done(true);
+    const no = (ev) => { if (ev) ev.preventDefault(); done(false); };
+    $('ed-confirm-ok').addEventListener('click', yes);
+    $('ed-confirm-cancel').addEventListener('click', no);
+    dialog.addEventListener('cancel', no);
+    dialog.showModal();
+    $('ed-confirm-cancel').focus();  // the safe choice first
+  });
+}
+
+// ---------------------------------------------------------------- the code editor
+
+// Velocity over HTML: the HTML mode with the references ($account.login) and directives (#if) on top.
+CodeMirror.defineMode('velocity-html', (config) => CodeMirror.overlayMode(CodeMirror.getMode(config, 'htmlmixed'), {
+  startState: () => ({ blockComment: false }),
+  token(stream, st) {
+    if (st.blockComment) {
+      if (stream.skipTo('*#')) { stream.match('*#'); st.blockComment = false; } else stream.skipToEnd();
+      return 'comment';
+    }
+    if (stream.match('##')) { stream.skipToEnd(); return 'comment'; }
+    if (stream.match('#*')) { st.blockComment = true; return 'comment'; }
+    if (stream.match(/^#\{?(?:if|elseif|else|end|foreach|set|parse|include|macro|break|stop|define|evaluate)\b\}?/)) return 'keyword';
+    if (stream.match(/^\$!?\{?[A-Za-z][\w-]*(?:\.[A-Za-z]\w*)*\}?/)) return 'variable-2';
+    stream.next();
+    while (!stream.eol() && !stream.match(/^[#$]/, false)) stream.next();
+    return null;
+  },
+}));
+
+function modeOf(name) {
+  if (name.endsWith('.properties')) return 'properties';
+  if (name.endsWith('.css')) return 'css';
+  if (name.endsWith('.subject.vm') || name.endsWith('.txt.vm')) return 'velocity';
+  return 'velocity-html';
+}
+
+const cm = CodeMirror.fromTextArea($('ed-code'), {
+  lineNumbers: true,
+  lineWrapping: true,
+  indentWithTabs: false,
+  // Tab leaves the editor like any field: no keyboard trap.
+  extraKeys: { Tab: false, 'Shift-Tab': false },
+  screenReaderLabel: t('editorweb.codeLabel'),
+});
+// The label of the textarea names CodeMirror's own input, and clicking it focuses the editor.
+cm.getInputField().setAttribute('aria-labelledby', 'ed-code-label');
+cm.getInputField().setAttribute('aria-describedby', 'ed-keys-hint');
+$('ed-code-label').addEventListener('click', () => cm.focus());
+window.publipostageEditor = cm;  // for the browser test, which types through CodeMirror's API too
+
+function edited() {
+  return state.name !== null && !cm.isClean(state.generation);
+}
+
+cm.on('changes', () => {
+  const mark = $('ed-unsaved');
+  if (mark) mark.hidden = !edited();
+});
+
+// ---------------------------------------------------------------- files
+
+function formatDate(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return d.toLocaleString(document.documentElement.lang === 'en' ? 'en-GB' : 'fr-FR',
+    { dateStyle: 'short', timeStyle: 'short' });
+}
+
+function stateText(f) {
+  if (!f.overridden) {
+    return t('editorweb.state.default') + (f.version > 0 ? ' · ' + t('editorweb.state.by', f.author, formatDate(f.savedAt)) : '');
+  }
+  const parts = [t('editorweb.state.overridden', f.version), t('editorweb.state.by', f.author, formatDate(f.savedAt))];
+  if (f.comment) parts.push(t('editorweb.state.comment', f.comment));
+  return parts.join(' · ');
+}
+
+async function loadFiles() {
+  state.files = await getJson(base());
+  const groups = [];
+  const kinds = [['PRINT', t('editorweb.group.PRINT')], ['MAIL', t('editorweb.group.MAIL')], ['TEXTS', t('editorweb.group.TEXTS')]];
+  for (const [kind, title] of kinds) {
+    const items = state.files.filter((f) => f.kind === kind).map((f) => el('li', {},
+      el('button', {
+        type: 'button', class: 'ed-file', dataset: { name: f.name },
+        'aria-current': f.name === state.name ? 'true' : null,
+      },
+      el('span', { class: 'ed-file-name', text: f.label }),
+      el('code', { text: f.name }),
+      el('span', { class: 'ed-file-state ' + (f.overridden ? 'overridden' : 'default'), text: stateText(f) }))));
+    if (items.length) groups.push(el('h3', { text: title }), el('ul', {}, ...items));
+  }
+  $('ed-file-list').replaceChildren(...groups);
+}
+
+function currentFile() {
+  return state.files.find((f) => f.name === state.name);
+}
+
+async function openFile(name, focusTitle = true) {
+  if (edited() && name !== state.name && !await confirmDialog(t('editorweb.confirmLeave'))) return;
+  status(t('editorweb.loading'));
+  const file = await getJson(base() + '/' + encodeURIComponent(name));
+  state.name = file.name;
+  state.kind = file.kind;
+  state.version = file.version;
+  cm.setOption('mode', modeOf(file.name));
+  cm.setValue(file.text);
+  cm.clearHistory();
+  state.generation = cm.changeGeneration(true);
+  $('ed-workspace').hidden = false;
+  const f = currentFile();
+  $('ed-file-title').replaceChildren(f ? f.label + ' ' : '', el('code', { text: file.name }), ' ',
+    el('span', { id: 'ed-unsaved', class: 'ed-unsaved', hidden: true, text: '(' + t('editorweb.unsaved') + ')' }));
+  $('ed-file-state').textContent = f ? stateText(f) : '';
+  $('ed-comment').value = '';
+  $('ed-problems').hidden = true;
+  $('ed-history').hidden = true;
+  $('ed-history-open').setAttribute('aria-expanded', 'false');
+  document.querySelectorAll('.ed-file').forEach((b) => {
+    if (b.dataset.name === name) b.setAttribute('aria-current', 'true'); else b.removeAttribute('aria-current');
+  });
+  clearPreview();
+  cm.refresh();
+  status(t('editorweb.loaded', file.name));
+  if (focusTitle) $('ed-file-title').focus();
+}
+
+// ---------------------------------------------------------------- preview
+
+function clearPreview() {
+  $('ed-preview-image').hidden = true;
+  $('ed-preview-image').removeAttribute('src');
+  $('ed-mail').hidden = true;
+  $('ed-preview-empty').hidden = false;
+}
+
+function sampleValue() {
+  const chosen = document.querySelector('input[name="ed-sample"]:checked').value;
+  if (chosen !== 'account') return chosen;
+  return $('ed-account').value || null;
+}
+
+function sampleLabel() {
+  const chosen = document.querySelector('input[name="ed-sample"]:checked');
+  if (chosen.value === 'account' && $('ed-account').selectedOptions.length) return $('ed-account').selectedOptions[0].textContent;
+  return chosen.closest('label').textContent.trim();
+}
+
+function readAsDataUrl(blob) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result);
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(blob);
+  });
+}
+
+async function preview() {
+  if (!state.name) return;
+  const sample = sampleValue();
+  if (!sample) { status(t('editorweb.accountRequired')); $('ed-account-search').focus(); return; }
+  const fields = { text: cm.getValue(), sample, layout: $('ed-layout').value, language: $('ed-language').value };
+  const mail = state.kind === 'MAIL';
+  const started = performance.now();
+  $('ed-preview-out').setAttribute('aria-busy', 'true');
+  $('ed-preview').disabled = true;
+  status(t('editorweb.rendering'));
+  try {
+    const res = await postCredentials(fileUrl() + (mail ? '/preview-mail' : '/preview.png'), fields,
+      mail ? 'application/json' : 'image/png, application/json');
+    if (!res.ok) {
+      const body = await res.json().catch(() => null);
+      if (body && body.problems && body.problems.length) showProblems(body.problems);
+      throw new ApiError(res.status, body);
+    }
+    $('ed-problems').hidden = true;
+    $('ed-preview-empty').hidden = true;
+    if (mail) {
+      const m = await res.json();
+      $('ed-mail-subject').textContent = t('editorweb.mailSubject', m.subject);
+      $('ed-mail-html').srcdoc = m.html;
+      $('ed-mail-text').textContent = m.text;
+      $('ed-preview-image').hidden = true;
+      $('ed-mail').hidden = false;
+    } else {
+      const img = $('ed-preview-image');
+      const url = await readAsDataUrl(await res.blob());
+      const loaded = new Promise((resolve) => img.addEventListener('load', resolve, { once: true }));
+      img.alt = t('editorweb.previewAlt', state.name, sampleLabel(), $('ed-layout').value);
+      img.src = url;
+      img.hidden = false;
+      $('ed-mail').hidden = true;
+      await loaded;
+    }
+    status(t('editorweb.rendered', Math.round(performance.now() - started)));
+  } catch (e) {
+    status(e.message);
+  } finally {
+    $('ed-preview-out').setAttribute('aria-busy', 'false');
+    $('ed-preview').disabled = false;
+  }
+}
+
+// ---------------------------------------------------------------- save, problems
+
+function showProblems(problems) {
+  const items = problems.map((p) => {
+    const text = p.line > 0
+      ? (p.column > 0 ? t('editorweb.problemAt', p.line, p.column, p.message) : t('editorweb.problemLine', p.line, p.message))
+      : p.message;
+    const li = el('li', { class: 'ed-problem', dataset: { line: p.line, column: p.column } }, el('span', { text }));
+    if (p.line > 0) {
+      const go = el('button', { type: 'button', class: 'linklike', text: t('editorweb.problemGo', p.line) });
+      go.addEventListener('click', () => goTo(p.line, p.column));
+      li.append(' ', go);
+    }
+    return li;
+  });
+  $('ed-problem-list').replaceChildren(...items);
+  $('ed-problems').hidden = false;
+}
+
+function goTo(line, column) {
+  const pos = { line: Math.max(0, line - 1), ch: Math.max(0, (column || 1) - 1) };
+  cm.setCursor(pos);
+  cm.scrollIntoView(pos, 80);
+  cm.focus();
+}
+
+async function save() {
+  if (!state.name) return;
+  $('ed-save').disabled = true;
+  status(t('editorweb.saving'));
+  try {
+    const res = await post(fileUrl(), { text: cm.getValue(), comment: $('ed-comment').value, version: String(state.version) });
+    const body = await res.json().catch(() => null);
+    if (res.status === 422 && body && body.problems) {
+      showProblems(body.problems);
+      status(body.error);
+      const first = body.problems.find((p) => p.line > 0);
+      if (first) goTo(first.line, first.column);
+      return;
+    }
+    if (res.status === 409) {
+      $('ed-problems').hidden = true;
+      status('');
+      showConflict(body ? body.error : t('editorweb.error'));
+      return;
+    }
+    if (!res.ok) throw new ApiError(res.status, body);
+    $('ed-problems').hidden = true;
+    showError('');
+    state.version = body.version;
+    state.generation = cm.changeGeneration(true);
+    $('ed-unsaved').hidden = true;
+    $('ed-comment').value = '';
+    await refreshState();
+    status(body.message);
+  } catch (e) {
+    status(e.message);
+  } finally {
+    $('ed-save').disabled = false;
+  }
+}
+
+function showConflict(message) {
+  const reload = el('button', { type: 'button', text: t('editorweb.reload') });
+  reload.addEventListener('click', async () => {
+    state.generation = cm.changeGeneration(true);  // the admin chose to drop his draft
+    showError('');
+    await openFile(state.name);
+    await loadFiles();
+  });
+  $('ed-error').replaceChildren(el('span', { text: message }), ' ', reload);
+  $('ed-error').hidden = false;
+}
+
+/** The list and the open file's state line after a change (the text in the editor stays). */
+async function refreshState() {
+  await loadFiles();
+  const f = currentFile();
+  $('ed-file-state').textContent = f ? stateText(f) : '';
+  if (!$('ed-history').hidden) await loadHistory(false);
+}
+
+// ---------------------------------------------------------------- history, diff, restore, reset
+
+function versionLabel(v) {
+  return v === 0 ? t('editorweb.builtin') : t('editorweb.versionN', v);
+}
+
+async function loadHistory(focus = true) {
+  const versions = await getJson(fileUrl() + '/history');
+  $('ed-history-title').textContent = t('editorweb.historyTitle', state.name);
+  $('ed-history-empty').hidden = versions.length > 0;
+  $('ed-history-table').hidden = versions.length === 0;
+  $('ed-compare').hidden = versions.length === 0;
+  const rows = versions.map((v) => {
+    const actions = el('td', {});
+    if (v.overrides) {
+      const restore = el('button', { type: 'button', class: 'ed-restore', dataset: { version: v.version }, text: t('editorweb.restore', v.version) });
+      restore.addEventListener('click', () => restoreVersion(v.version));
+      actions.append(restore);
+    }
+    return el('tr', { dataset: { version: v.version } },
+      el('td', { text: String(v.version) }),
+      el('td', { text: formatDate(v.savedAt) }),
+      el('td', { text: v.author || '' }),
+      el('td', { text: v.actionLabel + (v.restoredFrom ? ' ' + t('editorweb.restoredFrom', v.restoredFrom) : '') }),
+      el('td', { text: v.comment || '' }),
+      actions);
+  });
+  $('ed-history-table').querySelector('tbody').replaceChildren(...rows);
+  const options = (selected) => [0, ...versions.map((v) => v.version).reverse()].map((n) =>
+    el('option', { value: n, selected: n === selected, text: versionLabel(n) }));
+  const latest = versions.length ? versions[0].version : 0;
+  const previous = versions.length > 1 ? versions[1].version : 0;
+  $('ed-compare-from').replaceChildren(...options(previous));
+  $('ed-compare-to').replaceChildren(...options(latest));
+  $('ed-diff').replaceChildren();
+  $('ed-history').hidden = false;
+  $('ed-history-open').setAttribute('aria-expanded', 'true');
+  if (focus) $('ed-history-title').focus();
+}
+
+async function compare(ev) {
+  ev.preventDefault();
+  const from = $('ed-compare-from').value;
+  const to = $('ed-compare-to').value;
+  try {
+    const diff = await getJson(fileUrl() + '/diff?from=' + encodeURIComponent(from) + '&to=' + encodeURIComponent(to));
+    const title = el('h4', { text: t('editorweb.diffTitle', versionLabel(Number(from)), versionLabel(Number(to))) });
+    if (!diff.lines.some((l) => l.op !== ' ')) {
+      $('ed-diff').replaceChildren(title, el('p', { text: t('editorweb.diffSame') }));
+      return;
+    }
+    // Only changed lines and two lines of context; the sign and a hidden word say what changed, not the colour alone.
+    const keep = diff.lines.map((l, i) => diff.lines.slice(Math.max(0, i - 2), i + 3).some((x) => x.op !== ' '));
+    const lines = [];
+    diff.lines.forEach((l, i) => {
+      if (!keep[i]) {
+        if (lines.length && lines[lines.length - 1].className !== 'gap') lines.push(el('li', { class: 'gap', text: '…' }));
+        return;
+      }
+      const cls = l.op === '+' ? 'added' : l.op === '-' ? 'removed' : 'same';
+      const word = l.op === '+' ? t('editorweb.diffAdded') : l.op === '-' ? t('editorweb.diffRemoved') : null;
+      lines.push(el('li', { class: cls },
+        el('span', { class: 'sign', 'aria-hidden': 'true', text: l.op === ' ' ? ' ' : l.op === '+' ? '+' : '−' }),
+        word ? el('span', { class: 'visually-hidden', text: word + ' : ' }) : null,
+        el('code', { text: l.text })));
+    });
+    $('ed-diff').replaceChildren(title, el('ol', { class: 'ed-diff-lines' }, ...lines));
+  } catch (e) {
+    status(e.message);
+  }
+}
+
+async function restoreVersion(version) {
+  if (!await confirmDialog(t('editorweb.confirmRestore', version, state.name))) return;
+  await afterChange(await post(fileUrl() + '/rollback', { version: String(version), comment: $('ed-comment').value }));
+}
+
+async function reset() {
+  if (!state.name) return;
+  if (!await confirmDialog(t('editorweb.confirmReset', state.name))) return;
+  await afterChange(await post(fileUrl() + '/reset', {}));
+}
+
+/** After a restore or a reset: the editor shows the text now in force, the list and history their new state. */
+async function afterChange(res) {
+  const body = await res.json().catch(() => null);
+  if (res.status === 422 && body && body.problems) {
+    showProblems(body.problems);
+    status(body.error);
+    return;
+  }
+  if (!res.ok) { status(body && body.error ? body.error : t('editorweb.error')); return; }
+  const historyOpen = !$('ed-history').hidden;
+  state.generation = cm.changeGeneration(true);
+  await loadFiles();
+  await openFile(state.name, false);
+  if (historyOpen) await loadHistory(false);
+  status(body.message);
+}
+
+// ---------------------------------------------------------------- sample accounts and variables
+
+async function findAccounts() {
+  const q = $('ed-account-search').value.trim();
+  const params = new URLSearchParams({ limit: '20' });
+  if (q) params.set('search-last', q);
+  try {
+    const page = await getJson('/api/structures/' + encodeURIComponent(state.uai) + '/selection?' + params);
+    $('ed-account').replaceChildren(...page.rows.map((r) => el('option', {
+      value: r.id,
+      text: r.lastName + ' ' + r.firstName + ' · ' + r.profileLabel + (r.classes && r.classes.length ? ' · ' + r.classes.join(', ') : ''),
+    })));
+    $('ed-account-status').textContent = page.rows.length ? t('editorweb.accountFound', page.rows.length) : t('editorweb.accountNone');
+  } catch (e) {
+    $('ed-account-status').textContent = e.message;
+  }
+}
+
+function insertVariable(text) {
+  if (!state.name) return;
+  cm.replaceSelection(text);
+  cm.focus();
+  status(t('editorweb.inserted', text));
+}
+
+// ---------------------------------------------------------------- wiring
+
+$('nav-templates').setAttribute('aria-current', 'page');
+$('ed-file-list').addEventListener('click', (ev) => {
+  const b = ev.target.closest('.ed-file');
+  if (b) openFile(b.dataset.name).catch((e) => status(e.message));
+});
+$('ed-preview').addEventListener('click', preview);
+$('ed-save').addEventListener('click', save);
+$('ed-history-open').addEventListener('click', () => {
+  if (!$('ed-history').hidden) {
+    $('ed-history').hidden = true;
+    $('ed-history-open').setAttribute('aria-expanded', 'false');
+    return;
+  }
+  loadHistory().catch((e) => status(e.message));
+});
+$('ed-compare').addEventListener('submit', compare);
+$('ed-reset').addEventListener('click', reset);
+$('ed-account-form').addEventListener('submit', (ev) => { ev.preventDefault(); findAccounts(); });
+document.querySelectorAll('input[name="ed-sample"]').forEach((r) => r.addEventListener('change', () => {
+  $('ed-account-pick').hidden = !$('ed-sample-account').checked;
+}));
+document.querySelectorAll('.ed-var').forEach((b) => b.addEventListener('click', () => insertVariable(b.dataset.insert)));
+$('ed-structure').addEventListener('change', async (ev) => {
+  if (edited() && !await confirmDialog(t('editorweb.confirmLeave'))) { ev.target.value = state.uai; return; }
+  state.uai = ev.target.value;
+  state.name = null;
+  $('ed-workspace').hidden = true;
+  $('ed-file-title').textContent = t('editorweb.choose');
+  $('ed-file-state').textContent = '';
+  $('ed-account').replaceChildren();
+  clearPreview();
+  loadFiles().catch((e) => showError(e.message));
+});
+window.addEventListener('beforeunload', (ev) => {
+  if (edited()) { ev.preventDefault(); ev.returnValue = ''; }
+});
+
+loadFiles().catch((e) => showError(e.message));
