@@ -116,7 +116,8 @@ public final class StructureTemplates implements TemplateResolver {
                 session.rollback();
                 throw new ConcurrentEdit(change.name(), history.isEmpty() ? 0 : history.get(0).version());
             }
-            session.commit();
+            // The insert is a <select … returning>: MyBatis does not count it as a write, so force the commit.
+            session.commit(true);
             return version;
         } finally {
             cache.remove(change.structureId());
