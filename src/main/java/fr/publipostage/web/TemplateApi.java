@@ -92,16 +92,23 @@ public final class TemplateApi implements RouteGroup {
         ctx.status(status).json(body);
     }
 
-    /** 422 with every problem in the admin's language, each with its line and column (0: unknown). */
+    /**
+     * 422 with every problem in the admin's language, each with its line and column in the text sent
+     * (0: unknown, or in another file of the set).
+     */
     private void rejected(Context ctx, List<Problem> problems) {
         String lang = Lang.of(ctx);
+        String file = ctx.pathParamMap().get("name");
+        String text = ctx.formParam("text");
         List<Map<String, Object>> list = new ArrayList<>();
         for (Problem p : problems) {
+            ProblemPositions.Located at = ProblemPositions.locate(p, messages.get(lang, p.key(), p.args().toArray()), file,
+                    text == null ? null : text.replace("\r\n", "\n").replace('\r', '\n'));
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("message", messages.get(lang, p.key(), p.args().toArray()));
+            m.put("message", at.message());
             m.put("code", p.key());
-            m.put("line", p.line());
-            m.put("column", p.column());
+            m.put("line", at.line());
+            m.put("column", at.column());
             list.add(m);
         }
         Map<String, Object> body = new LinkedHashMap<>();
