@@ -310,6 +310,32 @@ class TemplateApiIT {
         assertThat(json(real).get("text").asText()).contains(pupil.activationCode());
     }
 
+    /**
+     * The issue asks for a preview "within about a second" for one page: the median of a few previews
+     * of a draft over HTTP, after one to warm up (fonts, Velocity), is printed for the closing note and
+     * bounded loosely, because the test machine is shared.
+     */
+    @Test
+    void aPreviewOfOnePageTakesAboutASecond() {
+        WebFixture.Client admin = web.as(Who.LOCAL_OWN);
+        String draft = json(admin.get(OWN + "print-activation.vm")).get("text").asText();
+        Map<String, String> form = form("text", draft, "sample", "worst", "layout", "1");
+        String path = "/api/structures/" + WebFixture.OWN + "/templates/print-activation.vm/preview.png";
+        assertThat(postBytes(admin, path, form).statusCode()).isEqualTo(200);
+        List<Long> millis = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            long start = System.nanoTime();
+            HttpResponse<byte[]> r = postBytes(admin, path, form("text", draft + "<!-- " + i + " -->\n",
+                    "sample", "worst", "layout", "1"));
+            millis.add((System.nanoTime() - start) / 1_000_000);
+            assertThat(r.statusCode()).isEqualTo(200);
+        }
+        List<Long> sorted = millis.stream().sorted().toList();
+        long median = sorted.get(sorted.size() / 2);
+        System.out.println("TemplateApiIT: preview of one page over HTTP, median " + median + " ms of " + millis);
+        assertThat(median).as("median preview time, ms " + millis).isLessThan(4_000);
+    }
+
     @Test
     void theEditorPageListsTheVariablesAndLoadsCodeMirrorFromTheJar() {
         WebFixture.Client admin = web.as(Who.LOCAL_OWN);
