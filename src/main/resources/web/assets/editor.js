@@ -247,6 +247,9 @@ async function openFile(name, focusTitle = true) {
   state.kind = file.kind;
   state.version = file.version;
   cm.setOption('mode', modeOf(file.name));
+  // A mail has no layout; a texts file previews best in its own language.
+  $('ed-layout').disabled = file.kind === 'MAIL';
+  if (file.language) $('ed-language').value = file.language;
   cm.setValue(file.text);
   cm.clearHistory();
   state.generation = cm.changeGeneration(true);
