@@ -73,7 +73,9 @@ public final class TemplateApi implements RouteGroup {
         routes.post(base + "/{name}/preview-mail", this::previewMail);
 
         routes.exception(TemplateRejected.class, (e, ctx) -> rejected(ctx, e.problems()));
-        routes.exception(NoSuchTemplate.class, (e, ctx) -> refuse(ctx, HttpStatus.NOT_FOUND, "editorweb.notFound"));
+        // The service names what was not found: a file or version, or the sample's account.
+        routes.exception(NoSuchTemplate.class, (e, ctx) -> refuse(ctx, HttpStatus.NOT_FOUND,
+                String.valueOf(e.getMessage()).startsWith("account ") ? "editorweb.noAccount" : "editorweb.notFound"));
         routes.exception(StructureTemplates.ConcurrentEdit.class, (e, ctx) -> {
             String lang = Lang.of(ctx);
             Map<String, Object> body = new LinkedHashMap<>();

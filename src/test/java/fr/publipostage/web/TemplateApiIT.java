@@ -182,6 +182,16 @@ class TemplateApiIT {
     }
 
     @Test
+    void aTemplateOverTheSizeLimitIsRefusedNotA500() {
+        WebFixture.Client admin = web.as(Who.LOCAL_OWN);
+        String huge = "<p>" + "é".repeat(100_001) + "</p>\n";
+        HttpResponse<String> r = post(admin, OWN + "print-card.vm", form("text", huge, "version", "0"));
+        assertThat(r.statusCode()).as(r.body().substring(0, Math.min(300, r.body().length()))).isEqualTo(422);
+        assertThat(json(r).get("problems").get(0).get("code").asText()).isEqualTo("editor.check.tooLarge");
+        assertThat(json(admin.get(OWN + "print-card.vm")).get("version").asInt()).isZero();
+    }
+
+    @Test
     void historyDiffRollbackAndReset() {
         WebFixture.Client admin = web.as(Who.LOCAL_OWN);
         String name = "print-reminder.vm";
@@ -285,8 +295,9 @@ class TemplateApiIT {
         Account pupil = pendingPupil(WebFixture.OWN);
         assertThat(postBytes(admin, OWN + name + "/preview.png", form("sample", String.valueOf(pupil.id()))).statusCode()).isEqualTo(200);
         Account collegePupil = pendingPupil(WebFixture.OTHER);
-        assertThat(postBytes(admin, OWN + name + "/preview.png", form("sample", String.valueOf(collegePupil.id()))).statusCode())
-                .as("another school's account is not a sample here").isEqualTo(404);
+        HttpResponse<String> notHere = post(admin, OWN + name + "/preview.png", form("sample", String.valueOf(collegePupil.id())));
+        assertThat(notHere.statusCode()).as("another school's account is not a sample here").isEqualTo(404);
+        assertThat(json(notHere).get("error").asText()).startsWith("Ce compte n’est pas un compte de l’établissement");
         assertThat(postBytes(admin, OWN + name + "/preview.png", form("sample", "worst", "layout", "3")).statusCode()).isEqualTo(400);
         assertThat(postBytes(admin, OWN + name + "/preview.png", form("sample", "someone")).statusCode()).isEqualTo(400);
         assertThat(postBytes(admin, OWN + "mail-activation.html.vm/preview.png", form("sample", "worst")).statusCode()).isEqualTo(400);
