@@ -141,6 +141,21 @@ class TemplateEditorBrowserIT {
             page.waitForCondition(() -> (Boolean) image.evaluate("img => img.complete && img.naturalWidth > 0"));
             assertThat(image.getAttribute("alt")).contains("mise en page 2");
 
+            // A real account of the school, found by name: its page shows its own code.
+            fr.publipostage.directory.Account pupil = web.app.selections().list(fr.publipostage.selection.Selection.everyone(
+                    web.app.structureByUai(WebFixture.OWN).id()), fr.publipostage.selection.Scope.LOCAL_ADMIN).stream()
+                    .filter(a -> !a.activated() && a.profile() == fr.publipostage.directory.Profile.Student).findFirst().orElseThrow();
+            page.getByLabel("Un compte réel de l’établissement").check();
+            page.getByLabel("Nom du compte").fill(pupil.lastName());
+            page.locator("#ed-account-find").click();
+            page.locator("#ed-account-status").filter(new Locator.FilterOptions().setHasText("trouvé")).waitFor();
+            page.getByLabel("Compte choisi").selectOption(String.valueOf(pupil.id()));
+            String secondSrc = image.getAttribute("src");
+            page.locator("#ed-preview").click();
+            page.waitForCondition(() -> !secondSrc.equals(image.getAttribute("src")));
+            assertThat(image.getAttribute("alt")).contains(pupil.lastName());
+            page.getByLabel("Mise en page").selectOption("1");
+
             // Save with a comment: version 1, the list says so.
             page.getByLabel("Commentaire de la version (facultatif)").fill("Nouvelle formule d’accueil");
             page.locator("#ed-save").click();
