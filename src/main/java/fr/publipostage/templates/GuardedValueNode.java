@@ -52,11 +52,24 @@ final class GuardedValueNode extends SimpleNode {
         RenderGuard guard = RenderGuard.of(context);
         if (guard != null) {
             guard.checkTime(getLine(), getColumn());
-            String literal = inner.literal();
-            guard.checkValue(value, literal.length() > 60 ? literal.substring(0, 60) + "…" : literal,
-                    getLine(), getColumn());
+            guard.checkValue(value, describe(), getLine(), getColumn());
         }
         return value;
+    }
+
+    /** The expression, shortened, for the error (the parser's tokens of some nodes are gone by now). */
+    private String describe() {
+        String literal;
+        try {
+            literal = inner.literal();
+        } catch (RuntimeException e) {
+            literal = null;
+        }
+        if (literal == null || literal.isBlank()) {
+            literal = inner instanceof ASTIntegerRange ? "[n..m]" : inner instanceof ASTObjectArray ? "[…]"
+                    : inner instanceof ASTMap ? "{…}" : inner instanceof ASTAddNode ? "… + …" : "\"…\"";
+        }
+        return literal.length() > 60 ? literal.substring(0, 60) + "…" : literal;
     }
 
     @Override

@@ -23,6 +23,9 @@ final class RenderGuard {
     private final long maxValueWeight;
     private final long maxInsertedChars;
     private long insertedChars;
+    /** Where the render last was (loops, built values), for errors raised where Velocity gives no position. */
+    private int line;
+    private int column;
 
     RenderGuard(String file, VelocityRenderer.Limits limits) {
         this.file = file;
@@ -43,6 +46,13 @@ final class RenderGuard {
     }
 
     void checkTime(int line, int column) {
+        if (line > 0) {
+            this.line = line;
+            this.column = column;
+        } else {
+            line = this.line;
+            column = this.column;
+        }
         if (System.nanoTime() - deadlineNanos > 0) {
             throw new TemplateError(file, TemplateError.Reason.TIMEOUT, line, column, maxRenderMillis + " ms",
                     "rendering took longer than " + maxRenderMillis + " ms", null);

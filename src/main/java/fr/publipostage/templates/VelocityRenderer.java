@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.velocity.Template;
 import org.apache.velocity.VelocityContext;
 import org.apache.velocity.app.VelocityEngine;
@@ -125,25 +127,52 @@ public final class VelocityRenderer {
             throw new TemplateError(file, TemplateError.Reason.NOT_IN_SET, file, "template not found");
         } catch (ParseErrorException e) {
             String first = clean(e.getMessage().lines().findFirst().orElse(""));
+            Matcher at = POSITION.matcher(first);
+            String what = at.find() ? first.substring(0, at.start()).trim() : first;
             throw new TemplateError(ResolverResourceLoader.fileOf(e.getTemplateName()), TemplateError.Reason.SYNTAX,
-                    e.getLineNumber(), e.getColumnNumber(), first, "syntax error: " + first, e);
+                    e.getLineNumber(), e.getColumnNumber(), what, "syntax error: " + what, e);
         } catch (MethodInvocationException e) {
             TemplateError inner = templateErrorIn(e);
             if (inner != null) throw inner;
             String where = ResolverResourceLoader.fileOf(e.getTemplateName());
-            String reference = e.getReferenceName() == null ? "" : e.getReferenceName();
             if (e.getCause() == null) {
                 // Strict mode: an unknown variable, property or method.
+                String reference = unknownReference(e.getMessage(), e.getReferenceName());
                 throw new TemplateError(where, TemplateError.Reason.UNKNOWN_REFERENCE, e.getLineNumber(),
-                        e.getColumnNumber(), reference, "unknown reference " + clean(e.getMessage()), e);
+                        e.getColumnNumber(), reference, "unknown reference " + reference, e);
             }
+            String reference = e.getReferenceName() == null ? "" : "$" + e.getReferenceName();
             throw new TemplateError(where, TemplateError.Reason.OTHER, e.getLineNumber(), e.getColumnNumber(),
                     reference, reference + " failed: " + e.getCause().getClass().getSimpleName(), e);
         } catch (VelocityException e) {
             TemplateError inner = templateErrorIn(e);
             if (inner != null) throw inner;
-            throw new TemplateError(file, clean(e.getMessage()), e);
+            String message = clean(e.getMessage());
+            Matcher at = POSITION.matcher(message);
+            if (at.find()) {
+                String what = message.substring(0, at.start()).trim();
+                Matcher nullRef = NULL_REFERENCE.matcher(what);
+                throw new TemplateError(at.group(1), TemplateError.Reason.OTHER, Integer.parseInt(at.group(2)),
+                        Integer.parseInt(at.group(3)), nullRef.find() ? nullRef.group(1) : what, what, e);
+            }
+            throw new TemplateError(file, message, e);
         }
+    }
+
+    private static final Pattern POSITION = Pattern.compile("at ([a-z0-9][a-z0-9_.-]*)\\[line (\\d+), column (\\d+)\\]");
+    private static final Pattern UNSET_VARIABLE = Pattern.compile("Variable (\\$[\\w-]+) has not been set");
+    private static final Pattern MISSING_MEMBER = Pattern.compile("does not contain (?:property|method) '?([\\w-]+)");
+    private static final Pattern NULL_REFERENCE = Pattern.compile("^Reference (\\S+) evaluated to null");
+
+    /** The reference strict mode refused, without Velocity's Java class names: {@code $acount}, {@code $account.pasword}. */
+    private static String unknownReference(String message, String referenceName) {
+        if (message == null) return "";
+        Matcher unset = UNSET_VARIABLE.matcher(message);
+        if (unset.find()) return unset.group(1);
+        Matcher member = MISSING_MEMBER.matcher(message);
+        String base = referenceName == null ? "" : "$" + referenceName;
+        if (member.find()) return base + "." + member.group(1);
+        return base;
     }
 
     private static TemplateError templateErrorIn(Throwable e) {
