@@ -66,6 +66,11 @@ public final class TemplateError extends RuntimeException {
         this(template, message, null);
     }
 
+    /** A resource (image, style sheet, font) the rendered HTML of {@code template} names and may not read. */
+    public static TemplateError resourceRefused(String template, String uri) {
+        return new TemplateError(template, Reason.RESOURCE_REFUSED, uri, "resource refused: " + uri);
+    }
+
     /** The template file name the error is about. */
     public String template() {
         return template;
