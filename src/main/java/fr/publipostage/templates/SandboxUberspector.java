@@ -7,6 +7,8 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.apache.velocity.runtime.directive.ForeachScope;
+import org.apache.velocity.runtime.directive.Scope;
 import org.apache.velocity.util.introspection.Info;
 import org.apache.velocity.util.introspection.SecureUberspector;
 import org.apache.velocity.util.introspection.VelMethod;
@@ -16,6 +18,7 @@ import org.apache.velocity.util.introspection.VelPropertySet;
 /**
  * Velocity's {@link SecureUberspector} (no reflection, no class loaders, no System…) narrowed to
  * allow-lists: on {@link TemplateView}s any public method but {@code getClass}/{@code wait}/…;
+ * on {@code $foreach} its count, index, first, last and hasNext;
  * on strings, numbers, booleans, characters, lists and maps only the read-only methods listed
  * below, none of which can build a value larger than the limit ({@code repeat}, {@code format},
  * regular expressions, {@code String.join}… are not there; {@code concat} and {@code replace}
@@ -41,6 +44,9 @@ public final class SandboxUberspector extends SecureUberspector {
     private static final Set<String> MAP_METHODS = Set.of("size", "isEmpty", "get", "containsKey", "containsValue",
             "getOrDefault", "keySet", "values", "entrySet", "toString", "equals", "hashCode");
     private static final Set<String> ENTRY_METHODS = Set.of("getKey", "getValue", "toString", "equals", "hashCode");
+    /** {@code $foreach.count}, {@code $foreach.hasNext}…: Velocity's loop state. */
+    private static final Set<String> FOREACH_METHODS = Set.of("getIndex", "getCount", "hasNext", "getHasNext",
+            "isFirst", "getFirst", "isLast", "getLast", "index", "count", "first", "last", "toString");
     /** Properties ({@code $x.empty}) of non-view objects, by the getter they call. */
     private static final Map<String, String> PROPERTIES = Map.of("empty", "isEmpty", "blank", "isBlank",
             "key", "getKey", "value", "getValue");
@@ -57,6 +63,8 @@ public final class SandboxUberspector extends SecureUberspector {
     static boolean allowed(Object target, String member) {
         if (target == null || member == null || FORBIDDEN_METHODS.contains(member)) return false;
         if (target instanceof TemplateView) return true;
+        // A Velocity scope is a Map whose get() also hands out its parent, info, replaced value…
+        if (target instanceof Scope) return target instanceof ForeachScope && FOREACH_METHODS.contains(member);
         if (target instanceof String) return STRING_METHODS.contains(member);
         if (target instanceof Number || target instanceof Boolean || target instanceof Character) {
             return SCALAR_METHODS.contains(member);
@@ -82,6 +90,7 @@ public final class SandboxUberspector extends SecureUberspector {
     public VelPropertyGet getPropertyGet(Object obj, String identifier, Info info) {
         if (obj == null) return null;
         boolean allowed = FORBIDDEN_METHODS.contains(identifier) ? false
+                : obj instanceof Scope ? obj instanceof ForeachScope && FOREACH_METHODS.contains(identifier)
                 : obj instanceof TemplateView || obj instanceof Map ? true
                 : PROPERTIES.containsKey(identifier) && allowed(obj, PROPERTIES.get(identifier));
         if (!allowed) {

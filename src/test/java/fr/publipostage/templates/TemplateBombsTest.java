@@ -101,5 +101,11 @@ class TemplateBombsTest {
                 + " $account.login.replace('.', '-') $account.classes.size() $account.classes.isEmpty()"
                 + " $account.classes.contains('2nde 3') $account.login.startsWith('zoe') #if($account.classes.empty)e#end"))
                 .isEqualTo("11 ZOE.LEFEVRE zoe zoe-lefevre 1 false true true ");
+        assertThat(render("#foreach($c in ['a', 'b', 'c'])$foreach.count:$c#if($foreach.hasNext), #end#if($foreach.last).#end#end"
+                + " #set($m = {'k': 'v'})#foreach($e in $m.entrySet())$e.key=$e.value#end"))
+                .isEqualTo("1:a, 2:b, 3:c. k=v");
+        refused("#foreach($c in [1])$foreach.class#end", Reason.FORBIDDEN_CALL);
+        refused("#foreach($c in [1])$foreach.getClass()#end", Reason.FORBIDDEN_CALL);
+        refused("#foreach($c in [1])$foreach.info#end", Reason.FORBIDDEN_CALL);
     }
 }
