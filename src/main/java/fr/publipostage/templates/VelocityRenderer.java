@@ -78,7 +78,8 @@ public final class VelocityRenderer {
         p.setProperty("runtime.log.log_invalid_references", "false");
         p.setProperty(RuntimeConstants.SPACE_GOBBLING, "lines");
         // #foreach that checks the render's deadline; value-building nodes checked for size.
-        p.setProperty(RuntimeConstants.CUSTOM_DIRECTIVES, SandboxForeach.class.getName());
+        p.setProperty(RuntimeConstants.CUSTOM_DIRECTIVES,
+                SandboxForeach.class.getName() + "," + RefusedEvaluate.class.getName());
         p.setProperty(RuntimeConstants.RESOURCE_MANAGER_CLASS, GuardingResourceManager.class.getName());
         p.setProperty(SandboxUberspector.MAX_VALUE_CHARS, Integer.toString(limits.maxOutputChars()));
         VelocityEngine e = new VelocityEngine();
@@ -126,6 +127,8 @@ public final class VelocityRenderer {
         } catch (ResourceNotFoundException e) {
             throw new TemplateError(file, TemplateError.Reason.NOT_IN_SET, file, "template not found");
         } catch (ParseErrorException e) {
+            TemplateError inner = templateErrorIn(e);
+            if (inner != null) throw inner;
             String first = clean(e.getMessage().lines().findFirst().orElse(""));
             Matcher at = POSITION.matcher(first);
             String what = at.find() ? first.substring(0, at.start()).trim() : first;

@@ -87,6 +87,15 @@ class TemplateBombsTest {
     }
 
     @Test
+    void evaluateAndDefineCannotBypassTheChecks() {
+        refused("#set($s='x')#foreach($i in [1..40])#evaluate('#set($s = $s + $s)')#end", Reason.FORBIDDEN_CALL);
+        StringBuilder blocks = new StringBuilder("#define($a0)xxxxxxxxxxxxxxxx#end");
+        for (int i = 1; i <= 40; i++) blocks.append("#define($a").append(i).append(")$a").append(i - 1).append("$a").append(i - 1).append("#end");
+        refused(blocks + "#set($s = \"$a40\")", Reason.VALUE_TOO_LARGE);
+        refused(blocks + "$a40", Reason.VALUE_TOO_LARGE); // each block is built as a value before it is printed
+    }
+
+    @Test
     void methodsThatBuildOrScanWithoutBoundAreNotOffered() {
         for (String t : List.of("$account.login.format('%2000000000d', 1)", "$account.login.join(',', [1..3])",
                 "$account.login.matches('(a+)+b')", "$account.login.replaceAll('a', 'b')",
