@@ -51,6 +51,9 @@ public final class SandboxUberspector extends SecureUberspector {
     private static final Map<String, String> PROPERTIES = Map.of("empty", "isEmpty", "blank", "isBlank",
             "key", "getKey", "value", "getValue");
 
+    private static final Set<String> SEARCHES = Set.of("indexOf", "lastIndexOf", "contains", "replace");
+    private static final long MAX_SEARCH_STEPS = 100_000_000L;
+
     private long maxValueChars = 2_000_000;
 
     @Override
@@ -139,6 +142,11 @@ public final class SandboxUberspector extends SecureUberspector {
             for (Object p : params) check(p, name + "()");
             if (o instanceof Collection || o instanceof Map) {
                 if (!name.equals("size") && !name.equals("isEmpty") && !name.equals("get")) check(o, name + "()");
+            }
+            if (o instanceof String s && params.length >= 1 && params[0] instanceof CharSequence needle
+                    && SEARCHES.contains(name) && (long) s.length() * needle.length() > MAX_SEARCH_STEPS) {
+                // A naive search is length × needle steps at worst: minutes for two strings of a million.
+                throw tooLarge(name + "()");
             }
             if (o instanceof String s && params.length == 2 && name.equals("replace")) {
                 long from = String.valueOf(params[0]).length();

@@ -76,6 +76,9 @@ class TemplateBombsTest {
         refused("#set($s='xxxxxxxxxx')#foreach($i in [1..40])#set($s = $s.replace('x', $s))#end", Reason.VALUE_TOO_LARGE);
         refused("#set($s='x')#foreach($i in [1..30])#set($s = \"$s$s$s$s$s$s$s$s$s$s$s$s$s$s$s$s\")#end",
                 Reason.VALUE_TOO_LARGE);
+        // Searching a million characters for half a million: refused rather than minutes of work.
+        refused("#set($s='a')#foreach($i in [1..20])#set($s = \"$s$s\")#end#set($t = $s.substring(0, 500000) + 'b')"
+                + "$s.indexOf($t)", Reason.VALUE_TOO_LARGE);
         // Lists of lists: measured without being printed.
         refused("#set($l = [1..1000])#foreach($i in [1..10])#set($l = [$l, $l, $l, $l, $l, $l, $l, $l])#end",
                 Reason.VALUE_TOO_LARGE);
