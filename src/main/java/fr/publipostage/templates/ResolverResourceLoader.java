@@ -35,7 +35,6 @@ final class ResolverResourceLoader extends org.apache.velocity.runtime.resource.
     }
 
     static String fileOf(String resourceName) {
-        if (resourceName == null) return "?";
         return resourceName.substring(resourceName.indexOf('/') + 1);
     }
 

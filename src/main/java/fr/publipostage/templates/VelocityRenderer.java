@@ -116,7 +116,7 @@ public final class VelocityRenderer {
         context.put(RenderGuard.KEY, guard);
         EventCartridge events = new EventCartridge();
         events.addEventHandler(new XmlEscaping());
-        events.addEventHandler(new SameSetIncludes(engine));
+        events.addEventHandler(new SameSetIncludes());
         events.attachToContext(context);
         LimitedWriter limited = new LimitedWriter(out, limits.maxOutputChars(), guard);
         try {
@@ -125,19 +125,22 @@ public final class VelocityRenderer {
         } catch (TemplateError e) {
             throw e;
         } catch (ResourceNotFoundException e) {
-            throw new TemplateError(file, TemplateError.Reason.NOT_IN_SET, file, "template not found");
+            // The top-level file, or a #parse/#include of a valid name that is not in the set.
+            Matcher missing = MISSING_TEMPLATE.matcher(String.valueOf(e.getMessage()));
+            String name = missing.find() ? missing.group(1) : file;
+            throw new TemplateError(file, TemplateError.Reason.NOT_IN_SET, name, name + ": no such template in the set");
         } catch (ParseErrorException e) {
             TemplateError inner = templateErrorIn(e);
             if (inner != null) throw inner;
             String first = clean(e.getMessage().lines().findFirst().orElse(""));
             Matcher at = POSITION.matcher(first);
             String what = at.find() ? first.substring(0, at.start()).trim() : first;
-            throw new TemplateError(ResolverResourceLoader.fileOf(e.getTemplateName()), TemplateError.Reason.SYNTAX,
+            throw new TemplateError(fileOf(e.getTemplateName(), file), TemplateError.Reason.SYNTAX,
                     e.getLineNumber(), e.getColumnNumber(), what, "syntax error: " + what, e);
         } catch (MethodInvocationException e) {
             TemplateError inner = templateErrorIn(e);
             if (inner != null) throw inner;
-            String where = ResolverResourceLoader.fileOf(e.getTemplateName());
+            String where = fileOf(e.getTemplateName(), file);
             if (e.getCause() == null) {
                 // Strict mode: an unknown variable, property or method.
                 String reference = unknownReference(e.getMessage(), e.getReferenceName());
@@ -162,6 +165,7 @@ public final class VelocityRenderer {
         }
     }
 
+    private static final Pattern MISSING_TEMPLATE = Pattern.compile("no template named ([a-z0-9][a-z0-9_.-]*)");
     private static final Pattern POSITION = Pattern.compile("at ([a-z0-9][a-z0-9_.-]*)\\[line (\\d+), column (\\d+)\\]");
     private static final Pattern UNSET_VARIABLE = Pattern.compile("Variable (\\$[\\w-]+) has not been set");
     private static final Pattern MISSING_MEMBER = Pattern.compile("does not contain (?:property|method) '?([\\w-]+)");
@@ -178,6 +182,10 @@ public final class VelocityRenderer {
         return base;
     }
 
+    private static String fileOf(String resourceName, String otherwise) {
+        return resourceName == null ? otherwise : ResolverResourceLoader.fileOf(resourceName);
+    }
+
     private static TemplateError templateErrorIn(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof TemplateError error) return error;
@@ -187,7 +195,7 @@ public final class VelocityRenderer {
 
     /** Velocity's message without our resource names' structure prefix ("7/x.vm" → "x.vm"). */
     private static String clean(String message) {
-        return message == null ? "" : message.replaceAll("(?<![\\w/])(?:-|[0-9]{1,18})/([a-z0-9][a-z0-9_.-]*)", "$1");
+        return message == null ? "" : message.replaceAll("(?<![\\w/])(?:-|[0-9]{1,18})/(?:[bvx][0-9]*/)?([a-z0-9][a-z0-9_.-]*)", "$1");
     }
 
     /** The context of one render: every variable read or write checks the deadline (macros, #set…). */
@@ -220,12 +228,6 @@ public final class VelocityRenderer {
 
     /** {@code #parse("x.vm")} and {@code #include} may only name a file of the same set, for the same structure. */
     private static final class SameSetIncludes implements IncludeEventHandler {
-        private final VelocityEngine engine;
-
-        SameSetIncludes(VelocityEngine engine) {
-            this.engine = engine;
-        }
-
         @Override
         public String includeEvent(org.apache.velocity.context.Context context, String includeResourcePath,
                                    String currentResourcePath, String directiveName) {
@@ -236,13 +238,8 @@ public final class VelocityRenderer {
                 throw new TemplateError(current, TemplateError.Reason.NOT_IN_SET, "#" + directiveName + "('" + shown + "')",
                         "#" + directiveName + "('" + shown + "') refused: only another template file of the set may be named");
             }
-            String resource = ResolverResourceLoader.resourceName(ResolverResourceLoader.structureOf(currentResourcePath),
+            return ResolverResourceLoader.resourceName(ResolverResourceLoader.structureOf(currentResourcePath),
                     includeResourcePath);
-            if (!engine.resourceExists(resource)) {
-                throw new TemplateError(current, TemplateError.Reason.NOT_IN_SET, "#" + directiveName + "('" + shown + "')",
-                        "#" + directiveName + "('" + shown + "'): no such template in the set");
-            }
-            return resource;
         }
     }
 
