@@ -8,6 +8,7 @@ import fr.publipostage.cli.LettersCommand;
 import fr.publipostage.cli.MailCommand;
 import fr.publipostage.cli.RenderHtmlCommand;
 import fr.publipostage.cli.ServeCommand;
+import fr.publipostage.cli.TemplateCommand;
 import fr.publipostage.db.Database;
 import java.util.Arrays;
 import java.util.List;
@@ -58,13 +59,18 @@ public final class Main {
                     try (App app = openClosedOnExit(config)) {
                         return new LettersCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of("cover")));
                     }
+                case "template":
+                    try (App app = openClosedOnExit(config)) {
+                        return new TemplateCommand(System.in, System.out, System.err).run(app, lang, new Args(rest, Set.of()));
+                    }
                 case "help", "--help", "-h":
                     System.out.println("verbs: serve [--port N] | import FILE.csv [--structure UAI] | admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...]"
                             + " | letters --structure UAI [filters] [--sort class,profile] [--layout 1|2|8] [--cover] --out FILE.pdf | render-html IN.xhtml OUT.pdf"
-                            + " | mail --structure UAI [filters] | mail --campaign ID");
+                            + " | mail --structure UAI [filters] | mail --campaign ID"
+                            + " | template list|get|set|reset|history|rollback --structure UAI [NAME] [FILE|VERSION] [--comment TEXT]");
                     return 0;
                 default:
-                    throw new CliError("unknown command \"" + verb + "\" (try: serve, import, admin, letters, render-html, mail, help)");
+                    throw new CliError("unknown command \"" + verb + "\" (try: serve, import, admin, letters, render-html, mail, template, help)");
             }
         } catch (CliError | Config.ConfigException | Database.DatabaseUnavailable e) {
             System.err.println("publipostage: " + e.getMessage());

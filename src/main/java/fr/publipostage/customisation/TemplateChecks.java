@@ -129,6 +129,11 @@ final class TemplateChecks {
                 return problems;
             }
             if (layout == 1) {
+                List<Problem> outside = resources(xhtml);
+                if (!outside.isEmpty()) {
+                    problems.addAll(outside);
+                    return problems;
+                }
                 Set<String> missing = glyphs.missing(textOf(xhtml));
                 if (!missing.isEmpty()) problems.add(Problem.of("editor.check.glyphs", String.join(" ", missing)));
             }
@@ -202,6 +207,54 @@ final class TemplateChecks {
         } catch (SAXException | IOException | ParserConfigurationException e) {
             return Problem.of("editor.check.xhtml", e.getMessage(), "");
         }
+    }
+
+    private static final Pattern CSS_URL = Pattern.compile("(?i)url\\(\\s*['\"]?([^'\")]*)|@import\\s+['\"]([^'\"]*)");
+    private static final Set<String> FETCHING_ATTRIBUTES = Set.of("src", "href", "data", "srcset", "background",
+            "poster", "codebase", "archive", "longdesc", "usemap", "formaction", "action", "cite", "manifest");
+
+    /**
+     * Everything the page would fetch that is not a {@code data:} URI (the school's logo is one): the
+     * PDF engine refuses them while rendering anyway (no file, no network); here the admin is told
+     * which. Links ({@code <a href>}) are not fetched: they stay clickable in the PDF.
+     */
+    static List<Problem> resources(String xhtml) {
+        List<Problem> problems = new ArrayList<>();
+        org.w3c.dom.Document doc;
+        try {
+            doc = parse(xhtml);
+        } catch (SAXException | IOException | ParserConfigurationException e) {
+            return problems;
+        }
+        org.w3c.dom.NodeList all = doc.getElementsByTagNameNS("*", "*");
+        for (int i = 0; i < all.getLength(); i++) {
+            org.w3c.dom.Element e = (org.w3c.dom.Element) all.item(i);
+            boolean link = e.getLocalName().equals("a");
+            var attributes = e.getAttributes();
+            for (int k = 0; k < attributes.getLength(); k++) {
+                org.w3c.dom.Attr a = (org.w3c.dom.Attr) attributes.item(k);
+                String name = a.getLocalName() == null ? a.getName() : a.getLocalName();
+                if (name.equals("style")) {
+                    cssResources(a.getValue(), problems);
+                } else if (FETCHING_ATTRIBUTES.contains(name) && !(link && name.equals("href"))) {
+                    refuseUnlessData(a.getValue(), problems);
+                }
+            }
+            if (e.getLocalName().equals("style")) cssResources(e.getTextContent(), problems);
+        }
+        return problems;
+    }
+
+    private static void cssResources(String css, List<Problem> problems) {
+        Matcher m = CSS_URL.matcher(css);
+        while (m.find()) refuseUnlessData(m.group(1) != null ? m.group(1) : m.group(2), problems);
+    }
+
+    private static void refuseUnlessData(String uri, List<Problem> problems) {
+        String u = uri.strip();
+        if (u.isEmpty() || u.startsWith("#") || u.regionMatches(true, 0, "data:", 0, 5)) return;
+        Problem p = Problem.of("editor.check.resource", u.length() > 100 ? u.substring(0, 100) + "…" : u);
+        if (!problems.contains(p)) problems.add(p);
     }
 
     /** The text a reader sees on the page (body text nodes). */

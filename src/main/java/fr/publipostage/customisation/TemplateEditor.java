@@ -188,6 +188,11 @@ public final class TemplateEditor {
         Selection selection = TemplateChecks.sheetSelection(structureId, shown, cover);
         ByteArrayOutputStream pdf = new ByteArrayOutputStream(64 * 1024);
         try {
+            if (draft != null) {
+                // The engine would refuse them silently: the admin is told which resource is not allowed.
+                List<Problem> outside = TemplateChecks.resources(rendering.letters().xhtml(selection, List.of(account)));
+                if (!outside.isEmpty()) throw new TemplateRejected(outside);
+            }
             rendering.letters().print(selection, List.of(account), pdf);
         } catch (TemplateError e) {
             throw new TemplateRejected(List.of(TemplateChecks.templateProblem(e)));

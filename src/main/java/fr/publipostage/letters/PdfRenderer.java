@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -57,8 +58,25 @@ public final class PdfRenderer {
      * @return the number of pages written
      */
     public int render(String xhtml, OutputStream out, LayoutCheck check) throws IOException {
+        return render(xhtml, out, check, uri -> { });
+    }
+
+    /**
+     * Same, telling {@code refused} every resource URI the document names (image, style sheet,
+     * {@code @import}, font, background…) that is not a {@code data:} URI, as written in the document
+     * (possibly more than once): the resource is not read and the document renders without it.
+     *
+     * @return the number of pages written
+     */
+    public int render(String xhtml, OutputStream out, LayoutCheck check, Consumer<String> refused) throws IOException {
         try (PDDocument doc = new PDDocument()) {
             PdfRendererBuilder builder = builder(null, doc);
+            // Before OpenHTMLtoPDF resolves it: the admin sees the URI he wrote; resolved ones are checked too.
+            builder.useExternalResourceAccessControl((uri, type) -> {
+                boolean ok = allowed(uri, null);
+                if (!ok) refused.accept(uri == null ? "" : uri.length() > 200 ? uri.substring(0, 200) + "…" : uri);
+                return ok;
+            }, ExternalResourceControlPriority.RUN_BEFORE_RESOLVING_URI);
             fonts.forDocument(doc).registerAll(builder);
             builder.withHtmlContent(xhtml, "about:letters");
             return run(builder, doc, out, check);

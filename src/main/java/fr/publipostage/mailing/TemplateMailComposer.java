@@ -2,6 +2,8 @@ package fr.publipostage.mailing;
 
 import fr.publipostage.directory.Account;
 import fr.publipostage.directory.Structure;
+import fr.publipostage.templates.Messages;
+import fr.publipostage.templates.MessageOverrides;
 import fr.publipostage.templates.TemplateResolver;
 import fr.publipostage.templates.TemplateSource;
 import fr.publipostage.templates.TemplateVariables;
@@ -63,6 +65,11 @@ public final class TemplateMailComposer implements MailComposer {
         for (String f : files()) {
             versions.put(f, resolver.resolve(structure.id(), f)
                     .map(TemplateMailComposer::version).orElse("missing"));
+        }
+        // The school's own wording of mail texts is part of what the mails say.
+        for (String language : Messages.LANGUAGES) {
+            String f = MessageOverrides.file(language);
+            resolver.resolve(structure.id(), f).ifPresent(s -> versions.put(f, version(s)));
         }
         return versions;
     }

@@ -65,7 +65,8 @@ final class ResolverResourceLoader extends org.apache.velocity.runtime.resource.
         TemplateSource template = find(source)
                 .orElseThrow(() -> new ResourceNotFoundException("no template named " + fileOf(source)));
         if (template.text().length() > maxTemplateChars) {
-            throw new TemplateError(template.name(), "template larger than " + maxTemplateChars + " characters");
+            throw new TemplateError(template.name(), TemplateError.Reason.TEMPLATE_TOO_LARGE,
+                    Integer.toString(maxTemplateChars), "template larger than " + maxTemplateChars + " characters");
         }
         return new StringReader(template.text());
     }

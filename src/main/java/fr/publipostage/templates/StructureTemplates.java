@@ -116,7 +116,7 @@ public final class StructureTemplates implements TemplateResolver {
                 session.rollback();
                 throw new ConcurrentEdit(change.name(), history.isEmpty() ? 0 : history.get(0).version());
             }
-            // The insert is a <select … returning>: MyBatis does not count it as a write, so force the commit.
+            // Forced: MyBatis counts a <select> (insert … returning) as a read and would not commit it.
             session.commit(true);
             return version;
         } finally {

@@ -5,12 +5,21 @@ import org.apache.velocity.context.Context;
 
 /**
  * Every value a template prints is XML-escaped: a name like {@code <img src="file:…">} is text in
- * the letter, never markup the PDF engine would follow.
+ * the letter, never markup the PDF engine would follow. It is also measured first (a huge list is
+ * refused before it is turned into text) and counted against the render's budget.
  */
 final class XmlEscaping implements ReferenceInsertionEventHandler {
     @Override
     public Object referenceInsert(Context context, String reference, Object value) {
-        return value == null ? null : escape(value.toString());
+        if (value == null) return null;
+        RenderGuard guard = RenderGuard.of(context);
+        if (guard != null) {
+            guard.checkTime(0, 0);
+            guard.checkValue(value, reference, 0, 0);
+        }
+        String text = value.toString();
+        if (guard != null) guard.chargeInserted(text.length(), reference);
+        return escape(text);
     }
 
     static String escape(String s) {

@@ -2,7 +2,15 @@ package fr.publipostage.letters;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import java.util.List;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -87,6 +95,57 @@ class PdfRendererTest {
         assertThat(PdfRenderer.allowed("file:///tmp/doc/../etc/passwd", folder)).isFalse();
         assertThat(PdfRenderer.allowed("file:///tmp/doc/fonts/a.ttf", folder)).isTrue();
         assertThat(PdfRenderer.allowed("http://example.org/logo.png", folder)).isFalse();
+    }
+
+    @Test
+    void lettersReadNoFileAndConnectNowhere() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            String base = "http://127.0.0.1:" + server.getLocalPort();
+            String tls = "https://127.0.0.1:" + server.getLocalPort();
+            // A 1×1 PNG: data: images still show.
+            String png = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+            String xhtml = """
+                    <?xml version="1.0" encoding="UTF-8"?>
+                    <html xmlns="http://www.w3.org/1999/xhtml"><head><title>t</title>
+                    <link rel="stylesheet" type="text/css" href="BASE/link.css"/>
+                    <link rel="stylesheet" type="text/css" href="TLS/secure.css"/>
+                    <link rel="stylesheet" type="text/css" href="file:///etc/passwd"/>
+                    <style type="text/css">
+                    @import url(BASE/import.css);
+                    @font-face { font-family: 'Remote'; src: url(BASE/f.ttf); }
+                    @font-face { font-family: 'Local'; src: url(file:///etc/passwd); }
+                    body { font-family: 'DejaVu Sans'; background: url(file:///etc/passwd); }
+                    h1 { font-family: 'Remote', 'DejaVu Sans'; background-image: url(BASE/bg.png); }
+                    h2 { font-family: 'Local', 'DejaVu Sans'; }
+                    </style></head><body>
+                    <h1>Bonjour</h1><h2>Lettre</h2>
+                    <img src="file:///etc/passwd" alt=""/><img src="/etc/passwd" alt=""/>
+                    <img src="../../../../../etc/passwd" alt=""/><img src="BASE/logo.png" alt=""/>
+                    <img src="TLS/logo.png" alt=""/><img src="PNG" alt=""/>
+                    <object data="file:///etc/passwd" type="text/plain">x</object>
+                    <iframe src="file:///etc/passwd"></iframe>
+                    <a href="file:///etc/passwd" download="passwd.txt">fin</a>
+                    </body></html>
+                    """.replace("BASE", base).replace("TLS", tls).replace("PNG", png);
+            List<String> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int pages = RENDERER.render(xhtml, out, null, refused::add);
+
+            assertThat(pages).isEqualTo(1);
+            Pdfs.Info pdf = Pdfs.read(out.toByteArray());
+            assertThat(pdf.text()).contains("Bonjour").contains("Lettre").doesNotContain("root:");
+            assertThat(new String(out.toByteArray(), StandardCharsets.ISO_8859_1)).doesNotContain("root:x:0");
+            try (PDDocument doc = Loader.loadPDF(out.toByteArray())) {
+                assertThat(doc.getDocumentCatalog().getNames() == null
+                        || doc.getDocumentCatalog().getNames().getEmbeddedFiles() == null).as("no attachment").isTrue();
+            }
+            server.setSoTimeout(300);
+            assertThatThrownBy(server::accept).as("a connection reached the test server").isInstanceOf(SocketTimeoutException.class);
+            assertThat(refused).contains(base + "/link.css", tls + "/secure.css", "file:///etc/passwd",
+                    base + "/import.css", base + "/f.ttf", base + "/logo.png", tls + "/logo.png", "/etc/passwd",
+                    "../../../../../etc/passwd");
+            assertThat(refused).noneMatch(u -> u.startsWith("data:"));
+        }
     }
 
     @Test

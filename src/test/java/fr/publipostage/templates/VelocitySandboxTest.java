@@ -153,6 +153,106 @@ class VelocitySandboxTest {
                 .hasMessageContaining("t1.vm").hasMessageContaining("line 1");
     }
 
+    TemplateError errorOf(String template) {
+        try {
+            render(template);
+        } catch (TemplateError e) {
+            return e;
+        }
+        throw new AssertionError("rendered: " + template);
+    }
+
+    @Test
+    void syntaxErrorsGiveLineAndColumn() {
+        TemplateError e = errorOf("<p>\n  Bonjour #if($account.activated)\n  #foreach($c in)x#end\n</p>");
+        assertThat(e.reason()).isEqualTo(TemplateError.Reason.SYNTAX);
+        assertThat(e.template()).isEqualTo("t1.vm");
+        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.column()).isEqualTo(11); // Velocity points at the directive's arguments
+        assertThat(e.detail()).isEqualTo("Too few arguments to the #foreach directive");
+        assertThat(e.getMessage()).startsWith("t1.vm line 3, column 11: syntax error");
+        assertThat(e.messageKey()).isEqualTo("template.error.syntax");
+        assertThat(e.messageArgs()).containsExactly("t1.vm", 3, 11, e.detail());
+        TemplateError end = errorOf("<p>\n  <b>$account.firstName</b>\n    </p>#end\n");
+        assertThat(end.reason()).isEqualTo(TemplateError.Reason.SYNTAX);
+        assertThat(end.line()).isEqualTo(3);
+        assertThat(end.column()).isEqualTo(9);
+        assertThat(end.detail()).isEqualTo("Encountered \"#end\"");
+    }
+
+    @Test
+    void unknownVariablesGiveLineColumnAndName() {
+        TemplateError e = errorOf("<p>\n<b>Bonjour</b> $account.firstName,\n  votre classe : $acount.classesText\n</p>");
+        assertThat(e.reason()).isEqualTo(TemplateError.Reason.UNKNOWN_REFERENCE);
+        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.column()).isEqualTo(18);
+        assertThat(e.detail()).isEqualTo("$acount");
+        assertThat(e.messageKey()).isEqualTo("template.error.unknown_reference");
+        TemplateError property = errorOf("x\n    $account.pasword");
+        assertThat(property.reason()).isEqualTo(TemplateError.Reason.UNKNOWN_REFERENCE);
+        assertThat(property.line()).isEqualTo(2);
+        assertThat(property.column()).isEqualTo(14); // the unknown property itself
+        assertThat(property.detail()).isEqualTo("$account.pasword");
+        assertThat(property.getMessage()).doesNotContain("fr.publipostage");
+    }
+
+    @Test
+    void errorsInParsedFilesNameThatFile() {
+        templates.builtin.put("broken.vm", "line 1\n  $nothing");
+        TemplateError e = errorOf("#parse('broken.vm')");
+        assertThat(e.template()).isEqualTo("broken.vm");
+        assertThat(e.line()).isEqualTo(2);
+        assertThat(e.column()).isEqualTo(3);
+    }
+
+    @Test
+    void classicEscapesAreRefusedWithAReason() {
+        Map<String, TemplateError.Reason> escapes = new java.util.LinkedHashMap<>();
+        escapes.put("$account.getClass().forName('java.lang.Runtime')", TemplateError.Reason.FORBIDDEN_CALL);
+        escapes.put("$account.login.getClass().forName('java.lang.System')", TemplateError.Reason.FORBIDDEN_CALL);
+        escapes.put("$account.class.classLoader", TemplateError.Reason.FORBIDDEN_CALL);
+        escapes.put("$msg.getClass()", TemplateError.Reason.FORBIDDEN_CALL);
+        escapes.put("$msg.class", TemplateError.Reason.FORBIDDEN_CALL);
+        escapes.put("$account.classes.getClass()", TemplateError.Reason.FORBIDDEN_CALL);
+        escapes.put("$date.class.name", TemplateError.Reason.FORBIDDEN_CALL);
+        escapes.put("#set($account.firstName = 'X')", TemplateError.Reason.FORBIDDEN_CALL);
+        escapes.put("#set($x = $account.classes.add('6e 1'))", TemplateError.Reason.FORBIDDEN_CALL);
+        escapes.put("$class", TemplateError.Reason.UNKNOWN_REFERENCE);
+        escapes.put("$class.forName('java.lang.Runtime')", TemplateError.Reason.UNKNOWN_REFERENCE);
+        escapes.put("#include('/etc/passwd')", TemplateError.Reason.NOT_IN_SET);
+        escapes.put("#parse('../x')", TemplateError.Reason.NOT_IN_SET);
+        escapes.put("#parse('../pom.xml')", TemplateError.Reason.NOT_IN_SET);
+        escapes.put("#include('file:///etc/passwd')", TemplateError.Reason.NOT_IN_SET);
+        escapes.put("#parse('missing.vm')", TemplateError.Reason.NOT_IN_SET);
+        escapes.put("#parse('templates/x.vm')", TemplateError.Reason.NOT_IN_SET);
+        escapes.put("#set($f = '/etc/passwd')#include($f)", TemplateError.Reason.NOT_IN_SET);
+        escapes.forEach((template, reason) -> {
+            TemplateError e = errorOf(template);
+            assertThat(e.reason()).as(template + " → " + e.getMessage()).isEqualTo(reason);
+            assertThat(e.getMessage()).as(template).doesNotContain("root:").doesNotContain("fr.publipostage")
+                    .doesNotContain("java.lang");
+            assertThat(e.detail()).as(template).isNotEmpty();
+        });
+        TemplateError forName = errorOf("\n  $account.getClass().forName('java.lang.Runtime')");
+        assertThat(forName.line()).isEqualTo(2);
+        assertThat(forName.column()).isEqualTo(12); // the refused method itself
+        assertThat(forName.detail()).isEqualTo("getClass()");
+        assertThat(errorOf("#include('/etc/passwd')").detail()).isEqualTo("#include('/etc/passwd')");
+    }
+
+    @Test
+    void everyReasonHasATextInBothLanguages() {
+        Messages messages = new Messages();
+        for (TemplateError.Reason reason : TemplateError.Reason.values()) {
+            for (String language : Messages.LANGUAGES) {
+                assertThat(messages.keys(language)).as(language).contains(reason.messageKey());
+            }
+        }
+        TemplateError e = errorOf("\n $nope");
+        assertThat(messages.get("fr", e.messageKey(), e.messageArgs())).contains("t" + counter + ".vm")
+                .contains("2").contains("nope");
+    }
+
     @Test
     void builtinsAreReadByFlatNameOnly() {
         BuiltinTemplates builtins = new BuiltinTemplates();

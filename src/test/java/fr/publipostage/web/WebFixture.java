@@ -84,6 +84,8 @@ public final class WebFixture implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        // Stops the workers a test started before their pool goes away.
+        app.close();
         db.close();
     }
 

@@ -1,0 +1,234 @@
+package fr.publipostage.customisation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import fr.publipostage.App;
+import fr.publipostage.directory.Account;
+import fr.publipostage.directory.DemoDirectory;
+import fr.publipostage.letters.PagePreview;
+import fr.publipostage.selection.Scope;
+import fr.publipostage.selection.Selection;
+import fr.publipostage.templates.StructureTemplates;
+import fr.publipostage.templates.TemplateVersion;
+import fr.publipostage.testing.TestDatabase;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A school customises its letters: versions, checks, previews that match the print, other schools untouched. */
+class TemplateEditorIT {
+    private static final String ACTIVATION = "print-activation.vm";
+
+    private TestDatabase.Fresh db;
+    private App app;
+    private TemplateEditor editor;
+    private long lycee;
+    private long college;
+
+    @BeforeEach
+    void open() {
+        db = TestDatabase.fresh();
+        app = db.app(Map.of());
+        app.demo().loadIfEmpty();
+        editor = app.templateEditor();
+        lycee = app.structureByUai(DemoDirectory.LYCEE_UAI).id();
+        college = app.structureByUai(DemoDirectory.COLLEGE_UAI).id();
+    }
+
+    @AfterEach
+    void close() {
+        app.close();
+    }
+
+    private Account firstPending(long structureId) {
+        return app.selections().list(Selection.everyone(structureId), Scope.LOCAL_ADMIN).stream()
+                .filter(a -> !a.activated() && (a.language() == null || a.language().equals("fr")))
+                .findFirst().orElseThrow();
+    }
+
+    private String letterText(long structureId, Account account) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        app.letters().printAccount(structureId, account.id(), 1, Scope.LOCAL_ADMIN, "admin.test", out);
+        try (PDDocument doc = Loader.loadPDF(out.toByteArray())) {
+            assertThat(doc.getNumberOfPages()).isEqualTo(1);
+            return new PDFTextStripper().getText(doc);
+        }
+    }
+
+    private static String reworded(String builtin) {
+        String changed = builtin.replace("<p>$msg.get('letter.activation.intro', $structure.name)</p>",
+                "<p>Bienvenue au lycée : votre compte vous attend, comme chaque rentrée.</p>");
+        assertThat(changed).isNotEqualTo(builtin);
+        return changed;
+    }
+
+    @Test
+    void aSchoolRewordsItsActivationLetterOnlyForItself() throws IOException {
+        String builtin = editor.file(lycee, ACTIVATION).text();
+        assertThat(editor.file(lycee, ACTIVATION).overridden()).isFalse();
+
+        TemplateEditor.Saved saved = editor.save(lycee, ACTIVATION, reworded(builtin), "wording 2026", "admin.lycee", 0);
+        assertThat(saved.version()).isEqualTo(1);
+
+        assertThat(letterText(lycee, firstPending(lycee))).contains("votre compte vous attend, comme chaque rentrée");
+        assertThat(letterText(college, firstPending(college))).doesNotContain("comme chaque rentrée");
+        assertThat(editor.files(lycee)).filteredOn(f -> f.name().equals(ACTIVATION)).singleElement()
+                .satisfies(f -> {
+                    assertThat(f.overridden()).isTrue();
+                    assertThat(f.version()).isEqualTo(1);
+                    assertThat(f.author()).isEqualTo("admin.lycee");
+                    assertThat(f.comment()).isEqualTo("wording 2026");
+                });
+        assertThat(editor.files(college)).allSatisfy(f -> assertThat(f.overridden()).isFalse());
+        assertThat(app.audit().recent(lycee, 3)).anySatisfy(e -> assertThat(e.action()).isEqualTo("template.save"));
+    }
+
+    @Test
+    void historyDiffRollbackAndReset() throws IOException {
+        String builtin = editor.file(lycee, ACTIVATION).text();
+        String v1 = reworded(builtin);
+        String v2 = v1.replace("comme chaque rentrée", "dès aujourd’hui");
+        editor.save(lycee, ACTIVATION, v1, "first", "admin.lycee", 0);
+        editor.save(lycee, ACTIVATION, v2, "second", "admin.lycee", 1);
+        Account pupil = firstPending(lycee);
+        assertThat(letterText(lycee, pupil)).contains("dès aujourd’hui");
+
+        List<TextDiff.Line> diff = editor.diff(lycee, ACTIVATION, 1, 2);
+        assertThat(diff).anySatisfy(l -> {
+            assertThat(l.op()).isEqualTo('-');
+            assertThat(l.text()).contains("comme chaque rentrée");
+        });
+        assertThat(diff).anySatisfy(l -> {
+            assertThat(l.op()).isEqualTo('+');
+            assertThat(l.text()).contains("dès aujourd’hui");
+        });
+
+        TemplateEditor.Saved back = editor.rollback(lycee, ACTIVATION, 1, null, "admin.lycee");
+        assertThat(back.version()).isEqualTo(3);
+        assertThat(letterText(lycee, pupil)).contains("comme chaque rentrée").doesNotContain("dès aujourd’hui");
+
+        TemplateEditor.Saved reset = editor.reset(lycee, ACTIVATION, "admin.lycee");
+        assertThat(reset.overridden()).isFalse();
+        assertThat(letterText(lycee, pupil)).doesNotContain("comme chaque rentrée");
+        assertThat(editor.file(lycee, ACTIVATION).text()).isEqualTo(builtin);
+
+        List<TemplateVersion> history = editor.history(lycee, ACTIVATION);
+        assertThat(history).extracting(TemplateVersion::version).containsExactly(4, 3, 2, 1);
+        assertThat(history).extracting(TemplateVersion::action)
+                .containsExactly(TemplateVersion.RESET, TemplateVersion.ROLLBACK, TemplateVersion.SAVE, TemplateVersion.SAVE);
+        assertThat(history.get(1).restoredFrom()).isEqualTo(1);
+        // Nothing is lost by a reset: version 2 can still be restored.
+        editor.rollback(lycee, ACTIVATION, 2, "again", "admin.lycee");
+        assertThat(letterText(lycee, pupil)).contains("dès aujourd’hui");
+    }
+
+    @Test
+    void aSaveFromAStaleVersionChangesNothing() {
+        String builtin = editor.file(lycee, ACTIVATION).text();
+        editor.save(lycee, ACTIVATION, reworded(builtin), "mine", "admin.a", 0);
+        assertThatThrownBy(() -> editor.save(lycee, ACTIVATION, builtin + "<p>x</p>", "theirs", "admin.b", 0))
+                .isInstanceOf(StructureTemplates.ConcurrentEdit.class)
+                .satisfies(e -> assertThat(((StructureTemplates.ConcurrentEdit) e).latest()).isEqualTo(1));
+        assertThat(editor.history(lycee, ACTIVATION)).hasSize(1);
+    }
+
+    private List<Problem> refused(String name, String text) {
+        int before = editor.history(lycee, name).size();
+        String current = editor.file(lycee, name).text();
+        List<Problem> problems = List.of();
+        try {
+            editor.save(lycee, name, text, null, "admin.lycee", null);
+        } catch (TemplateRejected e) {
+            problems = e.problems();
+        }
+        assertThat(problems).as("refused: " + text.substring(0, Math.min(80, text.length()))).isNotEmpty();
+        assertThat(editor.history(lycee, name)).hasSize(before);
+        assertThat(editor.file(lycee, name).text()).isEqualTo(current);
+        return problems;
+    }
+
+    private String say(Problem p) {
+        return app.messages().get("fr", p.key(), p.args().toArray());
+    }
+
+    @Test
+    void brokenTemplatesAreRefusedWithTheirReasons() {
+        String builtin = editor.file(lycee, ACTIVATION).text();
+        assertThat(refused(ACTIVATION, builtin + "\n#if($account.activated)\n")).isNotEmpty();
+        assertThat(say(refused(ACTIVATION, builtin.replace("$account.firstName", "$account.prenom")).get(0)))
+                .contains("prenom");
+        Problem xhtml = refused(ACTIVATION, builtin.replace("<h1>", "<h1><b>")).get(0);
+        assertThat(xhtml.key()).isEqualTo("editor.check.xhtml");
+        assertThat(xhtml.line()).isPositive();
+        // Six more paragraphs of text push the worst case's letter onto a second page.
+        String longer = builtin.replace("<ol>", ("<p>" + "Un texte bien trop long pour tenir sur la page. ".repeat(12)
+                + "</p>").repeat(6) + "<ol>");
+        Problem overflow = refused(ACTIVATION, longer).get(0);
+        assertThat(overflow.key()).isEqualTo("editor.check.overflow");
+        assertThat(say(overflow)).contains("Lætitia").contains(ACTIVATION);
+        Problem glyph = refused(ACTIVATION, builtin.replace("<h1>", "<h1>\uD83C\uDF92 ")).get(0);
+        assertThat(glyph.key()).isEqualTo("editor.check.glyphs");
+        assertThat(say(glyph)).contains("\uD83C\uDF92");
+        assertThat(refused("messages_fr.properties", "letter.nosuchkey=Bonjour\n").get(0).key())
+                .isEqualTo("editor.check.unknownKey");
+        assertThat(refused("messages_fr.properties", "ui.title=Bonjour\n").get(0).key())
+                .isEqualTo("editor.check.unknownKey");
+        assertThat(refused("mail-activation.html.vm", "<p>$account.nosuch</p>")).isNotEmpty();
+    }
+
+    @Test
+    void aSchoolsOwnTextsWinOverTheBundleInItsLanguageOnly() throws IOException {
+        String title = app.messages().get("fr", "letter.activation.title");
+        editor.save(lycee, "messages_fr.properties", "# ours\nletter.activation.title=Votre compte au lycée Montesquieu\n",
+                null, "admin.lycee", null);
+        String text = letterText(lycee, firstPending(lycee));
+        assertThat(text).contains("Votre compte au lycée Montesquieu").doesNotContain(title);
+        assertThat(letterText(college, firstPending(college))).contains(title);
+        assertThat(editor.file(lycee, "messages_en.properties").text()).startsWith("#");
+    }
+
+    @Test
+    void thePreviewIsPageOneOfThePrintedLetter() throws IOException {
+        editor.save(lycee, ACTIVATION, reworded(editor.file(lycee, ACTIVATION).text()), null, "admin.lycee", null);
+        Account pupil = firstPending(lycee);
+        byte[] preview = editor.previewPage(lycee, ACTIVATION, null, Sample.account(pupil.id()), 1, null, Scope.LOCAL_ADMIN);
+        ByteArrayOutputStream pdf = new ByteArrayOutputStream();
+        app.letters().printAccount(lycee, pupil.id(), 1, Scope.LOCAL_ADMIN, "admin.test", pdf);
+        byte[] printed = new PagePreview(110f).png(pdf.toByteArray());
+        BufferedImage a = ImageIO.read(new ByteArrayInputStream(preview));
+        BufferedImage b = ImageIO.read(new ByteArrayInputStream(printed));
+        assertThat(a.getWidth()).isEqualTo(b.getWidth());
+        assertThat(a.getHeight()).isEqualTo(b.getHeight());
+        int different = 0;
+        for (int y = 0; y < a.getHeight(); y++) {
+            for (int x = 0; x < a.getWidth(); x++) if (a.getRGB(x, y) != b.getRGB(x, y)) different++;
+        }
+        assertThat(different).isZero();
+        // A draft changes the preview, not the saved set.
+        byte[] draft = editor.previewPage(lycee, ACTIVATION, editor.file(lycee, ACTIVATION).text()
+                .replace("<h1>", "<h1>BROUILLON "), Sample.account(pupil.id()), 1, null, Scope.LOCAL_ADMIN);
+        assertThat(draft).isNotEqualTo(preview);
+        assertThat(letterText(lycee, pupil)).doesNotContain("BROUILLON");
+    }
+
+    @Test
+    void mailPreviewsRenderTheDraft() {
+        String html = editor.file(lycee, "mail-activation.subject.vm").text();
+        TemplateEditor.MailPreview mail = editor.previewMail(lycee, "mail-activation.subject.vm",
+                "Bienvenue $account.firstName", Sample.WORST_PENDING, "fr", Scope.LOCAL_ADMIN);
+        assertThat(mail.subject()).isEqualTo("Bienvenue Lætitia-Anne-Sophie-Éléonore-Clémence");
+        assertThat(mail.html()).contains("MWQMWQMW");
+        assertThat(editor.file(lycee, "mail-activation.subject.vm").text()).isEqualTo(html);
+    }
+}
