@@ -189,8 +189,9 @@ final class TemplateChecks {
         return new Problem(key, args, 0, 0);
     }
 
+    /** In the admin's language (template.error.*: file, line, column, detail); the line is in {@code e.template()}. */
     static Problem templateProblem(TemplateError e) {
-        return Problem.of("editor.check.template", e.getMessage());
+        return new Problem(e.messageKey(), List.of(e.messageArgs()), e.line(), e.column());
     }
 
     /** The page as the PDF engine will read it: XML, no DTD, no entities from outside. */
