@@ -104,10 +104,10 @@ public final class TemplateApi implements RouteGroup {
         String text = ctx.formParam("text");
         List<Map<String, Object>> list = new ArrayList<>();
         for (Problem p : problems) {
-            ProblemPositions.Located at = ProblemPositions.locate(p, messages.get(lang, p.key(), p.args().toArray()), file,
+            ProblemPositions.Located at = ProblemPositions.locate(p, file,
                     text == null ? null : text.replace("\r\n", "\n").replace('\r', '\n'));
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("message", at.message());
+            m.put("message", messages.get(lang, p.key(), p.args().toArray()));
             m.put("code", p.key());
             m.put("line", at.line());
             m.put("column", at.column());

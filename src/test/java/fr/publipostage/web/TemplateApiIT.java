@@ -172,6 +172,10 @@ class TemplateApiIT {
                 }
                 assertThat(first.get("column").asInt()).as(first.toString()).isPositive();
                 assertThat(first.get("message").asText()).as("no internal resource path").doesNotContain("/v0/");
+                if (!b.getKey().equals("not well-formed")) {
+                    assertThat(first.get("message").asText()).as("Velocity's error in the admin's language")
+                            .startsWith(name + (lang.equals("fr") ? ", ligne " : ", line ") + line);
+                }
             }
         }
         JsonNode after = json(admin.get(OWN + name));
