@@ -189,8 +189,9 @@ final class TemplateChecks {
         return new Problem(key, args, 0, 0);
     }
 
+    /** The sandbox's reason, in the admin's language, with the file, line and column it names. */
     static Problem templateProblem(TemplateError e) {
-        return Problem.of("editor.check.template", e.getMessage());
+        return new Problem(e.messageKey(), List.of(e.messageArgs()), e.line(), e.column());
     }
 
     /** The page as the PDF engine will read it: XML, no DTD, no entities from outside. */
