@@ -33,8 +33,6 @@ public final class SvgRasteriser {
         transcoder.addTranscodingHint(SVGAbstractTranscoder.KEY_EXECUTE_ONLOAD, Boolean.FALSE);
         transcoder.addTranscodingHint(SVGAbstractTranscoder.KEY_ALLOW_EXTERNAL_RESOURCES, Boolean.FALSE);
         TranscoderInput input = new TranscoderInput(new ByteArrayInputStream(svg));
-        // A base that is no real place: relative references resolve to nothing loadable.
-        input.setURI("data:image/svg+xml,logo");
         try {
             transcoder.transcode(input, new TranscoderOutput());
         } catch (TranscoderException | RuntimeException e) {
