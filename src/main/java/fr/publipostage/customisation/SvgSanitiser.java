@@ -103,6 +103,9 @@ public final class SvgSanitiser {
     private static final Pattern LENGTH = Pattern.compile(
             "\\s*([+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?)\\s*(px|pt|pc|mm|cm|in|%)?\\s*");
 
+    /** Nesting (and {@code <use>} chains) deeper than this is refused: the copy and the count recurse. */
+    private static final int MAX_DEPTH = 256;
+
     private final LogoLimits limits;
 
     public SvgSanitiser(LogoLimits limits) {
@@ -199,6 +202,7 @@ public final class SvgSanitiser {
     }
 
     private void copyChildren(Element from, Element to, boolean bareSvg, Set<String> removed) {
+        if (depth(to) > MAX_DEPTH) throw new LogoRejected("logo.svg.tooComplex", limits.svgMaxElements());
         for (Node child = from.getFirstChild(); child != null; child = child.getNextSibling()) {
             switch (child.getNodeType()) {
                 case Node.ELEMENT_NODE -> copyElement((Element) child, to, bareSvg, removed);
@@ -214,6 +218,12 @@ public final class SvgSanitiser {
                 }
             }
         }
+    }
+
+    private static int depth(Node node) {
+        int depth = 0;
+        for (Node n = node; n != null; n = n.getParentNode()) depth++;
+        return depth;
     }
 
     private void copyElement(Element element, Element parent, boolean bareSvg, Set<String> removed) {
@@ -383,7 +393,7 @@ public final class SvgSanitiser {
         Map<String, Element> byId = new HashMap<>();
         collectIds(root, byId);
         Map<Element, Long> cost = new IdentityHashMap<>();
-        long total = cost(root, byId, cost, new IdentityHashMap<>());
+        long total = cost(root, byId, cost, new IdentityHashMap<>(), 0);
         if (total > limits.svgMaxElements()) throw new LogoRejected("logo.svg.tooComplex", limits.svgMaxElements());
     }
 
@@ -394,19 +404,20 @@ public final class SvgSanitiser {
         }
     }
 
-    private long cost(Element element, Map<String, Element> byId, Map<Element, Long> memo, Map<Element, Boolean> inProgress) {
+    private long cost(Element element, Map<String, Element> byId, Map<Element, Long> memo, Map<Element, Boolean> inProgress,
+                      int depth) {
         Long known = memo.get(element);
         if (known != null) return known;
-        if (inProgress.containsKey(element)) throw new LogoRejected("logo.svg.tooComplex", limits.svgMaxElements());
+        if (inProgress.containsKey(element) || depth > MAX_DEPTH) throw new LogoRejected("logo.svg.tooComplex", limits.svgMaxElements());
         inProgress.put(element, true);
         long total = 1;
         for (Node c = element.getFirstChild(); c != null; c = c.getNextSibling()) {
-            if (c instanceof Element e) total += cost(e, byId, memo, inProgress);
+            if (c instanceof Element e) total += cost(e, byId, memo, inProgress, depth + 1);
         }
         if ("use".equals(element.getLocalName())) {
             String href = element.getAttributeNS(XLINK_NS, "href");
             Element target = href.startsWith("#") ? byId.get(href.substring(1)) : null;
-            if (target != null) total += cost(target, byId, memo, inProgress);
+            if (target != null) total += cost(target, byId, memo, inProgress, depth + 1);
         }
         inProgress.remove(element);
         // Capped so that a deliberate blow-up cannot overflow the count.

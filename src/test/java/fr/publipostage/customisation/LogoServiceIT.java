@@ -220,6 +220,26 @@ class LogoServiceIT {
         refused(truncated, "logo.unreadable");
     }
 
+    @Test
+    void aPngWithACompressedTextBombIsReadWithoutInflatingIt() throws Exception {
+        // zTXt: 300 MB of zeros deflated to ~300 KB. Metadata is ignored when reading, so it is never inflated.
+        ByteArrayOutputStream deflated = new ByteArrayOutputStream();
+        try (var z = new java.util.zip.DeflaterOutputStream(deflated, new java.util.zip.Deflater(9))) {
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 300; i++) z.write(zeros);
+        }
+        byte[] data = ByteBuffer.allocate(9 + deflated.size()).put("Comment\0\0".getBytes(StandardCharsets.ISO_8859_1))
+                .put(deflated.toByteArray()).array();
+        byte[] png = png(400, 200, true);
+        byte[] chunk = SvgSanitiserTest.chunk("zTXt", data);
+        byte[] bomb = ByteBuffer.allocate(png.length + chunk.length).put(png, 0, 33).put(chunk).put(png, 33, png.length - 33).array();
+        assertThat(bomb.length).isLessThan(LogoLimits.DEFAULT.maxBytes());
+        long t0 = System.nanoTime();
+        Logo logo = logos.upload(lyceeId, bomb, "admin.logo");
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(3_000);
+        assertThat(logo.width()).isEqualTo(360);
+    }
+
     // --- replace, remove ----------------------------------------------------------------------------
 
     @Test

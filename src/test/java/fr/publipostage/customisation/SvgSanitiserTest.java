@@ -163,6 +163,17 @@ class SvgSanitiserTest {
     }
 
     @Test
+    void deepNestingAndLongUseChainsAreRefusedBeforeTheyOverflowTheStack() {
+        refused(OPEN + "<g>".repeat(50_000) + "</g>".repeat(50_000) + "</svg>", "logo.svg.tooComplex");
+        StringBuilder chain = new StringBuilder(OPEN).append("<defs><rect id=\"c0\" width=\"1\" height=\"1\"/>");
+        for (int i = 1; i <= 5_000; i++) {
+            chain.append("<use id=\"c").append(i).append("\" xlink:href=\"#c").append(i - 1).append("\"/>");
+        }
+        chain.append("</defs><use xlink:href=\"#c5000\"/></svg>");
+        refused(chain.toString(), "logo.svg.tooComplex");
+    }
+
+    @Test
     void anSvgWithoutNamespaceIsPutInTheSvgNamespace() throws Exception {
         SvgSanitiser.Result r = sanitise("<svg width=\"40\" height=\"20\"><circle cx=\"5\" cy=\"5\" r=\"4\"/></svg>");
         Document doc = parse(r.svg());
