@@ -39,7 +39,7 @@ final class LogoRaster {
 
     /**
      * Decodes keeping one pixel in {@code subsampling} each way, so that a 4000-pixel upload needed for a
-     * 360-pixel copy never costs a 4000×4000 buffer.
+     * 320-pixel copy never costs a 4000×4000 buffer.
      */
     static BufferedImage decode(byte[] bytes, int subsampling) {
         ImageReader reader = reader(bytes);

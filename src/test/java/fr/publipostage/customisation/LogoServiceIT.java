@@ -40,6 +40,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class LogoServiceIT {
+    /** Long side of the letters' copy. */
+    private static final int SIDE = LogoLimits.DEFAULT.lettersSide();
     private static TestDatabase.Fresh db;
     private static App app;
     private static LogoService logos;
@@ -96,11 +98,11 @@ class LogoServiceIT {
         assertThat(logo.originalWidth()).isEqualTo(1200);
         assertThat(logo.originalHeight()).isEqualTo(600);
         assertThat(logo.lettersType()).isEqualTo("image/png");
-        assertThat(logo.width()).isEqualTo(360);
-        assertThat(logo.height()).isEqualTo(180);
+        assertThat(logo.width()).isEqualTo(SIDE);
+        assertThat(logo.height()).isEqualTo(SIDE / 2);
         assertThat(new String(logo.lettersImage(), StandardCharsets.ISO_8859_1)).doesNotContain("SECRET", "tEXt");
         BufferedImage copy = ImageIO.read(new ByteArrayInputStream(logo.lettersImage()));
-        assertThat(copy.getWidth()).isEqualTo(360);
+        assertThat(copy.getWidth()).isEqualTo(SIDE);
         assertThat(copy.getColorModel().hasAlpha()).as("transparency kept").isTrue();
         assertThat(copy.getRGB(0, 0) >>> 24).as("transparent corner").isZero();
         assertThat(logo.uploadedBy()).isEqualTo("admin.logo");
@@ -123,12 +125,12 @@ class LogoServiceIT {
         Logo logo = logos.upload(lyceeId, upload, "admin.logo");
         assertThat(logo.originalType()).isEqualTo("image/jpeg");
         assertThat(logo.lettersType()).isEqualTo("image/jpeg");
-        assertThat(logo.width()).isEqualTo(360);
-        assertThat(logo.height()).isEqualTo(180);
+        assertThat(logo.width()).isEqualTo(SIDE);
+        assertThat(logo.height()).isEqualTo(SIDE / 2);
         assertThat(new String(logo.lettersImage(), StandardCharsets.ISO_8859_1)).doesNotContain("SECRET", "Exif");
         assertThat(logo.lettersImage().length).isLessThanOrEqualTo(LogoLimits.DEFAULT.lettersMaxBytes());
         BufferedImage copy = ImageIO.read(new ByteArrayInputStream(logo.lettersImage()));
-        assertThat(copy.getWidth()).isEqualTo(360);
+        assertThat(copy.getWidth()).isEqualTo(SIDE);
         assertThat(logoUrl(lyceeId)).startsWith("data:image/jpeg;base64,");
     }
 
@@ -169,8 +171,8 @@ class LogoServiceIT {
         assertThat(logo.originalHeight()).isEqualTo(227);
         assertThat(logo.lettersType()).isEqualTo("image/png");
         BufferedImage copy = ImageIO.read(new ByteArrayInputStream(logo.lettersImage()));
-        assertThat(copy.getWidth()).isEqualTo(logo.width()).isEqualTo(360);
-        assertThat(copy.getHeight()).isEqualTo(logo.height()).isEqualTo(180);
+        assertThat(copy.getWidth()).isEqualTo(logo.width()).isEqualTo(SIDE);
+        assertThat(copy.getHeight()).isEqualTo(logo.height()).isEqualTo(SIDE / 2);
         assertThat(logoUrl(lyceeId)).isEqualTo(logo.dataUri());
         assertThat(app.audit().recent(lyceeId, 5)).anySatisfy(e -> assertThat(e.details()).contains("removed", "script"));
     }
@@ -237,7 +239,7 @@ class LogoServiceIT {
         long t0 = System.nanoTime();
         Logo logo = logos.upload(lyceeId, bomb, "admin.logo");
         assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(3_000);
-        assertThat(logo.width()).isEqualTo(360);
+        assertThat(logo.width()).isEqualTo(SIDE);
     }
 
     // --- replace, remove ----------------------------------------------------------------------------
