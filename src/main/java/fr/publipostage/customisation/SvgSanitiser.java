@@ -208,9 +208,7 @@ public final class SvgSanitiser {
                 case Node.ELEMENT_NODE -> copyElement((Element) child, to, bareSvg, removed);
                 case Node.TEXT_NODE, Node.CDATA_SECTION_NODE -> {
                     if (TEXT_ELEMENTS.contains(to.getLocalName())) {
-                        String text = child.getNodeValue();
-                        if ("style".equals(to.getLocalName())) checkCss(text);
-                        to.appendChild(to.getOwnerDocument().createTextNode(text));
+                        to.appendChild(to.getOwnerDocument().createTextNode(child.getNodeValue()));
                     }
                 }
                 default -> {
@@ -255,7 +253,25 @@ public final class SvgSanitiser {
         Element copy = parent.getOwnerDocument().createElementNS(SVG_NS, name);
         parent.appendChild(copy);
         copyAttributes(element, copy, removed);
-        copyChildren(element, copy, bareSvg, removed);
+        if ("style".equals(name)) {
+            copyStyleSheet(element, copy);
+        } else {
+            copyChildren(element, copy, bareSvg, removed);
+        }
+    }
+
+    /**
+     * A style sheet is checked as the one text it becomes: split by CDATA sections or comments,
+     * "ur" + "l(http:…)" would pass a check made piece by piece.
+     */
+    private void copyStyleSheet(Element from, Element to) {
+        StringBuilder css = new StringBuilder();
+        for (Node child = from.getFirstChild(); child != null; child = child.getNextSibling()) {
+            short type = child.getNodeType();
+            if (type == Node.TEXT_NODE || type == Node.CDATA_SECTION_NODE) css.append(child.getNodeValue());
+        }
+        checkCss(css.toString());
+        to.appendChild(to.getOwnerDocument().createTextNode(css.toString()));
     }
 
     private void copyAttributes(Element from, Element to, Set<String> removed) {

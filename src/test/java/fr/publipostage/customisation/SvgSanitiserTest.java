@@ -102,6 +102,13 @@ class SvgSanitiserTest {
         refused(OPEN + "<image xlink:href=\"data:text/html;base64,PHNjcmlwdD4=\" width=\"5\" height=\"5\"/></svg>",
                 "logo.svg.externalReference");
         refused(OPEN + "<style type=\"text/xsl\">x</style></svg>", "logo.svg.unsafeStyle");
+        // Pieces that only become "url(http:…)" once the style sheet is one text again.
+        refused(OPEN + "<style>rect { fill: ur<![CDATA[l(http://evil.example/p#x) }]]></style></svg>",
+                "logo.svg.externalReference");
+        refused(OPEN + "<style>rect { fill: ur<!-- -->l(http://evil.example/p#x) }</style></svg>",
+                "logo.svg.externalReference");
+        refused(OPEN + "<style>@imp<![CDATA[ort 'http://evil.example/a.css';]]></style></svg>",
+                "logo.svg.externalReference");
     }
 
     @Test
