@@ -3,13 +3,16 @@ package fr.publipostage.customisation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 class SvgRasteriserTest {
@@ -32,6 +35,20 @@ class SvgRasteriserTest {
         int roof = image.getRGB(180, 30);
         assertThat((roof >> 16) & 0xFF).isGreaterThan(0xA0);
         assertThat(roof & 0xFF).isLessThan(0x60);
+    }
+
+    @Test
+    void anEmbeddedPngIsDrawn() throws Exception {
+        BufferedImage red = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 32; y++) for (int x = 0; x < 32; x++) red.setRGB(x, y, 0xFF0000);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(red, "png", png);
+        String svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\""
+                + " width=\"40\" height=\"40\"><image width=\"40\" height=\"40\" xlink:href=\"data:image/png;base64,"
+                + Base64.getEncoder().encodeToString(png.toByteArray()) + "\"/></svg>";
+        byte[] clean = sanitiser.sanitise(svg.getBytes(StandardCharsets.UTF_8)).svg();
+        BufferedImage image = rasteriser.rasterise(clean, 80, 80);
+        assertThat(image.getRGB(40, 40) & 0xFFFFFF).isEqualTo(0xFF0000);
     }
 
     @Test
