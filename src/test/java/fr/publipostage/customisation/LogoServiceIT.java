@@ -55,11 +55,7 @@ class LogoServiceIT {
         app.demo().loadIfEmpty();
         lyceeId = app.structureByUai(DemoDirectory.LYCEE_UAI).id();
         collegeId = app.structureByUai(DemoDirectory.COLLEGE_UAI).id();
-        // App does not build the service yet (the lead wires it): its own factory, with LogoMapper.
-        SqlSessionFactory sessions = MyBatis.sessionFactory(db.database().dataSource(),
-                List.of(LogoMapper.class, AuditMapper.class));
-        logos = new LogoService(sessions, new AuditLog(sessions, app.json()),
-                new LogoProcessor(LogoLimits.DEFAULT, new SvgSanitiser(LogoLimits.DEFAULT), new SvgRasteriser()));
+        logos = app.logos();
     }
 
     @AfterAll
