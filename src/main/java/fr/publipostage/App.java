@@ -13,7 +13,13 @@ import fr.publipostage.letters.LetterEngine;
 import fr.publipostage.letters.LetterService;
 import fr.publipostage.letters.PagePreview;
 import fr.publipostage.letters.PdfRenderer;
+import fr.publipostage.customisation.LogoLimits;
+import fr.publipostage.customisation.LogoMapper;
+import fr.publipostage.customisation.LogoProcessor;
+import fr.publipostage.customisation.LogoService;
 import fr.publipostage.customisation.Rendering;
+import fr.publipostage.customisation.SvgRasteriser;
+import fr.publipostage.customisation.SvgSanitiser;
 import fr.publipostage.customisation.TemplateEditor;
 import fr.publipostage.letters.Glyphs;
 import fr.publipostage.templates.BuiltinTemplates;
@@ -97,6 +103,7 @@ public final class App implements AutoCloseable {
     private final TemplateResolver templateResolver;
     private final StructureTemplates structureTemplates;
     private final TemplateEditor templateEditor;
+    private final LogoService logos;
     private final VelocityRenderer velocity;
     private final TemplateVariables templateVariables;
     private final MailSettings mailSettings;
@@ -120,7 +127,8 @@ public final class App implements AutoCloseable {
         this.database = database;
         SqlSessionFactory sessions = MyBatis.sessionFactory(database.dataSource(),
                 List.of(DirectoryMapper.class, AdminMapper.class, AuditMapper.class, SelectionMapper.class,
-                        SessionMapper.class, CampaignMapper.class, LetterJobMapper.class, TemplateMapper.class));
+                        SessionMapper.class, CampaignMapper.class, LetterJobMapper.class, TemplateMapper.class,
+                        LogoMapper.class));
         this.sessions = sessions;
         this.json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -171,6 +179,8 @@ public final class App implements AutoCloseable {
             return new Rendering(letterEngine.withTemplates(draftVelocity, draftVariables),
                     new TemplateMailComposer(draftVelocity, templates, draftVariables, clock));
         };
+        this.logos = new LogoService(sessions, audit, new LogoProcessor(LogoLimits.DEFAULT,
+                new SvgSanitiser(LogoLimits.DEFAULT), new SvgRasteriser()));
         this.templateEditor = new TemplateEditor(structureTemplates, new Rendering(letterEngine, mailComposer), renderings,
                 new Glyphs(pdfRenderer.fonts()), velocity.limits().maxTemplateChars(), new PagePreview(110f),
                 this::structureById, selections, messages, audit);
@@ -340,6 +350,11 @@ public final class App implements AutoCloseable {
     /** Customising a school's letters and mails: checks, versions, previews. */
     public TemplateEditor templateEditor() {
         return templateEditor;
+    }
+
+    /** Each school's logo (uploads checked, SVG sanitised; letters get it as a data: URI). */
+    public LogoService logos() {
+        return logos;
     }
 
     public LetterEngine letterEngine() {

@@ -189,7 +189,7 @@ final class TemplateChecks {
         return new Problem(key, args, 0, 0);
     }
 
-    /** In the admin's language (template.error.*: file, line, column, detail); the line is in {@code e.template()}. */
+    /** The sandbox's reason, in the admin's language, with the file, line and column it names. */
     static Problem templateProblem(TemplateError e) {
         return new Problem(e.messageKey(), List.of(e.messageArgs()), e.line(), e.column());
     }

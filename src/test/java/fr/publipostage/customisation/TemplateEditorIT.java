@@ -22,7 +22,8 @@ import javax.imageio.ImageIO;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,25 +31,37 @@ import org.junit.jupiter.api.Test;
 class TemplateEditorIT {
     private static final String ACTIVATION = "print-activation.vm";
 
-    private TestDatabase.Fresh db;
+    private static TestDatabase.Fresh db;
     private App app;
     private TemplateEditor editor;
     private long lycee;
     private long college;
 
-    @BeforeEach
-    void open() {
+    @BeforeAll
+    static void load() {
         db = TestDatabase.fresh();
+        App loader = db.app(Map.of());
+        loader.demo().loadIfEmpty();
+    }
+
+    @AfterAll
+    static void drop() {
+        db.close();
+    }
+
+    /**
+     * Each test starts from the built-in set, with an application of its own (no cache carried over).
+     * It is not closed: closing an App closes the database the tests share (its idle daemon pools stay).
+     */
+    @BeforeEach
+    void open() throws Exception {
+        try (var c = db.database().dataSource().getConnection(); var st = c.createStatement()) {
+            st.execute("delete from template_version");
+        }
         app = db.app(Map.of());
-        app.demo().loadIfEmpty();
         editor = app.templateEditor();
         lycee = app.structureByUai(DemoDirectory.LYCEE_UAI).id();
         college = app.structureByUai(DemoDirectory.COLLEGE_UAI).id();
-    }
-
-    @AfterEach
-    void close() {
-        app.close();
     }
 
     private Account firstPending(long structureId) {

@@ -116,6 +116,18 @@ class TemplateSandboxIT {
     }
 
     @Test
+    void endlessLoopsAndHugeValuesStop() {
+        long t0 = System.nanoTime();
+        assertThat(refusedEverywhere(ACTIVATION,
+                withLine("#foreach($a in [1..1000])#foreach($b in [1..1000])#foreach($c in [1..1000])#end#end#end")))
+                .contains("boucle sans fin");
+        assertThat((System.nanoTime() - t0) / 1_000_000_000.0).as("seconds").isLessThan(30);
+        assertThat(refusedEverywhere(ACTIVATION, withLine("#set($s = 'x')#foreach($i in [1..40])#set($s = \"$s$s\")#end$s")))
+                .isNotBlank();
+        assertThat(refusedEverywhere(ACTIVATION, withLine("$account.login.repeat(1000000000)"))).isNotBlank();
+    }
+
+    @Test
     void theEditorStillWorksAfterTheAttempts() throws Exception {
         byte[] png = editor.previewPage(lycee, ACTIVATION, builtin, Sample.WORST_PENDING, 1, "fr", Scope.LOCAL_ADMIN);
         assertThat(png).startsWith(0x89, 'P', 'N', 'G');
