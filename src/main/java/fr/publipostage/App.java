@@ -64,6 +64,7 @@ import fr.publipostage.templates.Messages;
 import fr.publipostage.web.Auth;
 import fr.publipostage.web.CampaignApi;
 import fr.publipostage.web.LetterApi;
+import fr.publipostage.web.LogoApi;
 import fr.publipostage.web.PageRoutes;
 import fr.publipostage.web.SelectionApi;
 import fr.publipostage.web.TemplateApi;
@@ -228,7 +229,8 @@ public final class App implements AutoCloseable {
                 new SelectionApi(auth, access, selections, presets, csv, audit, secondFactor, messages, clock),
                 new CampaignApi(auth, selections, campaigns, this::sandbox, views, messages),
                 new LetterApi(auth, selections, letters, messages),
-                new TemplateApi(auth, access, templateEditor, views, messages)
+                new TemplateApi(auth, access, templateEditor, views, messages),
+                new LogoApi(auth, logos, messages)
         )).create();
     }
 

@@ -554,6 +554,65 @@ function insertVariable(text) {
   status(t('editorweb.inserted', text));
 }
 
+// ---------------------------------------------------------------- the school's logo
+
+const logoUrl = () => '/api/structures/' + encodeURIComponent(state.uai) + '/logo';
+
+function showLogo(logo) {
+  $('ed-logo-current').hidden = !logo.present;
+  $('ed-logo-none').hidden = logo.present;
+  $('ed-logo-remove').hidden = !logo.present;
+  if (logo.present) {
+    $('ed-logo-image').src = logo.dataUri;
+    const parts = [t('editorweb.logo.size', logo.width, logo.height)];
+    if (logo.uploadedBy) parts.push(t('editorweb.state.by', logo.uploadedBy, formatDate(logo.uploadedAt)));
+    $('ed-logo-caption').textContent = parts.join(' · ');
+  } else {
+    $('ed-logo-image').removeAttribute('src');
+  }
+}
+
+async function loadLogo() {
+  try {
+    showLogo(await getJson(logoUrl()));
+  } catch (e) {
+    $('ed-logo-status').textContent = e.message;
+  }
+}
+
+async function uploadLogo(ev) {
+  ev.preventDefault();
+  const file = $('ed-logo-file').files[0];
+  if (!file) { $('ed-logo-status').textContent = t('editorweb.logo.choose'); $('ed-logo-file').focus(); return; }
+  const data = new FormData();
+  data.append('file', file);
+  $('ed-logo-upload').disabled = true;
+  $('ed-logo-status').textContent = t('editorweb.logo.sending');
+  try {
+    const body = await json(await request(logoUrl(), { method: 'POST', headers: { 'X-CSRF-Token': csrf }, body: data }));
+    showLogo(body);
+    $('ed-logo-file').value = '';
+    $('ed-logo-status').textContent = body.message + (body.removedMessage ? ' ' + body.removedMessage : '');
+    clearPreview();  // the letters changed: the next preview shows the new logo
+  } catch (e) {
+    $('ed-logo-status').textContent = e.message;
+  } finally {
+    $('ed-logo-upload').disabled = false;
+  }
+}
+
+async function removeLogo() {
+  if (!await confirmDialog(t('editorweb.logo.confirmRemove'))) return;
+  try {
+    const body = await json(await request(logoUrl(), { method: 'DELETE', headers: { 'X-CSRF-Token': csrf } }));
+    showLogo(body);
+    $('ed-logo-status').textContent = body.message;
+    clearPreview();
+  } catch (e) {
+    $('ed-logo-status').textContent = e.message;
+  }
+}
+
 // ---------------------------------------------------------------- wiring
 
 $('nav-templates').setAttribute('aria-current', 'page');
@@ -578,6 +637,8 @@ document.querySelectorAll('input[name="ed-sample"]').forEach((r) => r.addEventLi
   $('ed-account-pick').hidden = !$('ed-sample-account').checked;
 }));
 document.querySelectorAll('.ed-var').forEach((b) => b.addEventListener('click', () => insertVariable(b.dataset.insert)));
+$('ed-logo-form').addEventListener('submit', uploadLogo);
+$('ed-logo-remove').addEventListener('click', removeLogo);
 $('ed-structure').addEventListener('change', async (ev) => {
   if (edited() && !await confirmDialog(t('editorweb.confirmLeave'))) { ev.target.value = state.uai; return; }
   state.uai = ev.target.value;
@@ -587,6 +648,8 @@ $('ed-structure').addEventListener('change', async (ev) => {
   $('ed-file-state').textContent = '';
   $('ed-account').replaceChildren();
   clearPreview();
+  $('ed-logo-status').textContent = '';
+  loadLogo();
   loadFiles().catch((e) => showError(e.message));
 });
 window.addEventListener('beforeunload', (ev) => {
@@ -594,3 +657,4 @@ window.addEventListener('beforeunload', (ev) => {
 });
 
 loadFiles().catch((e) => showError(e.message));
+loadLogo();

@@ -65,6 +65,9 @@ public final class WebServer {
             });
             // CodeMirror (the template editor) from its webjar in the jar, under /webjars/: no CDN.
             config.staticFiles.enableWebjars();
+            // Uploads (the school's logo) are small: anything larger is refused before it reaches a disk.
+            config.jetty.multipartConfig.maxTotalRequestSize(2, io.javalin.config.SizeUnit.MB);
+            config.jetty.multipartConfig.maxFileSize(1, io.javalin.config.SizeUnit.MB);
             config.routes.before(this::headers);
             config.routes.beforeMatched(this::checkCsrf);
             config.routes.get("/health", this::health);

@@ -65,6 +65,10 @@ class AuthorizationMatrixIT {
         MATRIX.add(new Row("POST " + route, expected, new Call("POST", (c, path) -> c.postForm(path, form))));
     }
 
+    private static void delete(String route, Map<Who, Integer> expected) {
+        MATRIX.add(new Row("DELETE " + route, expected, new Call("DELETE", (c, path) -> c.delete(path))));
+    }
+
     static {
         // Infrastructure and pages.
         get("/health", expect(200, 200, 200, 200, 200));
@@ -127,6 +131,10 @@ class AuthorizationMatrixIT {
         post("/api/structures/{uai}/templates/{name}/reset", editor, Map.of());
         post("/api/structures/{uai}/templates/{name}/preview.png", editor, Map.of("sample", "worst"));
         post("/api/structures/{uai}/templates/{name}/preview-mail", editor, Map.of("sample", "worst"));
+        // The school's logo: a form post without a file is refused (422), the removal of no logo is a 200.
+        get("/api/structures/{uai}/logo", editor);
+        post("/api/structures/{uai}/logo", expect(422, 422, 403, 403, 401), Map.of());
+        delete("/api/structures/{uai}/logo", editor);
     }
 
     @BeforeAll

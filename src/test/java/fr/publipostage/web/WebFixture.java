@@ -139,6 +139,12 @@ public final class WebFixture implements AutoCloseable {
             return post(path, withToken);
         }
 
+        /** A DELETE carrying this client's CSRF token in the header, as the pages' scripts send it. */
+        public HttpResponse<String> delete(String path) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).DELETE();
+            return send(b, "X-CSRF-Token", csrf == null ? "" : csrf);
+        }
+
         public HttpResponse<String> login(String login, String password) {
             HttpResponse<String> page = get("/login");
             csrf = hidden(page.body());
