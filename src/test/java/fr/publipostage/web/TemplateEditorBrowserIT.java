@@ -227,6 +227,27 @@ class TemplateEditorBrowserIT {
             assertThat(page.locator("#ed-mail-text").textContent()).contains("MWQMWQMW");
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("editor-4-mail.png")).setFullPage(true));
 
+            // The school's logo: upload a PNG, it shows; remove it (after a confirmation).
+            Path logo = Files.createTempFile("logo", ".png");
+            Files.write(logo, LogoApiIT.png(300, 120));
+            assertThat(page.locator("#ed-logo-none").isVisible()).isTrue();
+            page.getByLabel("Fichier du logo (PNG, JPEG ou SVG)").setInputFiles(logo);
+            page.locator("#ed-logo-upload").click();
+            page.locator("#ed-logo-status").filter(new Locator.FilterOptions().setHasText("Logo enregistré")).waitFor();
+            Locator current = page.locator("#ed-logo-image");
+            page.waitForCondition(() -> (Boolean) current.evaluate("img => img.complete && img.naturalWidth > 0"));
+            assertThat(current.getAttribute("alt")).isEqualTo("Logo actuel de l’établissement");
+            assertThat(page.locator("#ed-logo-caption").textContent()).contains("300 × 120");
+            assertThat(web.app.logos().current(web.app.structureByUai(WebFixture.OWN).id())).isPresent();
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("editor-5-logo.png")).setFullPage(true));
+            page.locator("#ed-logo-remove").click();
+            page.locator("#ed-confirm[open]").waitFor();
+            page.locator("#ed-confirm-ok").click();
+            page.locator("#ed-logo-status").filter(new Locator.FilterOptions().setHasText("Logo retiré")).waitFor();
+            assertThat(page.locator("#ed-logo-none").isVisible()).isTrue();
+            assertThat(web.app.logos().current(web.app.structureByUai(WebFixture.OWN).id())).isEmpty();
+            Files.delete(logo);
+
             // English is one click away.
             page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("English")).click();
             page.locator("h1").filter(new Locator.FilterOptions().setHasText("Letter and e-mail templates")).waitFor();
