@@ -3,15 +3,9 @@
 // The check table asks the server for one window of rows at a time (search and column sort are
 // part of the selection query), so a 10,000-account school never lands in the DOM at once.
 
-const texts = JSON.parse(document.getElementById('texts').textContent);
-const csrf = document.querySelector('meta[name="csrf-token"]').content;
+import { t, el, csrf, ApiError, request, askCode } from './page.js';
 const PAGE = 50;
 
-export function t(key, ...args) {
-  let s = Object.prototype.hasOwnProperty.call(texts, key) ? texts[key] : key;
-  args.forEach((a, i) => { s = s.split('{' + i + '}').join(String(a)); });
-  return s;
-}
 
 const $ = (id) => document.getElementById(id);
 const form = $('selection-form');
@@ -27,23 +21,7 @@ const state = {
   presetId: null,
 };
 
-class ApiError extends Error {
-  constructor(status, body) {
-    super(body && body.error ? body.error : t('ui.error'));
-    this.status = status;
-    this.code = body ? body.code : undefined;
-  }
-}
 
-async function request(path, options = {}) {
-  const headers = Object.assign({ Accept: 'application/json' }, options.headers || {});
-  const res = await fetch(path, Object.assign({ credentials: 'same-origin' }, options, { headers }));
-  if (res.status === 401) {
-    window.location.assign('/login');
-    throw new ApiError(401, null);
-  }
-  return res;
-}
 
 async function getJson(path) {
   const res = await request(path);
@@ -53,17 +31,6 @@ async function getJson(path) {
   return body;
 }
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === 'text') node.textContent = v;
-    else if (k === 'dataset') Object.assign(node.dataset, v);
-    else node.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children) if (c !== null && c !== undefined) node.append(c);
-  return node;
-}
 
 function show(node, message) {
   node.textContent = message || '';
@@ -364,43 +331,6 @@ $('card-dialog').addEventListener('close', () => {
 
 // ---------------------------------------------------------------- second factor and CSV
 
-/**
- * Asks for a TOTP code when the server wants a fresh one before an output carrying credentials.
- * Resolves true when a good code was typed, false when cancelled. PDF and e-mail panels reuse it.
- */
-export function askCode() {
-  const dialog = $('totp-dialog');
-  show($('totp-error'), '');
-  $('totp-code').value = '';
-  return new Promise((resolve) => {
-    const done = (ok) => {
-      $('totp-form').removeEventListener('submit', submit);
-      $('totp-cancel').removeEventListener('click', cancel);
-      dialog.removeEventListener('cancel', cancel);
-      if (dialog.open) dialog.close();
-      resolve(ok);
-    };
-    const cancel = (ev) => { if (ev) ev.preventDefault(); done(false); };
-    const submit = async (ev) => {
-      ev.preventDefault();
-      const res = await request('/api/totp/verify', {
-        method: 'POST',
-        headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ code: $('totp-code').value }),
-      });
-      if (res.ok) { done(true); return; }
-      let body = null;
-      try { body = await res.json(); } catch (e) { body = null; }
-      show($('totp-error'), body && body.error ? body.error : t('ui.error'));
-      $('totp-code').focus();
-    };
-    $('totp-form').addEventListener('submit', submit);
-    $('totp-cancel').addEventListener('click', cancel);
-    dialog.addEventListener('cancel', cancel);
-    dialog.showModal();
-    $('totp-code').focus();
-  });
-}
 
 /**
  * Fetches an output that carries credentials; when the server asks for a fresh TOTP code, asks it

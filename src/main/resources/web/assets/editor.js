@@ -5,27 +5,10 @@
 
 /* global CodeMirror */
 
-const texts = JSON.parse(document.getElementById('texts').textContent);
-const csrf = document.querySelector('meta[name="csrf-token"]').content;
+import { t, el, csrf, ApiError, request, askCode } from './page.js';
 const $ = (id) => document.getElementById(id);
 
-function t(key, ...args) {
-  let s = Object.prototype.hasOwnProperty.call(texts, key) ? texts[key] : key;
-  args.forEach((a, i) => { s = s.split('{' + i + '}').join(String(a)); });
-  return s;
-}
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === 'text') node.textContent = v;
-    else if (k === 'dataset') Object.assign(node.dataset, v);
-    else node.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children) if (c !== null && c !== undefined) node.append(c);
-  return node;
-}
 
 const state = {
   uai: $('ed-structure').value,
@@ -39,23 +22,7 @@ const state = {
 
 // ---------------------------------------------------------------- HTTP
 
-class ApiError extends Error {
-  constructor(status, body) {
-    super(body && body.error ? body.error : t('editorweb.error'));
-    this.status = status;
-    this.body = body || {};
-  }
-}
 
-async function request(path, options = {}) {
-  const headers = Object.assign({ Accept: 'application/json' }, options.headers || {});
-  const res = await fetch(path, Object.assign({ credentials: 'same-origin' }, options, { headers }));
-  if (res.status === 401) {
-    window.location.assign('/login');
-    throw new ApiError(401, null);
-  }
-  return res;
-}
 
 async function json(res) {
   let body = null;
@@ -74,36 +41,6 @@ function post(path, fields, accept) {
   });
 }
 
-/** Asks for a TOTP code when the server wants a fresh one (a real account's preview shows his code). */
-function askCode() {
-  const dialog = $('totp-dialog');
-  $('totp-error').hidden = true;
-  $('totp-code').value = '';
-  return new Promise((resolve) => {
-    const done = (ok) => {
-      $('totp-form').removeEventListener('submit', submit);
-      $('totp-cancel').removeEventListener('click', cancel);
-      dialog.removeEventListener('cancel', cancel);
-      if (dialog.open) dialog.close();
-      resolve(ok);
-    };
-    const cancel = (ev) => { if (ev) ev.preventDefault(); done(false); };
-    const submit = async (ev) => {
-      ev.preventDefault();
-      const res = await post('/api/totp/verify', { code: $('totp-code').value });
-      if (res.ok) { done(true); return; }
-      const body = await res.json().catch(() => null);
-      $('totp-error').textContent = body && body.error ? body.error : t('editorweb.error');
-      $('totp-error').hidden = false;
-      $('totp-code').focus();
-    };
-    $('totp-form').addEventListener('submit', submit);
-    $('totp-cancel').addEventListener('click', cancel);
-    dialog.addEventListener('cancel', cancel);
-    dialog.showModal();
-    $('totp-code').focus();
-  });
-}
 
 async function postCredentials(path, fields, accept) {
   let res = await post(path, fields, accept);

@@ -60,7 +60,8 @@ class BrowserIT {
         return null;
     }
 
-    private static Browser launch(Playwright playwright) {
+    /** Debian's chromium, headless; fails under CI=true without one, else the test is skipped. */
+    static Browser launch(Playwright playwright) {
         Path chromium = chromium();
         if (chromium == null) {
             String why = "no chromium on PATH: install Debian's chromium (.ci/run does it)";

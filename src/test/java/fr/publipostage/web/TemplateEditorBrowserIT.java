@@ -1,11 +1,9 @@
 package fr.publipostage.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
@@ -18,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,8 +28,6 @@ import org.junit.jupiter.api.Test;
  * test fails under CI (CI=true) and is skipped elsewhere, like {@link BrowserIT}.
  */
 class TemplateEditorBrowserIT {
-    private static final List<String> ARGS = List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run");
     private static final Path SHOTS = Paths.get("target", "browser-screenshots");
     private static final String INTRO = "<p>$msg.get('letter.activation.intro', $structure.name)</p>";
     private static final String NEW_INTRO = "<p>Bienvenue dans l’ENT du lycée : voici votre code.</p>";
@@ -50,16 +45,6 @@ class TemplateEditorBrowserIT {
         if (web != null) web.close();
     }
 
-    private static Browser launch(Playwright playwright) {
-        Path chromium = BrowserIT.chromium();
-        if (chromium == null) {
-            String why = "no chromium on PATH: install Debian's chromium (.ci/run does it)";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) fail(why);
-            Assumptions.abort(why);
-        }
-        return playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(chromium).setHeadless(true).setArgs(ARGS));
-    }
 
     private static int savedVersion() {
         long lycee = web.app.structureByUai(WebFixture.OWN).id();
@@ -80,7 +65,7 @@ class TemplateEditorBrowserIT {
         Files.createDirectories(SHOTS);
         try (Playwright playwright = Playwright.create(new Playwright.CreateOptions()
                 .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-             Browser browser = launch(playwright)) {
+             Browser browser = BrowserIT.launch(playwright)) {
             BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1400, 1000));
             Page page = context.newPage();
             List<String> consoleErrors = new ArrayList<>();

@@ -1,0 +1,86 @@
+// What every page script shares: the page's i18n texts (the JSON in #texts) through t(), the
+// CSRF token of the page, and a small DOM element builder. No visible text is written here.
+
+const texts = JSON.parse(document.getElementById('texts').textContent);
+
+export const csrf = document.querySelector('meta[name="csrf-token"]').content;
+
+export function t(key, ...args) {
+  let s = Object.prototype.hasOwnProperty.call(texts, key) ? texts[key] : key;
+  args.forEach((a, i) => { s = s.split('{' + i + '}').join(String(a)); });
+  return s;
+}
+
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'text') node.textContent = v;
+    else if (k === 'dataset') Object.assign(node.dataset, v);
+    else node.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) node.append(c);
+  return node;
+}
+
+/** A refused API call: the server's message in the admin's language, its status, code and body. */
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body && body.error ? body.error : t('ui.error'));
+    this.status = status;
+    this.code = body ? body.code : undefined;
+    this.body = body || {};
+  }
+}
+
+/** fetch() with the session cookie, JSON by default; an expired session goes back to the login page. */
+export async function request(path, options = {}) {
+  const headers = Object.assign({ Accept: 'application/json' }, options.headers || {});
+  const res = await fetch(path, Object.assign({ credentials: 'same-origin' }, options, { headers }));
+  if (res.status === 401) {
+    window.location.assign('/login');
+    throw new ApiError(401, null);
+  }
+  return res;
+}
+
+/**
+ * Asks for a TOTP code (the page's #totp-dialog) when the server wants a fresh one before an output
+ * carrying credentials. Resolves true when a good code was typed, false when cancelled.
+ */
+export function askCode() {
+  const $ = (id) => document.getElementById(id);
+  const dialog = $('totp-dialog');
+  const error = $('totp-error');
+  error.textContent = '';
+  error.hidden = true;
+  $('totp-code').value = '';
+  return new Promise((resolve) => {
+    const done = (ok) => {
+      $('totp-form').removeEventListener('submit', submit);
+      $('totp-cancel').removeEventListener('click', cancel);
+      dialog.removeEventListener('cancel', cancel);
+      if (dialog.open) dialog.close();
+      resolve(ok);
+    };
+    const cancel = (ev) => { if (ev) ev.preventDefault(); done(false); };
+    const submit = async (ev) => {
+      ev.preventDefault();
+      const res = await request('/api/totp/verify', {
+        method: 'POST',
+        headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ code: $('totp-code').value }),
+      });
+      if (res.ok) { done(true); return; }
+      const body = await res.json().catch(() => null);
+      error.textContent = body && body.error ? body.error : t('ui.error');
+      error.hidden = false;
+      $('totp-code').focus();
+    };
+    $('totp-form').addEventListener('submit', submit);
+    $('totp-cancel').addEventListener('click', cancel);
+    dialog.addEventListener('cancel', cancel);
+    dialog.showModal();
+    $('totp-code').focus();
+  });
+}
