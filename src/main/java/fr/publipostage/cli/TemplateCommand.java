@@ -113,7 +113,9 @@ public final class TemplateCommand {
             err.println(messages.get(lang, "cli.template.refused", words.get(1), uai, e.problems().size()));
             for (Problem p : e.problems()) {
                 String reason = messages.get(lang, p.key(), p.args().toArray());
-                err.println(p.line() == 0 ? "  " + reason : "  " + messages.get(lang, "cli.template.at", p.line(), p.column(), reason));
+                // The sandbox's own messages already say file, line and column.
+                boolean placed = p.line() == 0 || p.key().startsWith("template.error.");
+                err.println(placed ? "  " + reason : "  " + messages.get(lang, "cli.template.at", p.line(), p.column(), reason));
             }
             return 1;
         }
