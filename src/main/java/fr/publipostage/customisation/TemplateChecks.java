@@ -55,6 +55,11 @@ final class TemplateChecks {
             problems.add(Problem.of("editor.check.tooLarge", text.length(), maxTemplateChars));
             return problems;
         }
+        if (file.name().equals("print-document.vm") && !text.contains("$content") && !text.contains("${content}")) {
+            // The engine puts the letters where $content is: without it every print would fail.
+            problems.add(Problem.of("editor.check.noContent"));
+            return problems;
+        }
         if (file.kind() == TemplateCatalog.Kind.TEXTS) {
             problems.addAll(checkTexts(file, text));
             if (!problems.isEmpty()) return problems;

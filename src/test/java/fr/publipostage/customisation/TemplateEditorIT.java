@@ -198,6 +198,8 @@ class TemplateEditorIT {
         assertThat(refused("messages_fr.properties", "ui.title=Bonjour\n").get(0).key())
                 .isEqualTo("editor.check.unknownKey");
         assertThat(refused("mail-activation.html.vm", "<p>$account.nosuch</p>")).isNotEmpty();
+        assertThat(refused("print-document.vm", editor.file(lycee, "print-document.vm").text().replace("$content", ""))
+                .get(0).key()).isEqualTo("editor.check.noContent");
     }
 
     @Test
