@@ -17,6 +17,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -199,20 +200,33 @@ final class TemplateChecks {
         return new Problem(e.messageKey(), List.of(e.messageArgs()), e.line(), e.column());
     }
 
-    /** The page as the PDF engine will read it: XML, no DTD, no entities from outside. */
+    /**
+     * The page as the PDF engine will read it: XML, no DTD, no entities from outside. The parser's
+     * own explanation is given in French ({0}) and English ({2}); {1} is the offending line.
+     */
     static Problem wellFormed(String xhtml) {
         try {
-            parse(xhtml);
+            parse(xhtml, Locale.FRENCH);
             return null;
         } catch (SAXParseException e) {
             String[] lines = xhtml.split("\n", -1);
             int line = e.getLineNumber();
             String excerpt = line >= 1 && line <= lines.length ? lines[line - 1].strip() : "";
             if (excerpt.length() > 120) excerpt = excerpt.substring(0, 120) + "…";
-            return new Problem("editor.check.xhtml", List.of(e.getMessage(), excerpt), line, e.getColumnNumber());
+            return new Problem("editor.check.xhtml", List.of(e.getMessage(), excerpt, inEnglish(xhtml, e)), line,
+                    e.getColumnNumber());
         } catch (SAXException | IOException | ParserConfigurationException e) {
-            return Problem.of("editor.check.xhtml", e.getMessage(), "");
+            return Problem.of("editor.check.xhtml", e.getMessage(), "", e.getMessage());
         }
+    }
+
+    private static String inEnglish(String xhtml, SAXParseException french) {
+        try {
+            parse(xhtml, Locale.ENGLISH);
+        } catch (SAXException | IOException | ParserConfigurationException e) {
+            return e.getMessage();
+        }
+        return french.getMessage();
     }
 
     private static final Pattern CSS_URL = Pattern.compile("(?i)url\\(\\s*['\"]?([^'\")]*)|@import\\s+['\"]([^'\"]*)");
@@ -228,7 +242,7 @@ final class TemplateChecks {
         List<Problem> problems = new ArrayList<>();
         org.w3c.dom.Document doc;
         try {
-            doc = parse(xhtml);
+            doc = parse(xhtml, Locale.ENGLISH);
         } catch (SAXException | IOException | ParserConfigurationException e) {
             return problems;
         }
@@ -266,7 +280,7 @@ final class TemplateChecks {
     /** The text a reader sees on the page (body text nodes). */
     static String textOf(String xhtml) {
         try {
-            var doc = parse(xhtml);
+            var doc = parse(xhtml, Locale.ENGLISH);
             var body = doc.getElementsByTagNameNS("*", "body");
             return body.getLength() == 0 ? doc.getDocumentElement().getTextContent() : body.item(0).getTextContent();
         } catch (SAXException | IOException | ParserConfigurationException e) {
@@ -274,8 +288,12 @@ final class TemplateChecks {
         }
     }
 
-    private static org.w3c.dom.Document parse(String xhtml) throws ParserConfigurationException, SAXException, IOException {
-        var builder = factory().newDocumentBuilder();
+    private static org.w3c.dom.Document parse(String xhtml, Locale language)
+            throws ParserConfigurationException, SAXException, IOException {
+        DocumentBuilderFactory f = factory();
+        // The JDK's parser has its messages in French too.
+        f.setAttribute("http://apache.org/xml/properties/locale", language);
+        var builder = f.newDocumentBuilder();
         // Errors are reported to the admin, not printed on the server's console.
         builder.setErrorHandler(new org.xml.sax.helpers.DefaultHandler() {
             @Override

@@ -184,6 +184,9 @@ class TemplateEditorIT {
         Problem xhtml = refused(ACTIVATION, builtin.replace("<h1>", "<h1><b>")).get(0);
         assertThat(xhtml.key()).isEqualTo("editor.check.xhtml");
         assertThat(xhtml.line()).isPositive();
+        // The parser's own explanation, in the admin's language.
+        assertThat(say(xhtml)).contains("balise de fin").contains("<h1><b>");
+        assertThat(app.messages().get("en", xhtml.key(), xhtml.args().toArray())).contains("end-tag").contains("<h1><b>");
         // Six more paragraphs of text push the worst case's letter onto a second page.
         String longer = builtin.replace("<ol>", ("<p>" + "Un texte bien trop long pour tenir sur la page. ".repeat(12)
                 + "</p>").repeat(6) + "<ol>");
