@@ -1,6 +1,7 @@
 package fr.publipostage.web;
 
 import fr.publipostage.security.AccessControl;
+import fr.publipostage.security.Role;
 import fr.publipostage.security.Admin;
 import fr.publipostage.security.SecondFactor;
 import fr.publipostage.security.SessionService;
@@ -80,6 +81,11 @@ public final class Auth {
     /** A logged-in admin, even one who must still change his one-time password (password page, logout). */
     public WebSession anyAdmin(Context ctx) {
         return session(ctx).orElseThrow(NotLoggedIn::new);
+    }
+
+    /** Whether this admin may customise the letters of at least one school (class teachers may not). */
+    public boolean customises(Admin admin) {
+        return access.structures(admin).stream().anyMatch(a -> a.role() != Role.CLASS_TEACHER);
     }
 
     /**

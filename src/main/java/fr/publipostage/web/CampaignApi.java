@@ -389,6 +389,7 @@ public final class CampaignApi implements RouteGroup {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("csrf", allowed.session().csrfToken());
         values.put("admin", allowed.admin());
+        values.put("customises", auth.customises(allowed.admin()));
         values.put("uai", allowed.access().structure().uai());
         values.put("structureName", allowed.access().structure().name());
         values.put("mails", page.messages());

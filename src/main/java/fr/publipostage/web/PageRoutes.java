@@ -61,6 +61,7 @@ public final class PageRoutes implements RouteGroup {
         Map<String, Object> values = new HashMap<>();
         values.put("csrf", web.csrfToken());
         values.put("admin", web.admin());
+        values.put("customises", auth.customises(web.admin()));
         values.put("texts", views.scriptTexts(Lang.of(ctx)));
         values.put("totpRequired", secondFactor.required());
         values.put("totpEnrolled", web.admin().totpSecret() != null);
@@ -115,6 +116,7 @@ public final class PageRoutes implements RouteGroup {
         Map<String, Object> values = new HashMap<>();
         values.put("csrf", web.csrfToken());
         values.put("admin", web.admin());
+        values.put("customises", auth.customises(web.admin()));
         values.put("forced", web.admin().oneTimePassword());
         values.put("error", errorKey == null ? "" : errorKey);
         values.put("minLength", MIN_PASSWORD);
@@ -149,6 +151,7 @@ public final class PageRoutes implements RouteGroup {
         Map<String, Object> values = new HashMap<>();
         values.put("csrf", web.csrfToken());
         values.put("admin", web.admin());
+        values.put("customises", auth.customises(web.admin()));
         values.put("enrolled", web.admin().totpSecret() != null);
         values.put("required", secondFactor.required());
         values.put("error", errorKey == null ? "" : errorKey);

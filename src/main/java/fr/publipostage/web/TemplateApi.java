@@ -144,6 +144,7 @@ public final class TemplateApi implements RouteGroup {
         Map<String, Object> values = new HashMap<>();
         values.put("csrf", web.csrfToken());
         values.put("admin", web.admin());
+        values.put("customises", true);
         values.put("texts", views.scriptTexts(lang));
         values.put("structures", structures);
         values.put("variables", variables);

@@ -264,6 +264,9 @@ class TemplateApiIT {
         WebFixture.Client teacher = web.as(Who.CLASS_TEACHER);
         assertThat(teacher.get(OWN.substring(0, OWN.length() - 1)).statusCode()).isEqualTo(403);
         assertThat(teacher.get("/templates").statusCode()).isEqualTo(403);
+        // The top bar offers the editor only to those who may use it.
+        assertThat(teacher.get("/").body()).contains("id=\"nav-console\"").doesNotContain("id=\"nav-templates\"");
+        assertThat(web.as(Who.LOCAL_OWN).get("/").body()).contains("id=\"nav-templates\"");
         HttpResponse<String> save = post(teacher, OWN + "print-activation.vm", form("text", "x", "version", "0"));
         assertThat(save.statusCode()).isEqualTo(403);
         WebFixture.Client other = web.as(Who.LOCAL_OTHER);
