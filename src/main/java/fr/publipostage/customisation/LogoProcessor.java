@@ -54,15 +54,18 @@ public final class LogoProcessor {
 
     private Processed raster(LogoFormat format, byte[] bytes) {
         int[] size = LogoRaster.dimensions(bytes);
-        int w = size[0];
-        int h = size[1];
+        // A phone's JPEG says how to turn its pixels; the copy is turned, since its EXIF is dropped.
+        int orientation = format == LogoFormat.JPEG ? JpegOrientation.of(bytes) : 1;
+        boolean sideways = JpegOrientation.turnsSideways(orientation);
+        int w = sideways ? size[1] : size[0];
+        int h = sideways ? size[0] : size[1];
         if (w > limits.maxSide() || h > limits.maxSide()) throw new LogoRejected("logo.tooLarge", w, h, limits.maxSide());
         if (w < limits.minSide() || h < limits.minSide()) throw new LogoRejected("logo.tooSmall", w, h, limits.minSide());
         checkAspect(w, h);
         int longSide = Math.max(w, h);
         // Decode at no less than twice the copy's size: enough for a clean downscale, far less memory.
         int subsampling = Math.max(1, longSide / (2 * limits.lettersSide()));
-        BufferedImage decoded = LogoRaster.decode(bytes, subsampling);
+        BufferedImage decoded = JpegOrientation.apply(LogoRaster.decode(bytes, subsampling), orientation);
         boolean png = format == LogoFormat.PNG;
         Letters letters = shrinkToBudget(Math.min(longSide, limits.lettersSide()), w, h, (side) -> {
             int[] d = fit(w, h, side);
