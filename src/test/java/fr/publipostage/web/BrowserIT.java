@@ -60,6 +60,28 @@ class BrowserIT {
         return null;
     }
 
+    /** Playwright that never downloads a browser (no internet here): Debian's chromium is launched. */
+    static Playwright playwright() {
+        return Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+    }
+
+    /** The page's script errors, collected as they come, but for those {@code expected} accepts. */
+    static List<String> scriptErrors(Page page, java.util.function.Predicate<String> expected) {
+        List<String> errors = new java.util.ArrayList<>();
+        page.onConsoleMessage(m -> {
+            if (m.type().equals("error") && !expected.test(m.text())) errors.add(m.text());
+        });
+        return errors;
+    }
+
+    /** Fills the login form the page shows (French) and waits for the console. */
+    static void logIn(Page page, Who who) {
+        page.getByLabel("Identifiant").fill(who.login);
+        page.getByLabel("Mot de passe").fill(WebFixture.PASSWORD);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Se connecter")).click();
+        page.locator("#preset-buttons button").first().waitFor();
+    }
+
     /** Debian's chromium, headless; fails under CI=true without one, else the test is skipped. */
     static Browser launch(Playwright playwright) {
         Path chromium = chromium();
@@ -75,24 +97,17 @@ class BrowserIT {
     @Test
     void aLocalAdminSelectsChecksSearchesAndDownloadsTheCsv() throws Exception {
         Files.createDirectories(SHOTS);
-        try (Playwright playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        try (Playwright playwright = playwright();
              Browser browser = launch(playwright)) {
             BrowserContext context = browser.newContext(new Browser.NewContextOptions().setAcceptDownloads(true)
                     .setViewportSize(1280, 900));
             Page page = context.newPage();
-            List<String> consoleErrors = new java.util.ArrayList<>();
-            page.onConsoleMessage(m -> {
-                if (m.type().equals("error")) consoleErrors.add(m.text());
-            });
+            List<String> consoleErrors = scriptErrors(page, text -> false);
             page.navigate("http://localhost:" + web.server.port() + "/");
 
             // Log in (French by default).
             assertThat(page.locator("html").getAttribute("lang")).isEqualTo("fr");
-            page.getByLabel("Identifiant").fill(Who.LOCAL_OWN.login);
-            page.getByLabel("Mot de passe").fill(WebFixture.PASSWORD);
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Se connecter")).click();
-            page.locator("#preset-buttons button").first().waitFor();
+            logIn(page, Who.LOCAL_OWN);
             assertThat(page.locator("#structure option").allTextContents()).hasSize(1).first().asString().contains("Lycée Montesquieu");
 
             // Step 1: a preset fills the form, then one more filter.
@@ -195,21 +210,14 @@ class BrowserIT {
     void aLocalAdminSendsTheTeachersCampaignAndReadsTheSandboxAndTheLedger() throws Exception {
         Files.createDirectories(SHOTS);
         web.app.startMailWorker();
-        try (Playwright playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        try (Playwright playwright = playwright();
              Browser browser = launch(playwright)) {
             BrowserContext context = browser.newContext(new Browser.NewContextOptions().setAcceptDownloads(true)
                     .setViewportSize(1280, 900));
             Page page = context.newPage();
-            List<String> consoleErrors = new java.util.ArrayList<>();
-            page.onConsoleMessage(m -> {
-                if (m.type().equals("error")) consoleErrors.add(m.text());
-            });
+            List<String> consoleErrors = scriptErrors(page, text -> false);
             page.navigate("http://localhost:" + web.server.port() + "/");
-            page.getByLabel("Identifiant").fill(Who.LOCAL_OWN.login);
-            page.getByLabel("Mot de passe").fill(WebFixture.PASSWORD);
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Se connecter")).click();
-            page.locator("#preset-buttons button").first().waitFor();
+            logIn(page, Who.LOCAL_OWN);
 
             // Teachers, check, step 3: the confirmation counts.
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Enseignants")).click();
@@ -321,21 +329,14 @@ class BrowserIT {
         List<fr.publipostage.directory.Account> pupils = web.app.selections().list(web.app.selections().parse(lycee,
                 Map.of("profile", List.of("Student"), "sort", List.of("class"), "cover", List.of("yes"))),
                 fr.publipostage.selection.Scope.LOCAL_ADMIN);
-        try (Playwright playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        try (Playwright playwright = playwright();
              Browser browser = launch(playwright)) {
             BrowserContext context = browser.newContext(new Browser.NewContextOptions().setAcceptDownloads(true)
                     .setViewportSize(1280, 900));
             Page page = context.newPage();
-            List<String> consoleErrors = new java.util.ArrayList<>();
-            page.onConsoleMessage(m -> {
-                if (m.type().equals("error")) consoleErrors.add(m.text());
-            });
+            List<String> consoleErrors = scriptErrors(page, text -> false);
             page.navigate("http://localhost:" + web.server.port() + "/");
-            page.getByLabel("Identifiant").fill(Who.LOCAL_OWN.login);
-            page.getByLabel("Mot de passe").fill(WebFixture.PASSWORD);
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Se connecter")).click();
-            page.locator("#preset-buttons button").first().waitFor();
+            logIn(page, Who.LOCAL_OWN);
 
             // Pupils by class with cover sheets, layout 1; check; step 3.
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Élèves par classe")).click();

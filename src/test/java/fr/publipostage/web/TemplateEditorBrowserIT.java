@@ -12,9 +12,7 @@ import fr.publipostage.web.WebFixture.Who;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,21 +61,14 @@ class TemplateEditorBrowserIT {
     @Test
     void aLocalAdminRewordsPreviewsSavesComparesRestoresAndResetsTheActivationLetter() throws Exception {
         Files.createDirectories(SHOTS);
-        try (Playwright playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        try (Playwright playwright = BrowserIT.playwright();
              Browser browser = BrowserIT.launch(playwright)) {
             BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1400, 1000));
             Page page = context.newPage();
-            List<String> consoleErrors = new ArrayList<>();
-            page.onConsoleMessage(m -> {
-                // The refused save's 422 is logged by the browser itself; it is the answer expected there.
-                if (m.type().equals("error") && !m.text().contains("status of 422")) consoleErrors.add(m.text());
-            });
+            // The refused save's 422 is logged by the browser itself; it is the answer expected there.
+            List<String> consoleErrors = BrowserIT.scriptErrors(page, text -> text.contains("status of 422"));
             page.navigate("http://localhost:" + web.server.port() + "/");
-            page.getByLabel("Identifiant").fill(Who.LOCAL_OWN.login);
-            page.getByLabel("Mot de passe").fill(WebFixture.PASSWORD);
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Se connecter")).click();
-            page.locator("#preset-buttons button").first().waitFor();
+            BrowserIT.logIn(page, Who.LOCAL_OWN);
 
             // The editor is one link away in the top bar; the files are listed with their state.
             page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Modèles")).click();
