@@ -232,14 +232,8 @@ public final class TemplateEditor {
         return switch (sample.kind()) {
             case WORST_PENDING -> WorstCase.of(structureId, false, lang);
             case WORST_ACTIVATED -> WorstCase.of(structureId, true, lang);
-            case ACCOUNT -> {
-                List<Account> found = new ArrayList<>(1);
-                selections.forEach(Selection.everyone(structureId), scope, a -> {
-                    if (a.id() == sample.accountId()) found.add(a);
-                });
-                if (found.isEmpty()) throw new NoSuchTemplate("account " + sample.accountId());
-                yield found.get(0);
-            }
+            case ACCOUNT -> selections.account(structureId, sample.accountId(), scope)
+                    .orElseThrow(() -> new NoSuchTemplate("account " + sample.accountId()));
         };
     }
 

@@ -192,12 +192,7 @@ public final class LetterService implements JobWorker.Handler {
     }
 
     private List<Account> findAccount(Selection everyone, Scope scope, long accountId) {
-        // The one selection query, filtered here: no second query that could disagree with it.
-        List<Account> found = new ArrayList<>(1);
-        selections.forEach(everyone, scope, a -> {
-            if (a.id() == accountId) found.add(a);
-        });
-        return found;
+        return selections.account(everyone.structureId(), accountId, scope).map(List::of).orElse(List.of());
     }
 
     /** Enough accounts, in order, for the first page: a first class group with covers, else eight. */

@@ -97,6 +97,18 @@ public final class SelectionService {
     }
 
     /**
+     * One account of the structure as the selection query gives it (the same query, restricted to
+     * this id), empty when it is not in the structure or not visible in the scope.
+     */
+    public Optional<Account> account(long structureId, long accountId, Scope scope) {
+        try (SqlSession session = sessions.openSession(true)) {
+            List<Account> found = session.getMapper(SelectionMapper.class)
+                    .byIds(Selection.everyone(structureId), scope, List.of(accountId));
+            return found.stream().findFirst();
+        }
+    }
+
+    /**
      * The card of one account of the structure, empty when the account is not in the structure or
      * not visible in the scope (a local admin asking for a super admin's account, a class teacher
      * for a pupil of another class): the caller answers 404 either way.
