@@ -129,18 +129,18 @@ final class TemplateChecks {
                 problems.add(templateProblem(e));
                 return problems;
             }
-            Problem form = wellFormed(xhtml);
-            if (form != null) {
-                problems.add(form);
+            Page page = read(xhtml);
+            if (page.notWellFormed() != null) {
+                problems.add(page.notWellFormed());
                 return problems;
             }
             if (layout == 1) {
-                List<Problem> outside = resources(xhtml);
+                List<Problem> outside = resources(page.document());
                 if (!outside.isEmpty()) {
                     problems.addAll(outside);
                     return problems;
                 }
-                Set<String> missing = glyphs.missing(textOf(xhtml));
+                Set<String> missing = glyphs.missing(textOf(page.document()));
                 if (!missing.isEmpty()) problems.add(Problem.of("editor.check.glyphs", String.join(" ", missing)));
             }
             try {
@@ -200,23 +200,26 @@ final class TemplateChecks {
         return new Problem(e.messageKey(), List.of(e.messageArgs()), e.line(), e.column());
     }
 
+    /** The page read once for every check: its document, or why it is not well-formed. */
+    record Page(org.w3c.dom.Document document, Problem notWellFormed) {
+    }
+
     /**
      * The page as the PDF engine will read it: XML, no DTD, no entities from outside. The parser's
      * own explanation is given in French ({0}) and English ({2}); {1} is the offending line.
      */
-    static Problem wellFormed(String xhtml) {
+    static Page read(String xhtml) {
         try {
-            parse(xhtml, Locale.FRENCH);
-            return null;
+            return new Page(parse(xhtml, Locale.FRENCH), null);
         } catch (SAXParseException e) {
             String[] lines = xhtml.split("\n", -1);
             int line = e.getLineNumber();
             String excerpt = line >= 1 && line <= lines.length ? lines[line - 1].strip() : "";
             if (excerpt.length() > 120) excerpt = excerpt.substring(0, 120) + "…";
-            return new Problem("editor.check.xhtml", List.of(e.getMessage(), excerpt, inEnglish(xhtml, e)), line,
-                    e.getColumnNumber());
+            return new Page(null, new Problem("editor.check.xhtml", List.of(e.getMessage(), excerpt, inEnglish(xhtml, e)),
+                    line, e.getColumnNumber()));
         } catch (SAXException | IOException | ParserConfigurationException e) {
-            return Problem.of("editor.check.xhtml", e.getMessage(), "", e.getMessage());
+            return new Page(null, Problem.of("editor.check.xhtml", e.getMessage(), "", e.getMessage()));
         }
     }
 
@@ -239,13 +242,12 @@ final class TemplateChecks {
      * which. Links ({@code <a href>}) are not fetched: they stay clickable in the PDF.
      */
     static List<Problem> resources(String xhtml) {
+        Page page = read(xhtml);
+        return page.document() == null ? List.of() : resources(page.document());
+    }
+
+    private static List<Problem> resources(org.w3c.dom.Document doc) {
         List<Problem> problems = new ArrayList<>();
-        org.w3c.dom.Document doc;
-        try {
-            doc = parse(xhtml, Locale.ENGLISH);
-        } catch (SAXException | IOException | ParserConfigurationException e) {
-            return problems;
-        }
         org.w3c.dom.NodeList all = doc.getElementsByTagNameNS("*", "*");
         for (int i = 0; i < all.getLength(); i++) {
             org.w3c.dom.Element e = (org.w3c.dom.Element) all.item(i);
@@ -278,14 +280,9 @@ final class TemplateChecks {
     }
 
     /** The text a reader sees on the page (body text nodes). */
-    static String textOf(String xhtml) {
-        try {
-            var doc = parse(xhtml, Locale.ENGLISH);
-            var body = doc.getElementsByTagNameNS("*", "body");
-            return body.getLength() == 0 ? doc.getDocumentElement().getTextContent() : body.item(0).getTextContent();
-        } catch (SAXException | IOException | ParserConfigurationException e) {
-            return "";
-        }
+    private static String textOf(org.w3c.dom.Document doc) {
+        var body = doc.getElementsByTagNameNS("*", "body");
+        return body.getLength() == 0 ? doc.getDocumentElement().getTextContent() : body.item(0).getTextContent();
     }
 
     private static org.w3c.dom.Document parse(String xhtml, Locale language)
