@@ -3,7 +3,7 @@
 // The check table asks the server for one window of rows at a time (search and column sort are
 // part of the selection query), so a 10,000-account school never lands in the DOM at once.
 
-import { t, el, csrf, ApiError, request, askCode } from './page.js';
+import { t, el, csrf, ApiError, request, askCode, saveBlob } from './page.js';
 const PAGE = 50;
 
 
@@ -358,13 +358,7 @@ async function downloadCsv() {
   const disposition = res.headers.get('Content-Disposition') || '';
   const match = /filename="([^"]+)"/.exec(disposition);
   const name = match ? match[1] : 'publipostage.csv';
-  const blob = await res.blob();
-  const url = URL.createObjectURL(blob);
-  const a = el('a', { href: url, download: name, hidden: true });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60000);
+  saveBlob(await res.blob(), name);
   show($('check-error'), '');
   status.textContent = t('check.csvDone', name);
 }

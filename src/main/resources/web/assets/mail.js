@@ -3,6 +3,8 @@
 // table with filters, ledger CSV, pause / resume / cancel / resend to failed, the sandbox mailbox.
 // Every visible text comes from the page's i18n JSON through t().
 
+import { saveBlob } from './page.js';
+
 const app = window.publipostage;
 const { t, csrf } = app;
 const panel = document.getElementById('mail-panel');
@@ -180,15 +182,6 @@ async function downloadWithoutAddress() {
   const match = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '');
   saveBlob(await res.blob(), match ? match[1] : 'publipostage.csv');
   status.textContent = t('check.csvDone', match ? match[1] : '');
-}
-
-function saveBlob(blob, name) {
-  const url = URL.createObjectURL(blob);
-  const a = el('a', { href: url, download: name, hidden: true });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60000);
 }
 
 async function startCampaign() {

@@ -84,3 +84,13 @@ export function askCode() {
     $('totp-code').focus();
   });
 }
+
+/** Hands a downloaded file to the browser under this name (CSV, PDF). */
+export function saveBlob(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = el('a', { href: url, download: name, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}

@@ -3,6 +3,8 @@
 // job with a progress bar that survives a page reload, cancel, and a one-time download), and the
 // account card's "print this person's letter". Every visible text comes from the i18n JSON via t().
 
+import { saveBlob } from './page.js';
+
 const app = window.publipostage;
 const { t, csrf } = app;
 const panel = document.getElementById('print-panel');
@@ -27,15 +29,6 @@ function base(uai) {
 async function failure(res) {
   const body = await res.json().catch(() => null);
   return new Error(body && body.error ? body.error : t('ui.error'));
-}
-
-function saveBlob(blob, name) {
-  const url = URL.createObjectURL(blob);
-  const a = el('a', { href: url, download: name, hidden: true });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60000);
 }
 
 function fileName(res, fallback) {
