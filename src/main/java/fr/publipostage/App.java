@@ -229,7 +229,7 @@ public final class App implements AutoCloseable {
                 new SelectionApi(auth, access, selections, presets, csv, audit, secondFactor, messages, clock),
                 new CampaignApi(auth, selections, campaigns, this::sandbox, views, messages),
                 new LetterApi(auth, selections, letters, messages),
-                new TemplateApi(auth, access, templateEditor, views, messages),
+                new TemplateApi(auth, templateEditor, views, messages),
                 new LogoApi(auth, logos, messages)
         )).create();
     }

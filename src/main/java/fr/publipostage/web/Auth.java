@@ -1,8 +1,9 @@
 package fr.publipostage.web;
 
 import fr.publipostage.security.AccessControl;
-import fr.publipostage.security.Role;
+import fr.publipostage.security.AccessDenied;
 import fr.publipostage.security.Admin;
+import fr.publipostage.security.Role;
 import fr.publipostage.security.SecondFactor;
 import fr.publipostage.security.SessionService;
 import fr.publipostage.security.StructureAccess;
@@ -11,6 +12,7 @@ import fr.publipostage.selection.Scope;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -83,9 +85,14 @@ public final class Auth {
         return session(ctx).orElseThrow(NotLoggedIn::new);
     }
 
-    /** Whether this admin may customise the letters of at least one school (class teachers may not). */
+    /** The schools whose letters this admin may customise: his, except where he is only a class teacher. */
+    public List<StructureAccess> customisable(Admin admin) {
+        return access.structures(admin).stream().filter(a -> a.role() != Role.CLASS_TEACHER).toList();
+    }
+
+    /** Whether this admin may customise the letters of at least one school (the top bar's link). */
     public boolean customises(Admin admin) {
-        return access.structures(admin).stream().anyMatch(a -> a.role() != Role.CLASS_TEACHER);
+        return !customisable(admin).isEmpty();
     }
 
     /**
@@ -97,6 +104,16 @@ public final class Auth {
         WebSession session = admin(ctx);
         StructureAccess right = access.forStructure(session.admin(), ctx.pathParam("uai"));
         return new Allowed(session, right, Scope.of(right));
+    }
+
+    /**
+     * The structure check, then the template set and the logo are the school's administrators' (a class
+     * teacher gets 403).
+     */
+    public Allowed customisation(Context ctx) {
+        Allowed allowed = structure(ctx);
+        if (allowed.access().role() == Role.CLASS_TEACHER) throw AccessDenied.forbidden();
+        return allowed;
     }
 
     /**

@@ -3,8 +3,6 @@ package fr.publipostage.web;
 import fr.publipostage.customisation.Logo;
 import fr.publipostage.customisation.LogoRejected;
 import fr.publipostage.customisation.LogoService;
-import fr.publipostage.security.AccessDenied;
-import fr.publipostage.security.Role;
 import fr.publipostage.templates.Messages;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -47,19 +45,13 @@ public final class LogoApi implements RouteGroup {
         });
     }
 
-    private Auth.Allowed editorOf(Context ctx) {
-        Auth.Allowed allowed = auth.structure(ctx);
-        if (allowed.access().role() == Role.CLASS_TEACHER) throw AccessDenied.forbidden();
-        return allowed;
-    }
-
     private void current(Context ctx) {
-        Auth.Allowed allowed = editorOf(ctx);
+        Auth.Allowed allowed = auth.customisation(ctx);
         ctx.json(body(logos.current(allowed.structureId()), Lang.of(ctx), null));
     }
 
     private void upload(Context ctx) throws IOException {
-        Auth.Allowed allowed = editorOf(ctx);
+        Auth.Allowed allowed = auth.customisation(ctx);
         String type = ctx.contentType();
         int max = logos.limits().maxBytes();
         UploadedFile file;
@@ -82,7 +74,7 @@ public final class LogoApi implements RouteGroup {
     }
 
     private void remove(Context ctx) {
-        Auth.Allowed allowed = editorOf(ctx);
+        Auth.Allowed allowed = auth.customisation(ctx);
         boolean removed = logos.remove(allowed.structureId(), allowed.admin().login());
         ctx.json(body(Optional.empty(), Lang.of(ctx), removed ? "editorweb.logo.removed" : "editorweb.logo.none"));
     }

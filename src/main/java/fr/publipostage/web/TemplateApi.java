@@ -6,9 +6,7 @@ import fr.publipostage.customisation.Sample;
 import fr.publipostage.customisation.TemplateEditor;
 import fr.publipostage.customisation.TemplateRejected;
 import fr.publipostage.customisation.TextDiff;
-import fr.publipostage.security.AccessControl;
 import fr.publipostage.security.AccessDenied;
-import fr.publipostage.security.Role;
 import fr.publipostage.security.StructureAccess;
 import fr.publipostage.security.WebSession;
 import fr.publipostage.templates.Messages;
@@ -45,14 +43,12 @@ public final class TemplateApi implements RouteGroup {
     private static final int MAX_COMMENT = 500;
 
     private final Auth auth;
-    private final AccessControl access;
     private final TemplateEditor editor;
     private final Views views;
     private final Messages messages;
 
-    public TemplateApi(Auth auth, AccessControl access, TemplateEditor editor, Views views, Messages messages) {
+    public TemplateApi(Auth auth, TemplateEditor editor, Views views, Messages messages) {
         this.auth = auth;
-        this.access = access;
         this.editor = editor;
         this.views = views;
         this.messages = messages;
@@ -120,20 +116,12 @@ public final class TemplateApi implements RouteGroup {
         ctx.status(HttpStatus.UNPROCESSABLE_CONTENT).json(body);
     }
 
-    /** The structure check, then the template set is the school's administrators' (not the class teachers'). */
-    private Auth.Allowed editorOf(Context ctx) {
-        Auth.Allowed allowed = auth.structure(ctx);
-        if (allowed.access().role() == Role.CLASS_TEACHER) throw AccessDenied.forbidden();
-        return allowed;
-    }
-
     /** The page: the schools the admin may customise; none (a class teacher only) is a 403. */
     private void page(Context ctx) {
         WebSession web = auth.admin(ctx);
         String lang = Lang.of(ctx);
         List<Map<String, Object>> structures = new ArrayList<>();
-        for (StructureAccess a : access.structures(web.admin())) {
-            if (a.role() == Role.CLASS_TEACHER) continue;
+        for (StructureAccess a : auth.customisable(web.admin())) {
             structures.add(Map.of("uai", a.structure().uai(), "name", a.structure().name()));
         }
         if (structures.isEmpty()) throw AccessDenied.forbidden();
@@ -153,7 +141,7 @@ public final class TemplateApi implements RouteGroup {
     }
 
     private void files(Context ctx) {
-        Auth.Allowed allowed = editorOf(ctx);
+        Auth.Allowed allowed = auth.customisation(ctx);
         String lang = Lang.of(ctx);
         List<Map<String, Object>> out = new ArrayList<>();
         for (TemplateEditor.FileState f : editor.files(allowed.structureId())) {
@@ -173,7 +161,7 @@ public final class TemplateApi implements RouteGroup {
     }
 
     private void file(Context ctx) {
-        Auth.Allowed allowed = editorOf(ctx);
+        Auth.Allowed allowed = auth.customisation(ctx);
         TemplateEditor.FileText f = editor.file(allowed.structureId(), ctx.pathParam("name"));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", f.name());
@@ -187,7 +175,7 @@ public final class TemplateApi implements RouteGroup {
 
     /** Saves the text (form fields text, comment, version = the version the admin started from). */
     private void save(Context ctx) {
-        Auth.Allowed allowed = editorOf(ctx);
+        Auth.Allowed allowed = auth.customisation(ctx);
         String text = ctx.formParam("text");
         if (text == null) throw new BadRequest("editorweb.textMissing");
         Integer expected = optionalInt(ctx.formParam("version"), "version");
@@ -197,7 +185,7 @@ public final class TemplateApi implements RouteGroup {
     }
 
     private void history(Context ctx) {
-        Auth.Allowed allowed = editorOf(ctx);
+        Auth.Allowed allowed = auth.customisation(ctx);
         String lang = Lang.of(ctx);
         List<Map<String, Object>> out = new ArrayList<>();
         for (TemplateVersion v : editor.history(allowed.structureId(), ctx.pathParam("name"))) {
@@ -217,7 +205,7 @@ public final class TemplateApi implements RouteGroup {
 
     /** Line diff {@code from} → {@code to} (0: the built-in file; by default the built-in → the current version). */
     private void diff(Context ctx) {
-        Auth.Allowed allowed = editorOf(ctx);
+        Auth.Allowed allowed = auth.customisation(ctx);
         String name = ctx.pathParam("name");
         Integer from = optionalInt(ctx.queryParam("from"), "from");
         Integer to = optionalInt(ctx.queryParam("to"), "to");
@@ -235,7 +223,7 @@ public final class TemplateApi implements RouteGroup {
     }
 
     private void rollback(Context ctx) {
-        Auth.Allowed allowed = editorOf(ctx);
+        Auth.Allowed allowed = auth.customisation(ctx);
         Integer version = optionalInt(ctx.formParam("version"), "version");
         if (version == null) throw new BadRequest("editorweb.badNumber", "version");
         TemplateEditor.Saved saved = editor.rollback(allowed.structureId(), ctx.pathParam("name"), version, comment(ctx),
@@ -244,14 +232,14 @@ public final class TemplateApi implements RouteGroup {
     }
 
     private void reset(Context ctx) {
-        Auth.Allowed allowed = editorOf(ctx);
+        Auth.Allowed allowed = auth.customisation(ctx);
         TemplateEditor.Saved saved = editor.reset(allowed.structureId(), ctx.pathParam("name"), allowed.admin().login());
         ctx.json(savedBody(saved, Lang.of(ctx), "editorweb.resetDone"));
     }
 
     /** The page 1 of the PDF the engine prints for the sample, with the draft (form field text; absent: the saved set). */
     private void previewPage(Context ctx) throws IOException {
-        Auth.Allowed allowed = editorOf(ctx);
+        Auth.Allowed allowed = auth.customisation(ctx);
         previewable(ctx.pathParam("name"), TemplateCatalog.Kind.PRINT);
         Sample sample = sample(ctx);
         if (sample.kind() == Sample.Kind.ACCOUNT) allowed = auth.credentialOutput(ctx);
@@ -265,7 +253,7 @@ public final class TemplateApi implements RouteGroup {
 
     /** The mail the sample would receive with the draft: subject, HTML and text parts. */
     private void previewMail(Context ctx) {
-        Auth.Allowed allowed = editorOf(ctx);
+        Auth.Allowed allowed = auth.customisation(ctx);
         previewable(ctx.pathParam("name"), TemplateCatalog.Kind.MAIL);
         Sample sample = sample(ctx);
         if (sample.kind() == Sample.Kind.ACCOUNT) allowed = auth.credentialOutput(ctx);
