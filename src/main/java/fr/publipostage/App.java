@@ -168,7 +168,9 @@ public final class App implements AutoCloseable {
         this.letterEngine = new LetterEngine(selections, this::structureById, velocity, templateVariables, pdfRenderer, pdfWorkers, threads, config.getInt(Setting.PDF_CHUNK_PAGES),
                 Path.of(System.getProperty("java.io.tmpdir"), "publipostage"), clock);
         this.jobStore = new JobStore(sessions);
-        this.letters = new LetterService(selections, letterEngine, jobStore, audit, json, new PagePreview(110f),
+        // One rasteriser for the print step's sample page and the editor's preview: the same image of the same PDF.
+        PagePreview pagePreview = new PagePreview(110f);
+        this.letters = new LetterService(selections, letterEngine, jobStore, audit, json, pagePreview,
                 config.getInt(Setting.PDF_DIRECT_MAX));
         this.jobWorker = new JobWorker(jobStore, letters, instanceId,
                 config.getInt(Setting.PDF_JOB_TTL_MINUTES) * 60L, 120, jobScheduler);
@@ -183,7 +185,7 @@ public final class App implements AutoCloseable {
         this.logos = new LogoService(sessions, audit, new LogoProcessor(LogoLimits.DEFAULT,
                 new SvgSanitiser(LogoLimits.DEFAULT), new SvgRasteriser()));
         this.templateEditor = new TemplateEditor(structureTemplates, new Rendering(letterEngine, mailComposer), renderings,
-                new Glyphs(pdfRenderer.fonts()), velocity.limits().maxTemplateChars(), new PagePreview(110f),
+                new Glyphs(pdfRenderer.fonts()), velocity.limits().maxTemplateChars(), pagePreview,
                 this::structureById, selections, messages, audit);
     }
 
