@@ -35,6 +35,7 @@ public final class FaultySmtp implements AutoCloseable {
     private final Map<String, String> always = new ConcurrentHashMap<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
+    private volatile long replyDelayMillis;
 
     public FaultySmtp(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -81,6 +82,11 @@ public final class FaultySmtp implements AutoCloseable {
         else always.put(address.toLowerCase(Locale.ROOT), reply);
     }
 
+    /** Holds every piece of the server's replies this long before passing it on: a slow server. */
+    public void delayReplies(java.time.Duration delay) {
+        replyDelayMillis = delay.toMillis();
+    }
+
     private void accept(ServerSocket s) {
         while (!s.isClosed()) {
             try {
@@ -106,6 +112,7 @@ public final class FaultySmtp implements AutoCloseable {
             byte[] buf = new byte[8192];
             int n;
             while ((n = in.read(buf)) > 0) {
+                if (replyDelayMillis > 0) sleep(replyDelayMillis);
                 synchronized (to) {
                     out.write(buf, 0, n);
                     out.flush();
@@ -152,6 +159,15 @@ public final class FaultySmtp implements AutoCloseable {
         } finally {
             closeQuietly(client);
             closeQuietly(upstream);
+        }
+    }
+
+    private static void sleep(long millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
         }
     }
 

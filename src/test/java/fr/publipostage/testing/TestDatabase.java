@@ -60,15 +60,27 @@ public final class TestDatabase {
 
     /** A new, migrated, empty database of its own. */
     public static Fresh fresh() {
+        return fresh(8, java.time.Duration.ofSeconds(30));
+    }
+
+    /**
+     * A new database whose pool has {@code poolSize} connections and gives up waiting for one after
+     * {@code connectionTimeout} (tests of what happens when the pool is short).
+     */
+    public static Fresh fresh(int poolSize, java.time.Duration connectionTimeout) {
         ensureTemplate();
         String name = "t" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
         synchronized (TestDatabase.class) {
             execute("postgres", "create database " + name + " template publipostage_template");
         }
-        return new Fresh(name);
+        return new Fresh(name, poolSize, connectionTimeout);
     }
 
     static HikariDataSource dataSource(String database, int poolSize) {
+        return dataSource(database, poolSize, java.time.Duration.ofSeconds(30));
+    }
+
+    static HikariDataSource dataSource(String database, int poolSize, java.time.Duration connectionTimeout) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(server().getJdbcUrl("postgres", database));
         config.setUsername("postgres");
@@ -76,6 +88,7 @@ public final class TestDatabase {
         // Tests that leave their pool open must not starve later ones of server connections.
         config.setMinimumIdle(1);
         config.setIdleTimeout(10_000);
+        config.setConnectionTimeout(connectionTimeout.toMillis());
         return new HikariDataSource(config);
     }
 
@@ -94,9 +107,9 @@ public final class TestDatabase {
         private final HikariDataSource dataSource;
         private final Database database;
 
-        Fresh(String name) {
+        Fresh(String name, int poolSize, java.time.Duration connectionTimeout) {
             this.name = name;
-            this.dataSource = dataSource(name, 8);
+            this.dataSource = dataSource(name, poolSize, connectionTimeout);
             this.database = Database.over(dataSource, "test database " + name);
         }
 
