@@ -7,7 +7,11 @@ import fr.publipostage.directory.DemoDirectory;
 import fr.publipostage.directory.DirectoryMapper;
 import fr.publipostage.jobs.JobStore;
 import fr.publipostage.jobs.JobWorker;
+import fr.publipostage.jobs.LeaseMapper;
+import fr.publipostage.jobs.Leases;
 import fr.publipostage.jobs.LetterJobMapper;
+import fr.publipostage.jobs.RunDirectory;
+import fr.publipostage.jobs.WorkEvents;
 import fr.publipostage.letters.Fonts;
 import fr.publipostage.letters.LetterEngine;
 import fr.publipostage.letters.LetterService;
@@ -31,6 +35,7 @@ import fr.publipostage.templates.TemplateVariables;
 import fr.publipostage.templates.VelocityRenderer;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -122,14 +127,18 @@ public final class App implements AutoCloseable {
     private final JobStore jobStore;
     private final LetterService letters;
     private final JobWorker jobWorker;
+    private final Leases leases;
+    private final WorkEvents workEvents;
+    private final RunDirectory runDirectory;
+    private final Duration shutdownGrace;
 
     public App(Config config, Database database) {
         this.config = config;
         this.database = database;
         SqlSessionFactory sessions = MyBatis.sessionFactory(database.dataSource(),
                 List.of(DirectoryMapper.class, AdminMapper.class, AuditMapper.class, SelectionMapper.class,
-                        SessionMapper.class, CampaignMapper.class, LetterJobMapper.class, TemplateMapper.class,
-                        LogoMapper.class));
+                        SessionMapper.class, CampaignMapper.class, LetterJobMapper.class, LeaseMapper.class,
+                        TemplateMapper.class, LogoMapper.class));
         this.sessions = sessions;
         this.json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -160,20 +169,34 @@ public final class App implements AutoCloseable {
         this.campaigns = new CampaignService(sessions, selections, mailComposer, audit, json, mailSettings, messages);
         this.instanceId = System.getenv().getOrDefault("HOSTNAME", "publipostage") + "-" + ProcessHandle.current().pid()
                 + "-" + HexFormat.of().toHexDigits((short) random.nextInt());
+        // Hooks for logs and metrics of the background work (claims, takeovers, lost leases, refused
+        // writes, jobs finished by state): a metrics module plugs in here.
+        this.workEvents = WorkEvents.NONE;
+        Duration jobLease = config.getDuration(Setting.PDF_JOB_LEASE);
+        this.shutdownGrace = config.getDuration(Setting.SHUTDOWN_GRACE);
+        if (jobLease.toMillis() < 400) {
+            throw new Config.ConfigException(Setting.PDF_JOB_LEASE.envName + " must be at least 400ms");
+        }
+        // One lease engine for letter jobs and campaign batches; its heartbeat ticks at least four times a lease.
+        Duration shortest = jobLease.compareTo(mailSettings.effectiveLease()) < 0 ? jobLease : mailSettings.effectiveLease();
+        Duration tick = shortest.dividedBy(4).compareTo(Duration.ofSeconds(1)) < 0 ? shortest.dividedBy(4) : Duration.ofSeconds(1);
+        this.leases = new Leases(sessions, instanceId, workEvents, tick);
+        // This run's private scratch folder; leftovers of dead runs (a SIGKILL mid-print) go first.
+        this.runDirectory = RunDirectory.open(Path.of(System.getProperty("java.io.tmpdir")));
         int threads = config.getInt(Setting.PDF_THREADS) > 0 ? config.getInt(Setting.PDF_THREADS)
                 : Runtime.getRuntime().availableProcessors();
         this.pdfWorkers = Executors.newFixedThreadPool(threads, daemon("pdf-chunk"));
         this.jobScheduler = Executors.newSingleThreadScheduledExecutor(daemon("letter-jobs"));
         this.pdfRenderer = new PdfRenderer(new Fonts());
         this.letterEngine = new LetterEngine(selections, this::structureById, velocity, templateVariables, pdfRenderer, pdfWorkers, threads, config.getInt(Setting.PDF_CHUNK_PAGES),
-                Path.of(System.getProperty("java.io.tmpdir"), "publipostage"), clock);
+                runDirectory.path(), clock);
         this.jobStore = new JobStore(sessions);
         // One rasteriser for the print step's sample page and the editor's preview: the same image of the same PDF.
         PagePreview pagePreview = new PagePreview(110f);
         this.letters = new LetterService(selections, letterEngine, jobStore, audit, json, pagePreview,
                 config.getInt(Setting.PDF_DIRECT_MAX));
-        this.jobWorker = new JobWorker(jobStore, letters, instanceId,
-                config.getInt(Setting.PDF_JOB_TTL_MINUTES) * 60L, 120, jobScheduler);
+        this.jobWorker = new JobWorker(jobStore, leases, letters, jobLease,
+                config.getInt(Setting.PDF_JOB_TTL_MINUTES) * 60L, jobScheduler, workEvents);
         // The editor previews and checks drafts through a Velocity engine of their own over the same
         // letter engine and mail composer: what is previewed is what prints.
         Rendering.Factory renderings = templates -> {
@@ -335,8 +358,8 @@ public final class App implements AutoCloseable {
     public synchronized CampaignWorker mailWorker() {
         if (mailWorker == null) {
             SmtpEndpoint endpoint = SmtpEndpoint.of(mailSettings, mailSettings.sandbox() ? sandbox().port() : null);
-            mailWorker = new CampaignWorker(sessions, mailSettings, mailComposer, new MessageFactory(),
-                    new SmtpConnection(endpoint, mailSettings.messagesPerConnection()), json, instanceId);
+            mailWorker = new CampaignWorker(sessions, leases, mailSettings, mailComposer, new MessageFactory(),
+                    new SmtpConnection(endpoint, mailSettings.messagesPerConnection()), json);
         }
         return mailWorker;
     }
@@ -374,6 +397,34 @@ public final class App implements AutoCloseable {
         return jobWorker;
     }
 
+    /** The letter-job queue (also what a metrics module reads: jobs by state). */
+    public JobStore jobStore() {
+        return jobStore;
+    }
+
+    /** This instance's lease engine (background work held, the heartbeat, the fence). */
+    public Leases leases() {
+        return leases;
+    }
+
+    /** This run's private scratch folder (0700, removed at close; a dead run's is removed by the next start). */
+    public RunDirectory runDirectory() {
+        return runDirectory;
+    }
+
+    /**
+     * The first step of a graceful stop (SIGTERM): no more background work is taken, and the other
+     * instances see this one as stopping. {@link #close()} then hands the work in hand back.
+     */
+    public void stopTakingWork() {
+        leases.stopAccepting();
+    }
+
+    /** True once the instance is stopping (readiness should answer "not ready"). */
+    public boolean stopping() {
+        return !leases.accepting();
+    }
+
     public ObjectMapper json() {
         return json;
     }
@@ -389,11 +440,19 @@ public final class App implements AutoCloseable {
             worker = mailWorker;
             box = sandbox;
         }
-        if (worker != null) worker.close();
+        // Graceful stop: take no more work; the letter job in hand stops at its next chunk and goes back
+        // to the queue; the message being sent is finished and recorded, the rest of its batch goes
+        // back; then whatever lease is still held is handed back (its work is resumed at once by other
+        // instances, and a worker still busy under it can no longer write). Then the pool, PostgreSQL.
+        leases.stopAccepting();
+        long deadline = System.nanoTime() + shutdownGrace.toNanos();
+        jobWorker.shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        if (worker != null) worker.shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        leases.close();
         if (box != null) box.close();
-        jobWorker.close();
         jobScheduler.shutdownNow();
         pdfWorkers.shutdownNow();
+        runDirectory.close();
         database.close();
     }
 }

@@ -80,6 +80,29 @@ public final class Config {
         };
     }
 
+    /** A duration such as 500ms, 30s, 2m or 1h; a bare number is seconds. */
+    public java.time.Duration getDuration(Setting s) {
+        return parseDuration(s.envName, get(s));
+    }
+
+    private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+
+    /** "500ms", "30s", "2m", "1h"; a bare number is seconds. {@code name} names the setting in the error. */
+    public static java.time.Duration parseDuration(String name, String text) {
+        java.util.regex.Matcher m = DURATION.matcher(text.trim().toLowerCase(java.util.Locale.ROOT));
+        if (!m.matches()) {
+            throw new ConfigException(name + " must be a duration such as 500ms, 30s, 2m or 1h, got \"" + text + "\"");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> java.time.Duration.ofMillis(n);
+            case "s" -> java.time.Duration.ofSeconds(n);
+            case "m" -> java.time.Duration.ofMinutes(n);
+            default -> java.time.Duration.ofHours(n);
+        };
+    }
+
     public boolean has(Setting s) {
         return !get(s).isBlank();
     }

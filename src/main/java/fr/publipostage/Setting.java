@@ -43,6 +43,8 @@ public enum Setting {
     PDF_THREADS("PUBLIPOSTAGE_PDF_THREADS", "0", "threads rendering PDF chunks in parallel; 0 = one per available core"),
     PDF_CHUNK_PAGES("PUBLIPOSTAGE_PDF_CHUNK_PAGES", "100", "pages per XHTML document (chunk) of a letters PDF; fonts are embedded once per chunk"),
     PDF_DIRECT_MAX("PUBLIPOSTAGE_PDF_DIRECT_MAX", "300", "selections up to this many accounts print directly; larger ones run as a background job"),
+    PDF_JOB_LEASE("PUBLIPOSTAGE_PDF_JOB_LEASE", "30s", "a letters job whose instance stopped renewing its lease (killed, frozen, cut from the database) is taken over by another instance after this time"),
+    SHUTDOWN_GRACE("PUBLIPOSTAGE_SHUTDOWN_GRACE", "20s", "on SIGTERM, how long the instance waits for the message being sent and the PDF chunks being rendered before handing its work back anyway"),
     PDF_JOB_TTL_MINUTES("PUBLIPOSTAGE_PDF_JOB_TTL_MINUTES", "60", "a finished letters job's PDF is deleted after this many minutes if not downloaded (it is deleted at once after its download)");
 
     public final String envName;

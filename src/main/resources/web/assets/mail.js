@@ -248,6 +248,7 @@ function buildCampaignView() {
     el('div', { class: 'progress', id: 'mail-progress', role: 'progressbar', 'aria-labelledby': 'mail-campaign-title',
       'aria-valuemin': '0' }),
     el('p', { class: 'progress-legend', id: 'mail-legend' }),
+    el('p', { class: 'sandbox-note', id: 'mail-stalled', role: 'status', hidden: true }),
     // Announced only when the campaign's state changes, not at every poll.
     el('p', { class: 'visually-hidden', id: 'mail-announce', role: 'status' }),
     el('div', { class: 'actions' }, ...buttons, ledger),
@@ -283,6 +284,9 @@ function renderProgress() {
   bar.children[1].style.width = width(n.failed);
   bar.children[2].style.width = width(n.cancelled);
   document.getElementById('mail-legend').textContent = t('mailweb.percent', n.percentDone) + ' · ' + legend;
+  const stalled = document.getElementById('mail-stalled');
+  stalled.hidden = !c.stalled;
+  stalled.textContent = c.stalled ? c.stalledLabel : '';
   document.getElementById('mail-pause').disabled = c.status !== 'running';
   document.getElementById('mail-resume').disabled = c.status !== 'paused';
   document.getElementById('mail-cancel').disabled = c.over;

@@ -49,11 +49,19 @@ public final class MailCommand {
         long campaignId;
         if (args.has("campaign")) {
             if (args.has("structure")) throw new CliError("--campaign and --structure cannot be combined");
+            Campaign found;
             try {
                 campaignId = Long.parseLong(args.require("campaign"));
-                campaigns.find(campaignId);
+                found = campaigns.find(campaignId);
             } catch (NumberFormatException | CampaignRefused e) {
                 throw new CliError(messages.get(lang, "campaign.cli.notFound", args.option("campaign")));
+            }
+            // Only an instance with the campaign's mail route sends it: this one would wait for nothing.
+            String route = app.mailSettings().route();
+            boolean mine = found.mailRoute() == null ? !app.mailSettings().sandbox() : found.mailRoute().equals(route);
+            if (!mine && !found.isOver()) {
+                throw new CliError(messages.get(lang, "campaign.cli.otherRoute", campaignId,
+                        found.mailRouteLabel() == null ? "?" : found.mailRouteLabel(), app.mailSettings().routeLabel()));
             }
         } else {
             String uai = args.require("structure");
@@ -94,6 +102,7 @@ public final class MailCommand {
         boolean console = System.console() != null;
         String last = "";
         long lastPrinted = 0;
+        boolean stalledSaid = false;
         CampaignProgress p;
         while (true) {
             p = app.campaigns().progress(campaignId);
@@ -107,6 +116,11 @@ public final class MailCommand {
                 out.println(line);
                 lastPrinted = now;
                 last = line;
+            }
+            if (p.stalled() && !stalledSaid) {
+                // E.g. this process was stopped and no other has the campaign's mail route.
+                out.println(messages.get(lang, "campaign.unsendable", p.campaign().mailRouteLabel()));
+                stalledSaid = true;
             }
             if (p.campaign().isOver() || p.campaign().status() == Campaign.Status.paused) break;
             Thread.sleep(POLL_MS);

@@ -51,6 +51,9 @@ public final class ServeCommand {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println(messages.get(lang, "cli.stopping"));
+            // SIGTERM: take no more work first (other instances resume ours at once), then stop serving
+            // HTTP, then hand back what is in hand and close (App.close).
+            app.stopTakingWork();
             server.stop();
             app.close();
             stopped.countDown();

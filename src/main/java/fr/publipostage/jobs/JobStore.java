@@ -2,17 +2,22 @@ package fr.publipostage.jobs;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
 
 /**
- * The job table: queue, claim (FOR UPDATE SKIP LOCKED, so any number of instances share it),
- * progress and cancel, and the result file stored in PostgreSQL in parts (any instance can serve
- * the download; it is deleted after download or expiry). Knows nothing of what the bytes are.
+ * The letter-job queue: enqueue, the claim's two halves (pick, start) for {@link Leases}, progress and
+ * cancel, and the result file stored in PostgreSQL in parts (any instance can serve the download; it is
+ * deleted after download or expiry). Every write on behalf of a running job is fenced by its lease.
+ * Knows nothing of what the bytes are.
  */
 public final class JobStore {
+    /** The kind of the letter jobs' leases. */
+    public static final String KIND = "letter-job";
     static final int PART_SIZE = 1 << 20;
 
     private final SqlSessionFactory sessions;
@@ -39,24 +44,41 @@ public final class JobStore {
         }
     }
 
-    public Optional<LetterJob> claim(String worker) {
-        try (SqlSession s = sessions.openSession(true)) {
-            return Optional.ofNullable(s.getMapper(LetterJobMapper.class).claim(worker));
-        }
+    /** The claim of the oldest queued job: picked {@code FOR UPDATE SKIP LOCKED}, started under the lease. */
+    public Leases.Claim<LetterJob> nextQueued() {
+        return new Leases.Claim<>() {
+            private long picked;
+
+            @Override
+            public Long pick(SqlSession tx) {
+                Long id = tx.getMapper(LetterJobMapper.class).pickQueued();
+                if (id != null) picked = id;
+                return id;
+            }
+
+            @Override
+            public LetterJob bind(SqlSession tx, Lease lease) {
+                LetterJobMapper m = tx.getMapper(LetterJobMapper.class);
+                // Parts of an earlier, interrupted attempt: their writers' leases are revoked already.
+                m.deleteParts(picked);
+                return m.start(picked, lease.fence());
+            }
+        };
     }
 
-    public int requeueStale(int seconds) {
-        try (SqlSession s = sessions.openSession(true)) {
-            return s.getMapper(LetterJobMapper.class).requeueStale(seconds);
-        }
+    /** Puts the running jobs of ended leases back in the queue (or cancelled, if that was asked). */
+    void requeue(SqlSession tx, List<Long> epochs) {
+        tx.getMapper(LetterJobMapper.class).requeue(epochs);
     }
 
-    /** Records progress; returns true when the job should stop (cancelled, or no longer this worker's). */
-    public boolean progress(long id, String worker, int pagesDone, int pagesTotal) {
-        try (SqlSession s = sessions.openSession(true)) {
-            Boolean cancel = s.getMapper(LetterJobMapper.class).progress(id, worker, pagesDone, pagesTotal);
-            return cancel == null || cancel;
-        }
+    /** {@link #requeue} as the engine's put-back of letter jobs. */
+    public Leases.PutBack requeue() {
+        return (tx, epochs, expired) -> requeue(tx, epochs);
+    }
+
+    /** Progress (fenced); returns whether a cancel was requested, or null when the lease is no longer held. */
+    Boolean progress(SqlSession s, Lease.Fence fence, long id, int pagesDone, int pagesTotal) {
+        return s.getMapper(LetterJobMapper.class).progress(id, fence, pagesDone, pagesTotal);
     }
 
     public boolean requestCancel(long id) {
@@ -65,17 +87,19 @@ public final class JobStore {
         }
     }
 
-    public boolean finish(long id, String worker, String state, Integer accounts, Long bytes, Integer pages,
+    /** Records the outcome (fenced). False when the lease was no longer held: nothing was changed. */
+    public boolean finish(Lease.Fence fence, long id, String state, Integer accounts, Long bytes, Integer pages,
                           String errorKey, String errorArgsJson, long ttlSeconds) {
         try (SqlSession s = sessions.openSession(true)) {
-            return s.getMapper(LetterJobMapper.class).finish(id, worker, state, accounts, bytes, pages, errorKey,
+            return s.getMapper(LetterJobMapper.class).finish(id, fence, state, accounts, bytes, pages, errorKey,
                     errorArgsJson, ttlSeconds) > 0;
         }
     }
 
-    public void deleteResult(long id) {
+    /** Deletes what this lease wrote of the job's result (fenced); returns how many parts. */
+    public int deleteResult(Lease.Fence fence, long id) {
         try (SqlSession s = sessions.openSession(true)) {
-            s.getMapper(LetterJobMapper.class).deleteParts(id);
+            return s.getMapper(LetterJobMapper.class).deleteOwnParts(id, fence);
         }
     }
 
@@ -86,8 +110,26 @@ public final class JobStore {
         }
     }
 
-    /** Where a worker writes a job's result: 1 MB parts, one insert each (bounded memory). */
-    public OutputStream resultStream(long id) {
+    /** How many jobs are in each state now (queued, running, done, failed, cancelled, expired). */
+    public Map<String, Long> countByState() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String state : List.of(LetterJob.QUEUED, LetterJob.RUNNING, LetterJob.DONE, LetterJob.FAILED,
+                LetterJob.CANCELLED, LetterJob.EXPIRED)) {
+            counts.put(state, 0L);
+        }
+        try (SqlSession s = sessions.openSession(true)) {
+            for (LetterJobMapper.StateCount c : s.getMapper(LetterJobMapper.class).countByState()) {
+                counts.put(c.state(), c.count());
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * Where a worker writes a job's result: 1 MB parts, one fenced insert each (bounded memory).
+     * A refused part throws {@link LeaseLost}: the job is someone else's now.
+     */
+    public OutputStream resultStream(Lease.Fence fence, long id) {
         return new OutputStream() {
             private final byte[] buffer = new byte[PART_SIZE];
             private int used;
@@ -115,8 +157,11 @@ public final class JobStore {
                 if (used == 0) return;
                 byte[] data = java.util.Arrays.copyOf(buffer, used);
                 try (SqlSession s = sessions.openSession(true)) {
-                    s.getMapper(LetterJobMapper.class).insertPart(id, seq++, data);
+                    if (s.getMapper(LetterJobMapper.class).insertPart(id, fence, seq, data) != 1) {
+                        throw new LeaseLost(fence, "part " + seq + " of letter job " + id);
+                    }
                 }
+                seq++;
                 used = 0;
             }
 
@@ -129,7 +174,7 @@ public final class JobStore {
 
     /**
      * Streams a done job's file to {@code out}, then deletes it (it holds credentials): a job is
-     * downloaded once.
+     * downloaded once. Only the parts of the lease that finished the job are read.
      */
     public void download(long id, OutputStream out) throws IOException {
         for (int seq = 0; ; seq++) {
@@ -142,9 +187,7 @@ public final class JobStore {
         }
         out.flush();
         try (SqlSession s = sessions.openSession(true)) {
-            LetterJobMapper m = s.getMapper(LetterJobMapper.class);
-            m.markDownloaded(id);
-            m.deleteParts(id);
+            s.getMapper(LetterJobMapper.class).markDownloaded(id);
         }
     }
 }

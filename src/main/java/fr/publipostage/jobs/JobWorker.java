@@ -1,16 +1,20 @@
 package fr.publipostage.jobs;
 
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.ibatis.session.SqlSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One instance's job loop: every poll it puts back jobs whose worker died (no heartbeat), deletes
- * expired results, and claims and runs queued jobs one at a time (the PDF engine itself uses every
- * core). Several instances on one PostgreSQL each run one; a job goes to exactly one of them.
+ * One instance's letter-job loop: every poll it takes back jobs whose lease expired (their instance
+ * died or froze), deletes expired results, and claims and runs queued jobs one at a time (the PDF
+ * engine itself uses every core). Jobs are held under a {@link Lease} renewed by the engine's own
+ * heartbeat, which also writes the job's progress and reads its cancel flag; every write of the
+ * result is fenced, so an instance that lost a job changes nothing of it.
  */
 public final class JobWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobWorker.class);
@@ -27,7 +31,10 @@ public final class JobWorker implements AutoCloseable {
 
     /** What the handler may ask while it runs. */
     public interface Context {
-        /** Records progress; returns true when the job must stop (cancel requested). */
+        /**
+         * Records progress (written by the next heartbeat); returns true when the job must stop: a
+         * cancel was requested, the instance is shutting down, or the lease was lost.
+         */
         boolean progress(int pagesDone, int pagesTotal);
     }
 
@@ -47,26 +54,38 @@ public final class JobWorker implements AutoCloseable {
     }
 
     private final JobStore store;
+    private final Leases leases;
     private final Handler handler;
-    private final String name;
+    private final Duration leaseDuration;
     private final long ttlSeconds;
-    private final int staleSeconds;
     private final ScheduledExecutorService scheduler;
+    private final WorkEvents events;
+    private final Leases.PutBack requeue;
     private ScheduledFuture<?> loop;
+    private volatile boolean stopping;
+    private int active;
 
-    public JobWorker(JobStore store, Handler handler, String name, long ttlSeconds, int staleSeconds,
-                     ScheduledExecutorService scheduler) {
+    /**
+     * @param leaseDuration how long a job's lease lasts without a heartbeat: after a crash, another
+     *                      instance takes the job over this long after the last heartbeat
+     */
+    public JobWorker(JobStore store, Leases leases, Handler handler, Duration leaseDuration, long ttlSeconds,
+                     ScheduledExecutorService scheduler, WorkEvents events) {
         this.store = store;
+        this.leases = leases;
         this.handler = handler;
-        this.name = name;
+        this.leaseDuration = leaseDuration;
         this.ttlSeconds = ttlSeconds;
-        this.staleSeconds = staleSeconds;
         this.scheduler = scheduler;
+        this.events = events;
+        this.requeue = (tx, epochs, expired) -> store.requeue(tx, epochs);
     }
 
-    /** Starts polling every {@code pollMillis}. */
+    /** Starts polling every {@code pollMillis} (and records this instance among those sharing the database). */
     public synchronized void start(long pollMillis) {
-        if (loop == null) loop = scheduler.scheduleWithFixedDelay(this::pollQuietly, 0, pollMillis, TimeUnit.MILLISECONDS);
+        if (loop != null || stopping) return;
+        leases.register(null);
+        loop = scheduler.scheduleWithFixedDelay(this::pollQuietly, 0, pollMillis, TimeUnit.MILLISECONDS);
     }
 
     private void pollQuietly() {
@@ -77,47 +96,130 @@ public final class JobWorker implements AutoCloseable {
         }
     }
 
-    /** One round: housekeeping, then run queued jobs until none is left. Returns how many ran. */
+    /** One round: take back expired jobs, housekeeping, then run queued jobs until none is left. */
     public int poll() {
-        store.requeueStale(staleSeconds);
+        if (stopping || !leases.accepting()) return 0;
+        leases.takeBackExpired(JobStore.KIND, requeue);
         store.expire();
         int ran = 0;
-        while (true) {
-            var job = store.claim(name);
-            if (job.isEmpty()) return ran;
-            runOne(job.get());
+        while (!stopping) {
+            Run run = new Run();
+            var claimed = leases.claim(JobStore.KIND, leaseDuration, store.nextQueued(), run::beat, requeue);
+            if (claimed.isEmpty()) return ran;
+            synchronized (this) {
+                active++;
+            }
+            try {
+                run.start(claimed.get().lease(), claimed.get().work());
+                runOne(run, claimed.get().work());
+            } finally {
+                synchronized (this) {
+                    active--;
+                    notifyAll();
+                }
+            }
             ran++;
+        }
+        return ran;
+    }
+
+    /** One job under its lease: what the handler sees of the heartbeat, and why it must stop. */
+    private final class Run implements Context {
+        private volatile Lease lease;
+        private volatile int pagesDone;
+        private volatile int pagesTotal;
+        private volatile boolean cancelRequested;
+        private volatile boolean refused;
+
+        void start(Lease lease, LetterJob job) {
+            this.lease = lease;
+            this.pagesTotal = job.pagesTotal();
+        }
+
+        /** On the heartbeat's thread: progress written, cancel flag read, both fenced. */
+        void beat(SqlSession session, Lease l) {
+            if (lease == null) return; // claimed a moment ago, not started yet
+            Boolean cancel = store.progress(session, l.fence(), l.subject(), pagesDone, pagesTotal);
+            if (cancel == null) refused = true;
+            else cancelRequested = cancel;
+        }
+
+        @Override
+        public boolean progress(int done, int total) {
+            pagesDone = done;
+            pagesTotal = total;
+            return cancelRequested || stopping || lostLease();
+        }
+
+        boolean lostLease() {
+            Lease l = lease;
+            return refused || l == null || !l.held();
         }
     }
 
-    private void runOne(LetterJob job) {
-        store.deleteResult(job.id()); // parts of an earlier, interrupted attempt
-        Outcome outcome;
-        long[] last = {0};
-        boolean[] stop = {false};
-        Context context = (done, total) -> {
-            long now = System.nanoTime();
-            if (now - last[0] > 300_000_000L || done >= total) {
-                last[0] = now;
-                stop[0] = store.progress(job.id(), name, done, total);
-            }
-            return stop[0];
-        };
-        try (OutputStream result = store.resultStream(job.id())) {
-            outcome = handler.run(job, context, result);
+    private void runOne(Run run, LetterJob job) {
+        Lease lease = run.lease;
+        Outcome outcome = null;
+        try (OutputStream result = store.resultStream(lease.fence(), job.id())) {
+            outcome = handler.run(job, run, result);
+        } catch (LeaseLost e) {
+            leases.refused(lease, "result of letter job " + job.id());
         } catch (Exception e) {
-            // The cause is for the maintainer's log; the admin is told the job number to quote.
-            LOG.error("letter job {} failed", job.id(), e);
-            outcome = Outcome.failed("job.failed", "[\"#" + job.id() + "\"]");
+            if (!run.lostLease()) {
+                // The cause is for the maintainer's log; the admin is told the job number to quote.
+                LOG.error("letter job {} failed", job.id(), e);
+                outcome = Outcome.failed("job.failed", "[\"#" + job.id() + "\"]");
+            }
         }
-        if (!outcome.state().equals(LetterJob.DONE)) store.deleteResult(job.id());
-        store.finish(job.id(), name, outcome.state(), outcome.accounts(), outcome.bytes(), outcome.pages(),
-                outcome.errorKey(), outcome.errorArgsJson(), ttlSeconds);
+        if (outcome == null || run.lostLease()) {
+            LOG.warn("letter job {}: lease lost ({}), nothing of it is written by this instance", job.id(), lease);
+            leases.release(lease);
+            return;
+        }
+        if (stopping && !run.cancelRequested && !outcome.state().equals(LetterJob.DONE)) {
+            // Interrupted by the shutdown: back in the queue at once, for another instance.
+            leases.release(lease);
+            LOG.info("letter job {} handed back on shutdown", job.id());
+            return;
+        }
+        if (!store.finish(lease.fence(), job.id(), outcome.state(), outcome.accounts(), outcome.bytes(), outcome.pages(),
+                outcome.errorKey(), outcome.errorArgsJson(), ttlSeconds)) {
+            leases.refused(lease, "outcome of letter job " + job.id());
+            leases.release(lease);
+            return;
+        }
+        events.jobFinished(outcome.state());
+        leases.release(lease);
+    }
+
+    /**
+     * Stops taking jobs; a job running now stops at its next chunk (the chunks in flight are finished
+     * or abandoned) and goes back to the queue. Waits up to {@code grace} for that.
+     */
+    public void shutdown(Duration grace) {
+        stopping = true;
+        synchronized (this) {
+            if (loop != null) loop.cancel(false);
+            loop = null;
+            long end = System.nanoTime() + grace.toNanos();
+            while (active > 0) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    LOG.warn("a letter job is still running after {} s; its lease is handed back anyway", grace.toSeconds());
+                    return;
+                }
+                try {
+                    wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     @Override
-    public synchronized void close() {
-        if (loop != null) loop.cancel(false);
-        loop = null;
+    public void close() {
+        shutdown(Duration.ofSeconds(30));
     }
 }

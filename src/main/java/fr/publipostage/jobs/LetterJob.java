@@ -5,12 +5,13 @@ import java.time.OffsetDateTime;
 /**
  * A background PDF job as its admin sees it: state, pages done / total, when it finished, and when
  * its file goes away. {@code errorKey}/{@code errorArgs} are an i18n message when it failed.
+ * {@code worker} and {@code leaseEpoch} name the instance and the lease it last ran under.
  */
 public record LetterJob(long id, long structureId, String adminLogin, String request, String state,
                         boolean cancelRequested, int pagesDone, int pagesTotal, Integer accounts, Long bytes,
                         String errorKey, String errorArgs, String worker, OffsetDateTime createdAt,
                         OffsetDateTime startedAt, OffsetDateTime heartbeatAt, OffsetDateTime finishedAt,
-                        OffsetDateTime expiresAt, OffsetDateTime downloadedAt) {
+                        OffsetDateTime expiresAt, OffsetDateTime downloadedAt, Long leaseEpoch) {
     public static final String QUEUED = "queued";
     public static final String RUNNING = "running";
     public static final String DONE = "done";

@@ -33,16 +33,18 @@ import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
 import java.util.regex.Pattern;
-import org.apache.pdfbox.io.IOUtils;
+import org.apache.pdfbox.io.MemoryUsageSetting;
 import org.apache.pdfbox.multipdf.PDFMergerUtility;
 
 /**
- * Prints a selection's letters into one PDF: accounts stream from the one selection query, are cut
- * into sheets (one page each: a letter, two A5 letters, eight cards, or one page of a class cover
- * sheet), sheets into chunks of {@code chunkPages} pages; each chunk is one XHTML document (so fonts
- * are embedded once per chunk) rendered on a worker thread to a temp file; at most threads + 1
- * chunks are in flight, so memory does not grow with the selection. The chunks are then
- * concatenated in order by PDFBox with temp-file-backed buffers and streamed to the caller.
+ * Prints a selection's letters into one PDF: accounts come from the one selection query (read whole,
+ * so that no pooled connection is held while rendering), are cut into sheets (one page each: a
+ * letter, two A5 letters, eight cards, or one page of a class cover sheet), sheets into chunks of
+ * {@code chunkPages} pages; each chunk is one XHTML document (so fonts are embedded once per chunk)
+ * rendered on a worker thread to a temp file; at most threads + 1 chunks are in flight, so the PDF's
+ * memory does not grow with the selection. The chunks (files 0600 in a 0700 folder of this run's
+ * directory) are then concatenated in order by PDFBox with temp-file-backed buffers and streamed to
+ * the caller.
  *
  * <p>Every sheet is exactly one page: after layout, each chunk's page count is compared with its
  * sheets; a sheet that overflows fails the whole print, naming the account and template.
@@ -124,8 +126,12 @@ public final class LetterEngine {
      */
     public Result print(Selection selection, Scope scope, int expectedAccounts, OutputStream out, Progress progress,
                         BooleanSupplier cancelled) throws IOException {
-        return run(selection, progress, cancelled, letterPages(expectedAccounts, selection.layout()), out,
-                run -> selections.forEach(selection, scope, run::accept));
+        // Read whole (one query, a consistent snapshot) before rendering: a cursor would hold its pooled
+        // connection for the whole print while the rendering threads may need one (template lookups), and
+        // a job's heartbeat another. An account is ~1 KB: 10,000 letters are ~10 MB of the heap.
+        List<Account> accounts = selections.list(selection, scope);
+        return run(selection, progress, cancelled, letterPages(Math.max(expectedAccounts, accounts.size()),
+                selection.layout()), out, run -> accounts.forEach(run::accept));
     }
 
     /** Prints a given list of accounts (already selected and ordered), e.g. one person's letter. */
@@ -139,7 +145,8 @@ public final class LetterEngine {
                        OutputStream out, java.util.function.Consumer<Run> feed) throws IOException {
         Structure structure = structures.apply(selection.structureId());
         if (structure == null) throw new IllegalArgumentException("no structure " + selection.structureId());
-        Path dir = Files.createTempDirectory(Files.createDirectories(tempDir), "letters-");
+        // 0700, inside this run's 0700 directory: the chunks and the merge buffer hold activation codes.
+        Path dir = fr.publipostage.jobs.RunDirectory.createPrivateDirectory(Files.createDirectories(tempDir), "letters-");
         Run run = new Run(selection, structure, dir, progress, cancelled, expectedPages);
         try {
             feed.accept(run);
@@ -319,6 +326,7 @@ public final class LetterEngine {
             while (inFlight.size() > threads) collectOldest();
             inFlight.add(workers.submit(() -> {
                 if (cancelled.getAsBoolean()) throw new CancellationException("cancelled");
+                fr.publipostage.jobs.RunDirectory.createPrivateFile(file);
                 try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
                     renderChunk(structure, selection.layout(), chunk, os);
                 }
@@ -375,7 +383,8 @@ public final class LetterEngine {
                 PDFMergerUtility merger = new PDFMergerUtility();
                 for (Path p : done) merger.addSource(p.toFile());
                 merger.setDestinationStream(counting);
-                merger.mergeDocuments(IOUtils.createTempFileOnlyStreamCache());
+                // PDFBox's scratch file in the print's own directory, not in the system's temp folder.
+                merger.mergeDocuments(MemoryUsageSetting.setupTempFileOnly().setTempDir(dir.toFile()).streamCache);
             }
             counting.flush();
             return counting.count;

@@ -1,16 +1,21 @@
 package fr.publipostage.mailing;
 
+import fr.publipostage.jobs.Lease;
 import java.util.List;
 import org.apache.ibatis.annotations.Param;
 import org.apache.ibatis.cursor.Cursor;
 
-/** The campaign ledger. SQL in CampaignMapper.xml; durations are passed in milliseconds. */
+/**
+ * The campaign ledger. SQL in CampaignMapper.xml; durations are passed in milliseconds. Every write of a
+ * row a worker holds carries its lease's fence.
+ */
 public interface CampaignMapper {
 
     long insertCampaign(@Param("structureId") long structureId, @Param("createdBy") String createdBy,
                         @Param("selection") String selectionJson, @Param("scope") String scopeJson,
                         @Param("templateVersions") String templateVersionsJson, @Param("rate") int ratePerMinute,
-                        @Param("from") String fromAddress, @Param("sandbox") boolean sandbox);
+                        @Param("from") String fromAddress, @Param("sandbox") boolean sandbox,
+                        @Param("route") String route, @Param("routeLabel") String routeLabel);
 
     void insertRecipient(@Param("r") NewRecipient recipient);
 
@@ -21,35 +26,35 @@ public interface CampaignMapper {
     /** Locks the campaign row for the rest of the transaction; null when there is no such campaign. */
     Campaign lockCampaign(@Param("id") long id);
 
-    List<Long> runningCampaigns();
+    /** Running campaigns an instance with this mail route may send. */
+    List<Long> runningCampaigns(@Param("route") String route);
+
+    boolean isRunning(@Param("id") long id);
+
+    /** Whether a live instance that is not stopping sends to this route (null: any real server). */
+    boolean routeServed(@Param("route") String route);
 
     /** Rows of the campaign being sent now or attempted in the last minute: its rate window. */
     int attemptsInLastMinute(@Param("campaignId") long campaignId);
 
-    /** pending rows whose time has come → sending, held by {@code instance} until the lease ends. */
-    List<ClaimedRow> claim(@Param("campaignId") long campaignId, @Param("instance") String instance,
-                           @Param("limit") int limit, @Param("leaseMs") long leaseMs);
+    /** pending rows whose time has come → sending, held under this lease. */
+    List<ClaimedRow> claim(@Param("campaignId") long campaignId, @Param("fence") Lease.Fence fence,
+                           @Param("limit") int limit);
 
     /**
-     * Renews the lease of the rows of the campaign this instance holds, if the campaign is still
-     * running; returns the ids still held (none when paused or cancelled).
+     * Rows still 'sending' under these leases go back: pending (cancelled if the campaign was), with an
+     * attempt counted when {@code expired} (failed, with {@code reason}, when out of attempts).
      */
-    List<Long> heartbeat(@Param("campaignId") long campaignId, @Param("instance") String instance,
-                         @Param("leaseMs") long leaseMs);
+    int putBack(@Param("epochs") List<Long> epochs, @Param("expired") boolean expired,
+                @Param("maxAttempts") int maxAttempts, @Param("reason") String reason);
 
-    /** Claimed rows not attempted: back to pending (cancelled if the campaign was cancelled). */
-    int releaseAll(@Param("campaignId") long campaignId, @Param("instance") String instance);
-
-    int markSent(@Param("id") long id, @Param("instance") String instance, @Param("address") String address,
+    int markSent(@Param("id") long id, @Param("fence") Lease.Fence fence, @Param("address") String address,
                  @Param("reply") String smtpReply, @Param("messageId") String messageId);
 
-    int retryLater(@Param("id") long id, @Param("instance") String instance, @Param("reason") String reason,
+    int retryLater(@Param("id") long id, @Param("fence") Lease.Fence fence, @Param("reason") String reason,
                    @Param("delayMs") long delayMs);
 
-    int markFailed(@Param("id") long id, @Param("instance") String instance, @Param("reason") String reason);
-
-    /** Rows left in 'sending' by an instance whose lease ran out: pending again (failed if out of attempts). */
-    int recoverExpired(@Param("maxAttempts") int maxAttempts, @Param("reason") String reason);
+    int markFailed(@Param("id") long id, @Param("fence") Lease.Fence fence, @Param("reason") String reason);
 
     int countUnfinished(@Param("campaignId") long campaignId);
 

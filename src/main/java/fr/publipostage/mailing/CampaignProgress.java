@@ -1,7 +1,15 @@
 package fr.publipostage.mailing;
 
-/** Where a campaign stands: its record and the count of ledger rows in each state. */
-public record CampaignProgress(Campaign campaign, Counts counts) {
+/**
+ * Where a campaign stands: its record, the count of ledger rows in each state, and whether a running
+ * instance can send it (one whose mail route is the campaign's).
+ */
+public record CampaignProgress(Campaign campaign, Counts counts, boolean sendable) {
+
+    /** Still to send, and no running instance has its mail route: it waits for one. */
+    public boolean stalled() {
+        return !sendable && campaign.status() == Campaign.Status.running && counts.unfinished() > 0;
+    }
 
     public record Counts(int total, int pending, int sending, int sent, int failed, int skipped, int cancelled) {
         /** Rows that will still be attempted. */

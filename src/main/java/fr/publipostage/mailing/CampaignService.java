@@ -102,7 +102,12 @@ public final class CampaignService {
      * Starts a campaign: in ONE transaction, the campaign (who, when, structure, the Selection and
      * Scope as JSON, template versions, rate) and one ledger row per account of the selection —
      * {@code pending}, or {@code skipped} with its reason (no-email, blocked) — read by
-     * {@link SelectionService#forEach}, the check step's query. The workers take it from there.
+     * {@link SelectionService#list}, the check step's query. The workers take it from there: those whose
+     * mail route is this instance's ({@link MailSettings#route()}), recorded on the campaign.
+     *
+     * <p>The selection is read before the transaction opens, so that no pooled connection is held
+     * while another one is awaited (with many simultaneous starts, each would wait for a second
+     * connection that none of the others gives back).
      *
      * @throws CampaignRefused campaign.refused.nothingToSend when no selected account can get a mail
      */
@@ -113,13 +118,15 @@ public final class CampaignService {
         }
         if (structure == null) throw new IllegalArgumentException("no structure " + selection.structureId());
         Map<String, String> versions = composer.templateVersions(structure);
+        List<Account> accounts = selections.list(selection, scope);
         long campaignId;
         int[] counts = new int[3];
         try (SqlSession s = sessions.openSession(ExecutorType.BATCH, false)) {
             CampaignMapper m = s.getMapper(CampaignMapper.class);
             campaignId = m.insertCampaign(structure.id(), adminLogin, write(selection), write(scope), write(versions),
-                    settings.campaignRatePerMinute(), settings.effectiveFrom(), settings.sandbox());
-            selections.forEach(selection, scope, a -> {
+                    settings.campaignRatePerMinute(), settings.effectiveFrom(), settings.sandbox(), settings.route(),
+                    settings.routeLabel());
+            accounts.forEach(a -> {
                 String skip = skipReason(a);
                 counts[skip == null ? 0 : Reason.BLOCKED.equals(skip) ? 1 : 2]++;
                 m.insertRecipient(new CampaignMapper.NewRecipient(campaignId, counts[0] + counts[1] + counts[2],
@@ -168,7 +175,9 @@ public final class CampaignService {
             CampaignMapper m = s.getMapper(CampaignMapper.class);
             Campaign c = m.findCampaign(campaignId);
             if (c == null) throw new CampaignRefused("campaign.refused.notFound");
-            return new CampaignProgress(c, m.progress(campaignId));
+            CampaignProgress.Counts counts = m.progress(campaignId);
+            boolean sendable = c.isOver() || m.routeServed(c.mailRoute());
+            return new CampaignProgress(c, counts, sendable);
         }
     }
 

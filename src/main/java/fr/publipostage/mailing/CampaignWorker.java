@@ -5,15 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.publipostage.directory.Account;
 import fr.publipostage.directory.DirectoryMapper;
 import fr.publipostage.directory.Structure;
+import fr.publipostage.jobs.Lease;
+import fr.publipostage.jobs.Leases;
 import fr.publipostage.templates.TemplateError;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.mail.Address;
@@ -27,53 +25,70 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends campaigns: any number of instances may run one on the same database. A pass takes back rows
- * whose holder died (lease expired), then for each running campaign claims a small batch of pending
- * rows ({@code FOR UPDATE SKIP LOCKED}: a row is held by one instance only) and sends them one by one
- * over one reused SMTP connection. At most every second (a quarter of the lease when shorter) a
- * heartbeat renews the leases of the rows it holds and checks that the campaign still runs: a pause or
- * a cancel stops the batch within a second, and a row whose lease was lost is never sent. After each
- * message, one statement records the outcome: {@code sent} (address, server reply, time), or {@code
- * failed} (5xx, or no attempts left), or back to {@code pending} after an exponential backoff (4xx,
- * timeout, server unreachable).
- * The only window for a duplicate is between the server accepting a message and step 3 being written:
- * an instance killed there leaves the row in 'sending', and it is sent again after the lease. The
- * repeat has the same Message-ID.
+ * Sends campaigns: any number of instances may run one on the same database. Each pass takes back the
+ * rows of expired leases (their instance died or froze), then, for each running campaign of this
+ * instance's mail route, claims a small batch of pending rows under one {@link Lease} of the engine in
+ * {@code jobs/} ({@code FOR UPDATE SKIP LOCKED}: a row is held by one instance only) and sends them one
+ * by one over one reused SMTP connection, holding no database connection while it sends.
+ *
+ * <p>The engine's heartbeat renews the lease on its own timer and checks the campaign still runs (a
+ * pause or a cancel stops the batch within a second). The lease outlasts one send and two missed
+ * heartbeats ({@link MailSettings#effectiveLease()}), and a send starts only while the lease still
+ * covers {@link MailSettings#sendDeadline()}: it cannot run out in the middle of one. After each
+ * message, one fenced statement records the outcome: {@code sent} (address, server reply, time), or
+ * {@code failed} (5xx, or no attempts left), or back to {@code pending} after an exponential backoff
+ * (4xx, timeout, server unreachable). Rows not attempted go back at once when the batch ends.
+ *
+ * <p>The only window for a duplicate is between the server accepting a message and its {@code sent}
+ * being written: an instance killed (or frozen past its lease) there leaves the row to be sent again
+ * by another. The repeat has the same Message-ID.
  */
 public final class CampaignWorker implements AutoCloseable {
+    /** The kind of the campaign batches' leases. */
+    public static final String KIND = "mail";
     private static final Logger LOG = LoggerFactory.getLogger(CampaignWorker.class);
     private static final Duration IDLE_CLOSE = Duration.ofSeconds(10);
-    /** How often a worker renews its leases and checks that the campaign still runs (pause, cancel). */
-    private static final Duration HEARTBEAT = Duration.ofSeconds(1);
 
     private final SqlSessionFactory sessions;
+    private final Leases leases;
     private final MailSettings settings;
     private final MailComposer composer;
     private final MessageFactory messages;
     private final SmtpConnection smtp;
     private final ObjectMapper json;
-    private final String instance;
+    private final String route;
     private final RateLimiter rate;
+    private final Leases.PutBack putBack;
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile boolean stopping;
     private Thread thread;
     private int serverDownStreak;
     private long sentCount;
 
-    public CampaignWorker(SqlSessionFactory sessions, MailSettings settings, MailComposer composer,
-                          MessageFactory messages, SmtpConnection smtp, ObjectMapper json, String instance) {
+    public CampaignWorker(SqlSessionFactory sessions, Leases leases, MailSettings settings, MailComposer composer,
+                          MessageFactory messages, SmtpConnection smtp, ObjectMapper json) {
         this.sessions = sessions;
+        this.leases = leases;
         this.settings = settings;
         this.composer = composer;
         this.messages = messages;
         this.smtp = smtp;
         this.json = json;
-        this.instance = instance;
+        this.route = settings.route();
         this.rate = new RateLimiter(settings.ratePerMinute());
+        String expired = Reason.of(Reason.LEASE_EXPIRED, "after " + settings.maxAttempts() + " attempts");
+        this.putBack = (tx, epochs, wasExpired) -> tx.getMapper(CampaignMapper.class)
+                .putBack(epochs, wasExpired, settings.maxAttempts(), expired);
     }
 
+    /** This process among the instances sharing the database (recorded on the rows it sends). */
     public String instance() {
-        return instance;
+        return leases.owner();
+    }
+
+    /** The mail route this worker sends campaigns of. */
+    public String route() {
+        return route;
     }
 
     public SmtpConnection smtp() {
@@ -85,13 +100,14 @@ public final class CampaignWorker implements AutoCloseable {
         return sentCount;
     }
 
-    /** Starts the background thread (once). */
+    /** Starts the background thread (once), and tells the other instances which route this one sends. */
     public synchronized void start() {
-        if (thread != null) return;
+        if (thread != null || stopping) return;
+        leases.register(route);
         thread = new Thread(this::loop, "mail-worker");
         thread.setDaemon(true);
         thread.start();
-        LOG.info("mail worker {} started, sending to {}", instance, smtp.endpoint().describe());
+        LOG.info("mail worker {} started, sending to {}", instance(), smtp.endpoint().describe());
     }
 
     public synchronized boolean isRunning() {
@@ -110,7 +126,7 @@ public final class CampaignWorker implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             } catch (RuntimeException e) {
-                // Database unreachable, or a bug: the rows stay claimed until their lease ends; try again later.
+                // Database unreachable, or a bug: rows stay under their lease until it ends; try again later.
                 LOG.warn("mail worker pass failed: {}", e.toString());
                 try {
                     pause(Math.max(settings.poll().toNanos(), TimeUnit.SECONDS.toNanos(1)));
@@ -130,22 +146,19 @@ public final class CampaignWorker implements AutoCloseable {
     }
 
     /**
-     * One pass over the running campaigns (the background thread calls it in a loop; tests and the
-     * benchmark may call it directly). Returns true when at least one row was handled.
+     * One pass over the running campaigns of this route (the background thread calls it in a loop;
+     * tests and the benchmark may call it directly). Returns true when at least one row was handled.
      */
     public boolean runOnce() throws InterruptedException {
-        try (SqlSession s = sessions.openSession(true)) {
-            int recovered = s.getMapper(CampaignMapper.class).recoverExpired(settings.maxAttempts(),
-                    Reason.of(Reason.LEASE_EXPIRED, "after " + settings.maxAttempts() + " attempts"));
-            if (recovered > 0) LOG.info("took back {} recipient(s) left 'sending' by a stopped instance", recovered);
-        }
+        if (stopping || !leases.accepting()) return false;
+        leases.takeBackExpired(KIND, putBack);
         List<Long> running;
         try (SqlSession s = sessions.openSession(true)) {
-            running = s.getMapper(CampaignMapper.class).runningCampaigns();
+            running = s.getMapper(CampaignMapper.class).runningCampaigns(route);
         }
         boolean worked = false;
         for (long campaignId : running) {
-            if (stopping) break;
+            if (stopping || !leases.accepting()) break;
             BatchResult result = processBatch(campaignId);
             worked |= result.handled > 0;
             finishIfDone(campaignId);
@@ -164,82 +177,94 @@ public final class CampaignWorker implements AutoCloseable {
     private record BatchResult(int handled, boolean serverDown) {
     }
 
+    /** A batch under its lease; the heartbeat tells whether the campaign still runs. */
+    private static final class Batch {
+        private volatile boolean campaignRunning = true;
+
+        void beat(SqlSession session, Lease lease) {
+            campaignRunning = session.getMapper(CampaignMapper.class).isRunning(lease.subject());
+        }
+    }
+
     private BatchResult processBatch(long campaignId) throws InterruptedException {
-        long claimedAt = System.nanoTime();
-        List<CampaignMapper.ClaimedRow> rows = claim(campaignId);
-        if (rows.isEmpty()) return new BatchResult(0, false);
-        long heartbeatEvery = Math.min(HEARTBEAT.toNanos(), settings.lease().toNanos() / 4);
-        long nextHeartbeat = claimedAt + heartbeatEvery;
-        Set<Long> held = new HashSet<>();
-        for (CampaignMapper.ClaimedRow r : rows) held.add(r.id());
-        Map<Long, Structure> structures = new HashMap<>();
+        Batch batch = new Batch();
+        var claimed = leases.claim(KIND, settings.effectiveLease(), claim(campaignId), batch::beat, putBack);
+        if (claimed.isEmpty()) return new BatchResult(0, false);
+        Lease lease = claimed.get().lease();
+        List<CampaignMapper.ClaimedRow> rows = claimed.get().work();
         int handled = 0;
-        try (SqlSession s = sessions.openSession(true)) {
-            CampaignMapper m = s.getMapper(CampaignMapper.class);
+        try {
+            Structure structure;
+            try (SqlSession s = sessions.openSession(true)) {
+                structure = s.getMapper(DirectoryMapper.class).findStructureById(rows.get(0).structureId());
+            }
             for (CampaignMapper.ClaimedRow row : rows) {
-                if (stopping || !rate.acquire(this::pause)) break;
-                if (System.nanoTime() >= nextHeartbeat) {
-                    // Renew the leases, and see whether the campaign was paused or cancelled meanwhile.
-                    held = new HashSet<>(m.heartbeat(campaignId, instance, settings.lease().toMillis()));
-                    nextHeartbeat = System.nanoTime() + heartbeatEvery;
-                    if (held.isEmpty()) break;
+                if (stopping || !leases.accepting() || !batch.campaignRunning || !rate.acquire(this::pause)) break;
+                if (!lease.covers(settings.sendDeadline())) {
+                    // The heartbeat could not renew the lease: a send now might outlive it.
+                    LOG.warn("{}: too little of the lease left for a send; the rest of the batch goes back", lease);
+                    break;
                 }
-                // Held since the last heartbeat, whose lease outlasts it by at least 3/4 of the lease time.
-                if (!held.contains(row.id())) continue;
                 handled++;
-                Structure structure = structures.computeIfAbsent(row.structureId(), id -> {
-                    try (SqlSession d = sessions.openSession(true)) {
-                        return d.getMapper(DirectoryMapper.class).findStructureById(id);
-                    }
-                });
-                SendError error = sendOne(m, row, structure);
-                held.remove(row.id());
+                SendError error = sendOne(lease, row, structure);
                 if (error == null) {
                     serverDownStreak = 0;
                     continue;
                 }
                 int attempts = row.attempts() + 1;
-                if (error.permanent()) {
-                    m.markFailed(row.id(), instance, error.reason());
-                } else if (attempts >= settings.maxAttempts()) {
-                    m.markFailed(row.id(), instance, error.reason() + " (after " + attempts + " attempts)");
-                } else {
-                    m.retryLater(row.id(), instance, error.reason(), settings.backoff(attempts).toMillis());
+                int recorded;
+                try (SqlSession s = sessions.openSession(true)) {
+                    CampaignMapper m = s.getMapper(CampaignMapper.class);
+                    if (error.permanent()) {
+                        recorded = m.markFailed(row.id(), lease.fence(), error.reason());
+                    } else if (attempts >= settings.maxAttempts()) {
+                        recorded = m.markFailed(row.id(), lease.fence(), error.reason() + " (after " + attempts + " attempts)");
+                    } else {
+                        recorded = m.retryLater(row.id(), lease.fence(), error.reason(), settings.backoff(attempts).toMillis());
+                    }
                 }
-                if (error.serverDown()) {
-                    m.releaseAll(campaignId, instance);
-                    return new BatchResult(handled, true);
-                }
+                if (recorded == 0) leases.refused(lease, "outcome of recipient " + row.id());
+                if (error.serverDown()) return new BatchResult(handled, true);
             }
-            // Rows not attempted (stopping, paused, cancelled) go back.
-            m.releaseAll(campaignId, instance);
+        } finally {
+            // Rows not attempted (stopping, paused, cancelled, server down) go back at once.
+            leases.release(lease);
         }
         return new BatchResult(handled, false);
     }
 
-    /** Claims up to a batch: no more than the campaign's rate window and this instance's rate allow. */
-    private List<CampaignMapper.ClaimedRow> claim(long campaignId) {
-        try (SqlSession s = sessions.openSession(false)) {
-            CampaignMapper m = s.getMapper(CampaignMapper.class);
-            Campaign c = m.lockCampaign(campaignId);
-            if (c == null || c.status() != Campaign.Status.running) {
-                s.rollback();
-                return List.of();
+    /**
+     * The claim of a batch, in the engine's transaction: the campaign row is locked first ({@code FOR NO
+     * KEY UPDATE}), which serialises claims of one campaign across instances so that its rate window
+     * (attempts in the last minute + rows being sent) is counted exactly; the rows are taken {@code
+     * SKIP LOCKED}, no more than the campaign's rate window and this instance's rate allow.
+     */
+    private Leases.Claim<List<CampaignMapper.ClaimedRow>> claim(long campaignId) {
+        return new Leases.Claim<>() {
+            private int limit;
+
+            @Override
+            public Long pick(SqlSession tx) {
+                CampaignMapper m = tx.getMapper(CampaignMapper.class);
+                Campaign c = m.lockCampaign(campaignId);
+                if (c == null || c.status() != Campaign.Status.running) return null;
+                int n = Math.min(settings.batchSize(), rate.slotsWithin(settings.effectiveLease().dividedBy(2)));
+                if (c.ratePerMinute() > 0) n = Math.min(n, c.ratePerMinute() - m.attemptsInLastMinute(campaignId));
+                if (n <= 0) return null;
+                limit = n;
+                return campaignId;
             }
-            int limit = Math.min(settings.batchSize(), rate.slotsWithin(settings.lease().dividedBy(2)));
-            if (c.ratePerMinute() > 0) limit = Math.min(limit, c.ratePerMinute() - m.attemptsInLastMinute(campaignId));
-            if (limit <= 0) {
-                s.rollback();
-                return List.of();
+
+            @Override
+            public List<CampaignMapper.ClaimedRow> bind(SqlSession tx, Lease lease) {
+                List<CampaignMapper.ClaimedRow> rows = tx.getMapper(CampaignMapper.class).claim(campaignId, lease.fence(), limit);
+                return rows.isEmpty() ? null : new ArrayList<>(rows);
             }
-            List<CampaignMapper.ClaimedRow> rows = m.claim(campaignId, instance, limit, settings.lease().toMillis());
-            s.commit(true);
-            return new ArrayList<>(rows);
-        }
+        };
     }
 
     /** Composes and sends one row; null when the server accepted it (and the row is marked sent). */
-    private SendError sendOne(CampaignMapper m, CampaignMapper.ClaimedRow row, Structure structure) {
+    private SendError sendOne(Lease lease, CampaignMapper.ClaimedRow row, Structure structure) {
         MimeMessage message;
         String messageId = MessageFactory.messageId(row.token(), row.id(), row.fromAddress());
         Account account;
@@ -270,7 +295,11 @@ public final class CampaignWorker implements AutoCloseable {
             sentCount++;
         }
         // Written right after the server's "250": between the two lies the only window for a repeat.
-        m.markSent(row.id(), instance, row.address(), reply, messageId);
+        int recorded;
+        try (SqlSession s = sessions.openSession(true)) {
+            recorded = s.getMapper(CampaignMapper.class).markSent(row.id(), lease.fence(), row.address(), reply, messageId);
+        }
+        if (recorded == 0) leases.refused(lease, "sent mark of recipient " + row.id() + " (it will be sent again)");
         return null;
     }
 
@@ -289,9 +318,11 @@ public final class CampaignWorker implements AutoCloseable {
         }
     }
 
-    /** Stops after the message in progress; rows claimed but not attempted go back to pending. */
-    @Override
-    public void close() {
+    /**
+     * Stops taking rows; the message being sent is finished and recorded, rows claimed but not
+     * attempted go back to pending at once. Waits up to {@code grace} for that.
+     */
+    public void shutdown(Duration grace) {
         stopping = true;
         stop.countDown();
         Thread t;
@@ -300,12 +331,18 @@ public final class CampaignWorker implements AutoCloseable {
         }
         if (t != null) {
             try {
-                t.join(settings.timeout().multipliedBy(3).toMillis() + 1000);
+                t.join(Math.max(1, grace.toMillis()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            if (t.isAlive()) LOG.warn("the mail worker is still sending after {} s; its lease is handed back anyway", grace.toSeconds());
         } else {
             smtp.close();
         }
+    }
+
+    @Override
+    public void close() {
+        shutdown(settings.sendDeadline().plusSeconds(1));
     }
 }

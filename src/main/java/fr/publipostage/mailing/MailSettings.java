@@ -4,8 +4,6 @@ import fr.publipostage.Config;
 import fr.publipostage.Setting;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** The e-mail settings of {@link Setting}, checked once. */
 public record MailSettings(String host, Integer port, Tls tls, String user, String password, String from,
@@ -15,6 +13,8 @@ public record MailSettings(String host, Integer port, Tls tls, String user, Stri
                            Duration poll, int sandboxPort) {
 
     public static final String SANDBOX_FROM = "publipostage@localhost";
+    /** The route of campaigns that go to the sandbox mailbox of whichever sandbox instance sends them. */
+    public static final String SANDBOX_ROUTE = "sandbox";
 
     public enum Tls { none, starttls, ssl }
 
@@ -59,12 +59,54 @@ public record MailSettings(String host, Integer port, Tls tls, String user, Stri
             throw new Config.ConfigException(Setting.SMTP_FROM.envName + " is required when "
                     + Setting.SMTP_HOST.envName + " is set (the address the mails come from)");
         }
-        if (s.lease.compareTo(s.timeout.multipliedBy(2)) < 0) {
-            throw new Config.ConfigException(Setting.MAIL_LEASE.envName + " (" + config.get(Setting.MAIL_LEASE)
-                    + ") must be at least twice " + Setting.SMTP_TIMEOUT.envName + " (" + config.get(Setting.SMTP_TIMEOUT)
-                    + "): a slow message must not outlive its lease");
-        }
         return s;
+    }
+
+    /**
+     * The longest one send may take: each reply it may wait for, within {@link #timeout()} each — the
+     * check of a connection the server complained on (NOOP), connect, greeting, EHLO; with STARTTLS
+     * three more (STARTTLS, the handshake, EHLO again), with implicit TLS the handshake; with a login
+     * three more (AUTH and up to two challenges); MAIL, RCPT, DATA, the end of data; and QUIT when the
+     * connection is renewed right after.
+     */
+    public Duration sendDeadline() {
+        int replies = 9;
+        if (!sandbox()) {
+            if (tls == Tls.starttls) replies += 3;
+            if (tls == Tls.ssl) replies += 1;
+            if (!user.isBlank()) replies += 3;
+        }
+        return timeout.multipliedBy(replies);
+    }
+
+    /**
+     * How long a batch of rows is leased: {@link #lease()} as set, raised when needed so that it
+     * outlasts one send and two missed heartbeats. A send starts only when the lease still covers
+     * {@link #sendDeadline()}, so it never runs out in the middle of one.
+     */
+    public Duration effectiveLease() {
+        Duration needed = sendDeadline().plusSeconds(2);
+        return lease.compareTo(needed) >= 0 ? lease : needed;
+    }
+
+    /** The route of campaigns sent with these settings: {@code sandbox}, or {@code smtp:} and a fingerprint. */
+    public String route() {
+        if (sandbox()) return SANDBOX_ROUTE;
+        // The server and the identity the mails leave with; never the password.
+        String identity = String.join("\n", host.toLowerCase(Locale.ROOT), String.valueOf(effectivePort()), tls.name(),
+                user, effectiveFrom().toLowerCase(Locale.ROOT));
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(identity.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "smtp:" + java.util.HexFormat.of().formatHex(hash, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The route in words for the people who read a campaign's progress: server and TLS mode, no login. */
+    public String routeLabel() {
+        return sandbox() ? SANDBOX_ROUTE : host + ":" + effectivePort() + " (" + tls + ")";
     }
 
     /** The wait before attempt {@code attempts + 1}: the retry delay doubled per attempt, capped. */
@@ -74,22 +116,9 @@ public record MailSettings(String host, Integer port, Tls tls, String user, Stri
         return d.compareTo(retryMaxDelay) > 0 ? retryMaxDelay : d;
     }
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
-
     /** "500ms", "30s", "2m", "1h"; a bare number is seconds. */
     static Duration parseDuration(String name, String text) {
-        Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new Config.ConfigException(name + " must be a duration such as 500ms, 30s, 2m or 1h, got \"" + text + "\"");
-        }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        };
+        return Config.parseDuration(name, text);
     }
 
     private static Duration duration(Config config, Setting s) {

@@ -215,6 +215,12 @@ public final class CampaignApi implements RouteGroup {
         m.put("createdBy", c.createdBy());
         m.put("finishedAt", c.finishedAt());
         m.put("sandbox", c.sandbox());
+        m.put("route", c.mailRouteLabel());
+        // A running campaign that no running instance can send (none has its mail route): said, not waited on.
+        m.put("sendable", p.sendable());
+        m.put("stalled", p.stalled());
+        m.put("stalledLabel", p.stalled() ? messages.get(lang, "campaign.unsendable",
+                c.mailRouteLabel() == null ? "?" : c.mailRouteLabel()) : null);
         m.put("counts", counts);
         return m;
     }

@@ -12,6 +12,9 @@ import fr.publipostage.directory.Account;
 import fr.publipostage.directory.DemoDirectory;
 import fr.publipostage.jobs.JobStore;
 import fr.publipostage.jobs.JobWorker;
+import fr.publipostage.jobs.Lease;
+import fr.publipostage.jobs.Leases;
+import fr.publipostage.jobs.WorkEvents;
 import fr.publipostage.jobs.LetterJob;
 import fr.publipostage.security.AuditEvent;
 import fr.publipostage.selection.Scope;
@@ -21,6 +24,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -119,29 +123,31 @@ class LettersIT {
     @Test
     void aRunningJobStopsWhenCancelled() throws Exception {
         long id = app.letters().submit(Selection.everyone(lyceeId), Scope.LOCAL_ADMIN, "admin.stop");
-        JobStore store = new JobStore(fr.publipostage.db.MyBatis.sessionFactory(db.database().dataSource(),
-                List.of(fr.publipostage.jobs.LetterJobMapper.class)));
-        JobWorker worker = new JobWorker(store, (job, context, result) -> {
+        JobWorker worker = new JobWorker(app.jobStore(), app.leases(), (job, context, result) -> {
             app.letters().cancel(job.id(), "admin.stop");
             return app.letters().run(job, context, result);
-        }, "w-stop", 60, 120, Executors.newSingleThreadScheduledExecutor());
+        }, Duration.ofSeconds(60), 60, Executors.newSingleThreadScheduledExecutor(), WorkEvents.NONE);
         worker.poll();
         LetterService.JobStatus st = app.letters().status(id, "admin.stop");
         assertThat(st.state()).isEqualTo(LetterJob.CANCELLED);
     }
 
     @Test
-    void jobsOfADeadInstanceAreRequeuedAndUndownloadedFilesExpire() throws Exception {
+    void jobsOfADeadInstanceAreTakenBackAndUndownloadedFilesExpire() throws Exception {
         Selection small = parse(Map.of("profile", List.of("Personnel")));
         long id = app.letters().submit(small, Scope.LOCAL_ADMIN, "admin.stale");
-        JobStore store = new JobStore(fr.publipostage.db.MyBatis.sessionFactory(db.database().dataSource(),
-                List.of(fr.publipostage.jobs.LetterJobMapper.class)));
-        // An instance claims the job, then dies without a heartbeat.
-        assertThat(store.claim("dead-instance")).isPresent();
-        sql("update letter_job set heartbeat_at = now() - interval '10 minutes' where id = " + id);
-        assertThat(store.requeueStale(120)).isEqualTo(1);
+        JobStore store = app.jobStore();
+        // An instance claims the job, then dies: no heartbeat renews its lease.
+        Leases dead = new Leases(fr.publipostage.db.MyBatis.sessionFactory(db.database().dataSource(),
+                List.of(fr.publipostage.jobs.LetterJobMapper.class, fr.publipostage.jobs.LeaseMapper.class)),
+                "dead-instance", WorkEvents.NONE, Duration.ofHours(1));
+        Lease lease = dead.claim(JobStore.KIND, Duration.ofMillis(500), store.nextQueued(), null, store.requeue())
+                .orElseThrow().lease();
+        assertThat(app.letters().status(id, "admin.stale").state()).isEqualTo(LetterJob.RUNNING);
+        Thread.sleep(700);
         assertThat(app.jobWorker().poll()).isGreaterThanOrEqualTo(1);
         assertThat(app.letters().status(id, "admin.stale").state()).isEqualTo(LetterJob.DONE);
+        assertThat(store.find(id).orElseThrow().leaseEpoch()).isGreaterThan(lease.epoch());
         // Nobody downloads it: past its expiry the file is deleted.
         sql("update letter_job set expires_at = now() - interval '1 second' where id = " + id);
         assertThat(store.expire()).isEqualTo(1);

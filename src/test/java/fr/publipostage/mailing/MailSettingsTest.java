@@ -42,8 +42,40 @@ class MailSettingsTest {
                 .hasMessageContaining("PUBLIPOSTAGE_MAIL_LEASE");
         assertThatThrownBy(() -> MailSettings.from(Config.of(Map.of(Setting.SMTP_RATE, "-1"))))
                 .hasMessageContaining("PUBLIPOSTAGE_SMTP_RATE");
-        assertThatThrownBy(() -> MailSettings.from(Config.of(Map.of(Setting.MAIL_LEASE, "10s", Setting.SMTP_TIMEOUT, "30s"))))
-                .hasMessageContaining("twice");
+    }
+
+    @Test
+    void aBatchLeaseOutlastsTheLongestSend() {
+        // Sandbox, 30 s per reply: nine replies at most (NOOP, connect, greeting, EHLO, MAIL, RCPT, DATA, end, QUIT).
+        MailSettings sandbox = MailSettings.from(Config.of(Map.of(Setting.MAIL_LEASE, "10s", Setting.SMTP_TIMEOUT, "30s")));
+        assertThat(sandbox.sendDeadline()).isEqualTo(Duration.ofSeconds(270));
+        assertThat(sandbox.effectiveLease()).isEqualTo(Duration.ofSeconds(272));
+        // STARTTLS and a login: six replies more.
+        MailSettings real = MailSettings.from(Config.of(Map.of(Setting.SMTP_HOST, "smtp.example.fr", Setting.SMTP_FROM,
+                "ent@example.fr", Setting.SMTP_USER, "ent", Setting.SMTP_TIMEOUT, "10s")));
+        assertThat(real.sendDeadline()).isEqualTo(Duration.ofSeconds(150));
+        assertThat(real.effectiveLease()).isEqualTo(Duration.ofSeconds(152));
+        // A lease set longer than needed is kept.
+        MailSettings longer = MailSettings.from(Config.of(Map.of(Setting.MAIL_LEASE, "10m", Setting.SMTP_TIMEOUT, "1s")));
+        assertThat(longer.effectiveLease()).isEqualTo(Duration.ofMinutes(10));
+    }
+
+    @Test
+    void theRouteNamesTheServerAndIdentityButNeverThePassword() {
+        Map<Setting, String> base = Map.of(Setting.SMTP_HOST, "smtp.example.fr", Setting.SMTP_FROM, "ent@example.fr",
+                Setting.SMTP_USER, "ent", Setting.SMTP_PASSWORD, "secret-1");
+        String route = MailSettings.from(Config.of(base)).route();
+        assertThat(route).startsWith("smtp:").hasSize(21).doesNotContain("secret");
+        assertThat(MailSettings.from(Config.of(base).with(Setting.SMTP_PASSWORD, "secret-2")).route())
+                .as("another password, same route").isEqualTo(route);
+        for (Setting changed : java.util.List.of(Setting.SMTP_HOST, Setting.SMTP_USER, Setting.SMTP_FROM)) {
+            assertThat(MailSettings.from(Config.of(base).with(changed, "other@example.org")).route())
+                    .as("another " + changed).isNotEqualTo(route);
+        }
+        assertThat(MailSettings.from(Config.of(base).with(Setting.SMTP_PORT, "2525")).route()).isNotEqualTo(route);
+        assertThat(MailSettings.from(Config.of(base).with(Setting.SMTP_TLS, "ssl")).route()).isNotEqualTo(route);
+        assertThat(MailSettings.from(Config.of(Map.of())).route()).isEqualTo("sandbox");
+        assertThat(MailSettings.from(Config.of(base)).routeLabel()).isEqualTo("smtp.example.fr:587 (starttls)");
     }
 
     @Test
