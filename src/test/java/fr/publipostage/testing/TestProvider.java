@@ -39,10 +39,15 @@ public final class TestProvider implements AutoCloseable {
 
     /** @param interactiveLogin the provider shows its login page (user name and claims) instead of answering at once */
     public TestProvider(boolean interactiveLogin) {
+        this(interactiveLogin, 0);
+    }
+
+    /** @param port the loopback port; 0 = any free one */
+    public TestProvider(boolean interactiveLogin, int port) {
         OAuth2TokenProvider tokens = new OAuth2TokenProvider(keys, () -> Instant.now().plus(clockOffset));
         OAuth2Config config = new OAuth2Config(interactiveLogin, null, null, false, tokens, java.util.Set.of(next), new no.nav.security.mock.oauth2.http.MockWebServerWrapper());
         server = new MockOAuth2Server(config, new TokenOverride());
-        server.start();
+        server.start(port);
     }
 
     /** The next answer of the token endpoint, instead of the provider's own (once). */
