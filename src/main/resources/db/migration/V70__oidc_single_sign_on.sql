@@ -22,6 +22,8 @@ create index account_login_lower on account (lower(login));
 -- here) or 'provider' (the provider asserted a second factor: amr mfa/otp, or acr high enough).
 alter table web_session add column login_via text not null default 'password' check (login_via in ('password', 'oidc'));
 alter table web_session add column second_factor_via text check (second_factor_via in ('totp', 'provider'));
+-- When that second factor was checked: the code typed here, or the provider's authentication (auth_time).
+alter table web_session add column second_factor_at timestamptz;
 -- The provider's ID token, sent back as id_token_hint when logging out at the provider.
 alter table web_session add column id_token text;
 

@@ -9,10 +9,11 @@ public interface SessionMapper {
 
     /**
      * A session opened by the OpenID Connect provider; {@code secondFactorUntil} (may be null) is until
-     * when the second factor the provider asserted allows outputs carrying credentials.
+     * when the second factor the provider asserted (at {@code secondFactorAt}) allows outputs carrying credentials.
      */
     void insertFromProvider(@Param("tokenHash") String tokenHash, @Param("adminId") long adminId, @Param("csrf") String csrf,
-                            @Param("idToken") String idToken, @Param("secondFactorUntil") OffsetDateTime secondFactorUntil);
+                            @Param("idToken") String idToken, @Param("secondFactorAt") OffsetDateTime secondFactorAt,
+                            @Param("secondFactorUntil") OffsetDateTime secondFactorUntil);
 
     /** The provider's ID token of a session (for the logout at the provider), or null. */
     String idToken(@Param("tokenHash") String tokenHash);

@@ -52,9 +52,10 @@ public final class SessionService {
      * login (cookie, CSRF, idle and absolute timeouts), plus the provider's ID token for the logout at
      * the provider, and its second factor when it asserted one.
      *
+     * @param secondFactorAt    when the provider checked the second factor (its auth_time); ignored without one
      * @param secondFactorUntil until when the provider's second factor allows credential outputs; null = none
      */
-    public Opened openFromProvider(Admin admin, String idToken, Instant secondFactorUntil) {
+    public Opened openFromProvider(Admin admin, String idToken, Instant secondFactorAt, Instant secondFactorUntil) {
         String token = randomToken();
         String csrf = randomToken();
         String hash = hash(token);
@@ -62,7 +63,8 @@ public final class SessionService {
         try (SqlSession session = sessions.openSession(true)) {
             SessionMapper mapper = session.getMapper(SessionMapper.class);
             mapper.deleteExpired(idleMinutes, MAX_HOURS);
-            mapper.insertFromProvider(hash, admin.id(), csrf, idToken, until);
+            mapper.insertFromProvider(hash, admin.id(), csrf, idToken,
+                    secondFactorAt == null ? null : secondFactorAt.atOffset(ZoneOffset.UTC), until);
         }
         boolean fresh = secondFactorUntil != null && secondFactorUntil.isAfter(Instant.now());
         return new Opened(token, new WebSession(hash, admin, csrf, fresh, null, true, fresh ? "provider" : null));

@@ -121,8 +121,8 @@ public final class OidcLogin {
             throw new OidcFailure(OidcFailure.Reason.EXPIRED, "state started by another browser (binding cookie missing or different)");
         }
         if (callback.error() != null) {
-            throw new OidcFailure(OidcFailure.Reason.PROVIDER_ERROR, "provider answered " + callback.error()
-                    + (callback.errorDescription() == null ? "" : " (" + callback.errorDescription() + ")"));
+            throw new OidcFailure(OidcFailure.Reason.PROVIDER_ERROR, "provider answered " + loggable(callback.error())
+                    + (callback.errorDescription() == null ? "" : " (" + loggable(callback.errorDescription()) + ")"));
         }
         if (callback.code() == null || callback.code().isBlank()) throw new OidcFailure(OidcFailure.Reason.PROVIDER_ERROR, "callback without code");
 
@@ -179,7 +179,7 @@ public final class OidcLogin {
                 : claims.getIssueTime().toInstant();
         Instant until = secondFactor ? authenticated.plus(Duration.ofMinutes(settings.mfaFreshMinutes())) : null;
         if (pending.reauthSession() != null) webSessions.closeByHash(pending.reauthSession());
-        SessionService.Opened opened = webSessions.openFromProvider(admin, tokens.idToken().serialize(), until);
+        SessionService.Opened opened = webSessions.openFromProvider(admin, tokens.idToken().serialize(), authenticated, until);
         audit.record(auditLogin, AUDIT_LOGIN, null, null, details(claims, granted, secondFactor, null));
         LOG.info("single sign-on of {} (subject {}): super admin {}, local admin of {} structure(s), class teacher in {}, second factor {}",
                 directoryLogin, claims.getSubject(), granted.superAdmin(), granted.localAdminOf().size(),
@@ -233,6 +233,12 @@ public final class OidcLogin {
         d.put("classTeacherIn", granted.classTeacherOf().keySet());
         d.put("providerSecondFactor", secondFactor);
         return d;
+    }
+
+    /** A value the browser sent, fit for one log line: no control characters, at most 200 characters. */
+    private static String loggable(String value) {
+        String clean = value.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > 200 ? clean.substring(0, 200) + "…" : clean;
     }
 
     private static String stringClaim(Object value) {

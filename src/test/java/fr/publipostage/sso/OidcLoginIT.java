@@ -473,6 +473,31 @@ class OidcLoginIT {
     }
 
     @Test
+    void unsignedAndHmacSignedIdTokensAreRefused() throws Exception {
+        String login = withFunction(WebFixture.OWN, "ADMIN_LOCAL", "Personnel").get(0);
+        for (String kind : List.of("none", "HS256")) {
+            WebFixture.Client c = web.client();
+            Flow flow = begin(c, "/oidc/login");
+            Instant now = Instant.now();
+            JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(provider.issuer()).subject("sub-" + login)
+                    .audience(TestProvider.CLIENT_ID).issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(600)))
+                    .claim("nonce", flow.nonce()).claim("preferred_username", login).build();
+            String token;
+            if (kind.equals("none")) {
+                token = new com.nimbusds.jwt.PlainJWT(claims).serialize();
+            } else {
+                SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+                jwt.sign(new com.nimbusds.jose.crypto.MACSigner((TestProvider.CLIENT_SECRET + "-padded-to-32-bytes!").getBytes(StandardCharsets.UTF_8)));
+                token = jwt.serialize();
+            }
+            provider.nextTokenAnswer(request -> TestProvider.tokenAnswer(token));
+            HttpResponse<String> r = c.get(callbackPath(flow));
+            assertThat(r.statusCode()).as(kind).isEqualTo(401);
+            assertThat(c.cookie("publipostage_session")).as(kind).isNull();
+        }
+    }
+
+    @Test
     void anIdTokenForAnotherClientIsRefused() {
         String login = withFunction(WebFixture.OWN, "ADMIN_LOCAL", "Personnel").get(0);
         HttpResponse<String> r = loginAs(web.client(), login, Map.of("aud", List.of("another-application")));
@@ -528,6 +553,10 @@ class OidcLoginIT {
         WebFixture.Client withMfa = loggedIn(login, Map.of("amr", List.of("pwd", "mfa")));
         assertThat(withMfa.get(csv).statusCode()).isEqualTo(200);
         assertThat(withMfa.get("/api/me").body()).contains("\"totpFresh\":true");
+        // The session records how its second factor was satisfied, and when.
+        assertThat(column("select s.second_factor_via || ' ' || (s.second_factor_at is not null) from web_session s "
+                + "where s.token_hash = encode(sha256(?::bytea), 'hex')", withMfa.cookie("publipostage_session")))
+                .containsExactly("provider true");
 
         WebFixture.Client withOtp = loggedIn(login, Map.of("amr", List.of("otp")));
         assertThat(withOtp.get(csv).statusCode()).isEqualTo(200);
