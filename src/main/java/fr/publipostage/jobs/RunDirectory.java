@@ -30,14 +30,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every start removes what dead runs left: a run directory whose lock is free (the operating system
  * releases it when its process dies, SIGKILL included), and the {@code letters-*} directories that
- * versions before run directories wrote straight under the root. A live instance's directory on the
- * same machine is never touched: its lock is held.
+ * versions before run directories wrote straight under the root, once untouched for ten minutes (such
+ * a version may still be printing during a rolling upgrade). A live instance's directory on the same
+ * machine is never touched: its lock is held.
  */
 public final class RunDirectory implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunDirectory.class);
     private static final String LOCK = ".lock";
     /** A run directory without its lock yet is being created; older than this, it is a crash's. */
     private static final Duration UNLOCKED_GRACE = Duration.ofMinutes(1);
+    /** A {@code letters-*} folder of an earlier version untouched this long belongs to a dead run. */
+    private static final Duration LEGACY_IDLE = Duration.ofMinutes(10);
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
@@ -129,11 +132,24 @@ public final class RunDirectory implements AutoCloseable {
                 if (!Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) continue;
                 boolean dead;
                 if (name.startsWith("run-")) dead = isDead(p);
-                else dead = name.startsWith("letters-"); // written straight under the root by earlier versions
+                else dead = name.startsWith("letters-") && untouchedFor(p, LEGACY_IDLE); // earlier versions' prints
                 if (dead && deleteTree(p)) removed++;
             }
         }
         return removed;
+    }
+
+    /**
+     * True when nothing was added to or removed from the folder for {@code idle}: an earlier version's
+     * print that is still running writes a chunk every second or so (during a rolling upgrade on one
+     * machine, it may well be alive), a dead one's folder stays as it was.
+     */
+    private static boolean untouchedFor(Path dir, Duration idle) {
+        try {
+            return Files.getLastModifiedTime(dir).toInstant().isBefore(Instant.now().minus(idle));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** True when no live process holds the run's lock. */
