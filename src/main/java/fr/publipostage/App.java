@@ -38,7 +38,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import fr.publipostage.security.AdminMapper;
@@ -130,7 +129,6 @@ public final class App implements AutoCloseable {
     private CampaignWorker mailWorker;
     private boolean closed;
     private final ExecutorService pdfWorkers;
-    private final ScheduledExecutorService jobScheduler;
     private final PdfRenderer pdfRenderer;
     private final LetterEngine letterEngine;
     private final JobStore jobStore;
@@ -199,7 +197,6 @@ public final class App implements AutoCloseable {
         int threads = config.getInt(Setting.PDF_THREADS) > 0 ? config.getInt(Setting.PDF_THREADS)
                 : Runtime.getRuntime().availableProcessors();
         this.pdfWorkers = Executors.newFixedThreadPool(threads, daemon("pdf-chunk"));
-        this.jobScheduler = Executors.newSingleThreadScheduledExecutor(daemon("letter-jobs"));
         this.pdfRenderer = new PdfRenderer(new Fonts());
         this.letterEngine = new LetterEngine(selections, this::structureById, velocity, templateVariables, pdfRenderer, pdfWorkers, threads, config.getInt(Setting.PDF_CHUNK_PAGES),
                 runDirectory.path(), clock);
@@ -209,7 +206,7 @@ public final class App implements AutoCloseable {
         this.letters = new LetterService(selections, letterEngine, jobStore, audit, json, pagePreview,
                 config.getInt(Setting.PDF_DIRECT_MAX));
         this.jobWorker = new JobWorker(jobStore, leases, letters, jobLease,
-                config.getInt(Setting.PDF_JOB_TTL_MINUTES) * 60L, jobScheduler, workEvents);
+                config.getInt(Setting.PDF_JOB_TTL_MINUTES) * 60L, workEvents);
         // The editor previews and checks drafts through a Velocity engine of their own over the same
         // letter engine and mail composer: what is previewed is what prints.
         Rendering.Factory renderings = templates -> {
@@ -470,7 +467,6 @@ public final class App implements AutoCloseable {
         if (worker != null) worker.shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         leases.close();
         if (box != null) box.close();
-        jobScheduler.shutdownNow();
         pdfWorkers.shutdownNow();
         runDirectory.close();
         database.close();

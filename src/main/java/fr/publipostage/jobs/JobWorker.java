@@ -2,9 +2,6 @@ package fr.publipostage.jobs;
 
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.apache.ibatis.session.SqlSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * heartbeat, which also writes the job's progress and reads its cancel flag; every write of the
  * result is fenced, so an instance that lost a job changes nothing of it.
  */
-public final class JobWorker implements AutoCloseable {
+public final class JobWorker {
     private static final Logger LOG = LoggerFactory.getLogger(JobWorker.class);
 
     /** What running a job means (the letters service). */
@@ -58,66 +55,44 @@ public final class JobWorker implements AutoCloseable {
     private final Handler handler;
     private final Duration leaseDuration;
     private final long ttlSeconds;
-    private final ScheduledExecutorService scheduler;
     private final WorkEvents events;
-    private final Leases.PutBack requeue;
-    private ScheduledFuture<?> loop;
+    private PollLoop loop;
     private volatile boolean stopping;
-    private int active;
 
     /**
      * @param leaseDuration how long a job's lease lasts without a heartbeat: after a crash, another
      *                      instance takes the job over this long after the last heartbeat
      */
     public JobWorker(JobStore store, Leases leases, Handler handler, Duration leaseDuration, long ttlSeconds,
-                     ScheduledExecutorService scheduler, WorkEvents events) {
+                     WorkEvents events) {
         this.store = store;
         this.leases = leases;
         this.handler = handler;
         this.leaseDuration = leaseDuration;
         this.ttlSeconds = ttlSeconds;
-        this.scheduler = scheduler;
         this.events = events;
-        this.requeue = (tx, epochs, expired) -> store.requeue(tx, epochs);
     }
 
     /** Starts polling every {@code pollMillis} (and records this instance among those sharing the database). */
     public synchronized void start(long pollMillis) {
         if (loop != null || stopping) return;
         leases.register(null);
-        loop = scheduler.scheduleWithFixedDelay(this::pollQuietly, 0, pollMillis, TimeUnit.MILLISECONDS);
-    }
-
-    private void pollQuietly() {
-        try {
-            poll();
-        } catch (RuntimeException e) {
-            LOG.warn("job poll failed: {}", e.toString());
-        }
+        loop = new PollLoop("letter-jobs", Duration.ofMillis(pollMillis), () -> poll() > 0, null);
+        loop.start();
     }
 
     /** One round: take back expired jobs, housekeeping, then run queued jobs until none is left. */
     public int poll() {
         if (stopping || !leases.accepting()) return 0;
-        leases.takeBackExpired(JobStore.KIND, requeue);
+        leases.takeBackExpired(JobStore.KIND, store.requeue());
         store.expire();
         int ran = 0;
         while (!stopping) {
             Run run = new Run();
-            var claimed = leases.claim(JobStore.KIND, leaseDuration, store.nextQueued(), run::beat, requeue);
+            var claimed = leases.claim(JobStore.KIND, leaseDuration, store.nextQueued(), run::beat, store.requeue());
             if (claimed.isEmpty()) return ran;
-            synchronized (this) {
-                active++;
-            }
-            try {
-                run.start(claimed.get().lease(), claimed.get().work());
-                runOne(run, claimed.get().work());
-            } finally {
-                synchronized (this) {
-                    active--;
-                    notifyAll();
-                }
-            }
+            run.start(claimed.get().lease(), claimed.get().work());
+            runOne(run, claimed.get().work());
             ran++;
         }
         return ran;
@@ -157,39 +132,35 @@ public final class JobWorker implements AutoCloseable {
         }
     }
 
+    /** Runs one job; the lease is handed back at the end whatever happened (unfinished work goes back). */
     private void runOne(Run run, LetterJob job) {
         Lease lease = run.lease;
-        Outcome outcome = null;
-        try (OutputStream result = store.resultStream(lease.fence(), job.id())) {
-            outcome = handler.run(job, run, result);
-        } catch (LeaseLost e) {
-            leases.refused(lease, "result of letter job " + job.id());
-        } catch (Exception e) {
-            if (!run.lostLease()) {
-                // The cause is for the maintainer's log; the admin is told the job number to quote.
-                LOG.error("letter job {} failed", job.id(), e);
-                outcome = Outcome.failed("job.failed", "[\"#" + job.id() + "\"]");
+        try {
+            Outcome outcome = null;
+            try (OutputStream result = store.resultStream(lease.fence(), job.id())) {
+                outcome = handler.run(job, run, result);
+            } catch (LeaseLost e) {
+                leases.refused(lease, "result of letter job " + job.id());
+            } catch (Exception e) {
+                if (!run.lostLease()) {
+                    // The cause is for the maintainer's log; the admin is told the job number to quote.
+                    LOG.error("letter job {} failed", job.id(), e);
+                    outcome = Outcome.failed("job.failed", "[\"#" + job.id() + "\"]");
+                }
             }
-        }
-        if (outcome == null || run.lostLease()) {
-            LOG.warn("letter job {}: lease lost ({}), nothing of it is written by this instance", job.id(), lease);
+            if (outcome == null || run.lostLease()) {
+                LOG.warn("letter job {}: lease lost ({}), nothing of it is written by this instance", job.id(), lease);
+            } else if (stopping && !run.cancelRequested && !outcome.state().equals(LetterJob.DONE)) {
+                LOG.info("letter job {} handed back on shutdown", job.id()); // the release puts it back in the queue
+            } else if (store.finish(lease.fence(), job.id(), outcome.state(), outcome.accounts(), outcome.bytes(),
+                    outcome.pages(), outcome.errorKey(), outcome.errorArgsJson(), ttlSeconds)) {
+                events.jobFinished(outcome.state());
+            } else {
+                leases.refused(lease, "outcome of letter job " + job.id());
+            }
+        } finally {
             leases.release(lease);
-            return;
         }
-        if (stopping && !run.cancelRequested && !outcome.state().equals(LetterJob.DONE)) {
-            // Interrupted by the shutdown: back in the queue at once, for another instance.
-            leases.release(lease);
-            LOG.info("letter job {} handed back on shutdown", job.id());
-            return;
-        }
-        if (!store.finish(lease.fence(), job.id(), outcome.state(), outcome.accounts(), outcome.bytes(), outcome.pages(),
-                outcome.errorKey(), outcome.errorArgsJson(), ttlSeconds)) {
-            leases.refused(lease, "outcome of letter job " + job.id());
-            leases.release(lease);
-            return;
-        }
-        events.jobFinished(outcome.state());
-        leases.release(lease);
     }
 
     /**
@@ -198,27 +169,14 @@ public final class JobWorker implements AutoCloseable {
      */
     public void shutdown(Duration grace) {
         stopping = true;
+        PollLoop l;
         synchronized (this) {
-            if (loop != null) loop.cancel(false);
-            loop = null;
-            long end = System.nanoTime() + grace.toNanos();
-            while (active > 0) {
-                long left = end - System.nanoTime();
-                if (left <= 0) {
-                    LOG.warn("a letter job is still running after {} s; its lease is handed back anyway", grace.toSeconds());
-                    return;
-                }
-                try {
-                    wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+            l = loop;
         }
+        if (l != null) l.shutdown(grace);
     }
 
-    @Override
+    /** Stops, waiting up to 30 s for the job in hand to be handed back. */
     public void close() {
         shutdown(Duration.ofSeconds(30));
     }

@@ -7,13 +7,12 @@ import fr.publipostage.directory.DirectoryMapper;
 import fr.publipostage.directory.Structure;
 import fr.publipostage.jobs.Lease;
 import fr.publipostage.jobs.Leases;
+import fr.publipostage.jobs.PollLoop;
 import fr.publipostage.templates.TemplateError;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import javax.mail.Address;
 import javax.mail.MessagingException;
 import javax.mail.internet.InternetAddress;
@@ -43,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * being written: an instance killed (or frozen past its lease) there leaves the row to be sent again
  * by another. The repeat has the same Message-ID.
  */
-public final class CampaignWorker implements AutoCloseable {
+public final class CampaignWorker {
     /** The kind of the campaign batches' leases. */
     public static final String KIND = "mail";
     private static final Logger LOG = LoggerFactory.getLogger(CampaignWorker.class);
@@ -59,9 +58,7 @@ public final class CampaignWorker implements AutoCloseable {
     private final String route;
     private final RateLimiter rate;
     private final Leases.PutBack putBack;
-    private final CountDownLatch stop = new CountDownLatch(1);
-    private volatile boolean stopping;
-    private Thread thread;
+    private final PollLoop loop;
     private int serverDownStreak;
     private long sentCount;
 
@@ -79,6 +76,11 @@ public final class CampaignWorker implements AutoCloseable {
         String expired = Reason.of(Reason.LEASE_EXPIRED, "after " + settings.maxAttempts() + " attempts");
         this.putBack = (tx, epochs, wasExpired) -> tx.getMapper(CampaignMapper.class)
                 .putBack(epochs, wasExpired, settings.maxAttempts(), expired);
+        this.loop = new PollLoop("mail-worker", settings.poll(), () -> {
+            boolean worked = runOnce();
+            if (!worked) smtp.closeIfIdle(IDLE_CLOSE);
+            return worked;
+        }, smtp::close);
     }
 
     /** This process among the instances sharing the database (recorded on the rows it sends). */
@@ -102,47 +104,14 @@ public final class CampaignWorker implements AutoCloseable {
 
     /** Starts the background thread (once), and tells the other instances which route this one sends. */
     public synchronized void start() {
-        if (thread != null || stopping) return;
+        if (loop.isRunning() || loop.stopping()) return;
         leases.register(route);
-        thread = new Thread(this::loop, "mail-worker");
-        thread.setDaemon(true);
-        thread.start();
+        loop.start();
         LOG.info("mail worker {} started, sending to {}", instance(), smtp.endpoint().describe());
     }
 
-    public synchronized boolean isRunning() {
-        return thread != null && thread.isAlive();
-    }
-
-    private void loop() {
-        while (!stopping) {
-            try {
-                boolean worked = runOnce();
-                if (!worked) {
-                    smtp.closeIfIdle(IDLE_CLOSE);
-                    pause(settings.poll().toNanos());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (RuntimeException e) {
-                // Database unreachable, or a bug: rows stay under their lease until it ends; try again later.
-                LOG.warn("mail worker pass failed: {}", e.toString());
-                try {
-                    pause(Math.max(settings.poll().toNanos(), TimeUnit.SECONDS.toNanos(1)));
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
-        smtp.close();
-    }
-
-    /** Waits, or returns false at once when stopping. */
-    private boolean pause(long nanos) throws InterruptedException {
-        if (nanos <= 0) return !stopping;
-        return !stop.await(nanos, TimeUnit.NANOSECONDS) && !stopping;
+    public boolean isRunning() {
+        return loop.isRunning();
     }
 
     /**
@@ -150,7 +119,7 @@ public final class CampaignWorker implements AutoCloseable {
      * tests and the benchmark may call it directly). Returns true when at least one row was handled.
      */
     public boolean runOnce() throws InterruptedException {
-        if (stopping || !leases.accepting()) return false;
+        if (loop.stopping() || !leases.accepting()) return false;
         leases.takeBackExpired(KIND, putBack);
         List<Long> running;
         try (SqlSession s = sessions.openSession(true)) {
@@ -158,7 +127,7 @@ public final class CampaignWorker implements AutoCloseable {
         }
         boolean worked = false;
         for (long campaignId : running) {
-            if (stopping || !leases.accepting()) break;
+            if (loop.stopping() || !leases.accepting()) break;
             BatchResult result = processBatch(campaignId);
             worked |= result.handled > 0;
             finishIfDone(campaignId);
@@ -167,7 +136,7 @@ public final class CampaignWorker implements AutoCloseable {
                 Duration wait = settings.backoff(serverDownStreak);
                 LOG.warn("SMTP server {} unreachable ({} time(s) in a row); next try in {} ms",
                         smtp.endpoint().describe(), serverDownStreak, wait.toMillis());
-                pause(wait.toNanos());
+                loop.pause(wait.toNanos());
                 return true;
             }
         }
@@ -199,7 +168,7 @@ public final class CampaignWorker implements AutoCloseable {
                 structure = s.getMapper(DirectoryMapper.class).findStructureById(rows.get(0).structureId());
             }
             for (CampaignMapper.ClaimedRow row : rows) {
-                if (stopping || !leases.accepting() || !batch.campaignRunning || !rate.acquire(this::pause)) break;
+                if (loop.stopping() || !leases.accepting() || !batch.campaignRunning || !rate.acquire(loop::pause)) break;
                 if (!lease.covers(settings.sendDeadline())) {
                     // The heartbeat could not renew the lease: a send now might outlive it.
                     LOG.warn("{}: too little of the lease left for a send; the rest of the batch goes back", lease);
@@ -323,25 +292,10 @@ public final class CampaignWorker implements AutoCloseable {
      * attempted go back to pending at once. Waits up to {@code grace} for that.
      */
     public void shutdown(Duration grace) {
-        stopping = true;
-        stop.countDown();
-        Thread t;
-        synchronized (this) {
-            t = thread;
-        }
-        if (t != null) {
-            try {
-                t.join(Math.max(1, grace.toMillis()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (t.isAlive()) LOG.warn("the mail worker is still sending after {} s; its lease is handed back anyway", grace.toSeconds());
-        } else {
-            smtp.close();
-        }
+        loop.shutdown(grace);
     }
 
-    @Override
+    /** Stops, waiting as long as one send may take. */
     public void close() {
         shutdown(settings.sendDeadline().plusSeconds(1));
     }

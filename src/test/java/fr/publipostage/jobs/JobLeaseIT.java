@@ -66,12 +66,11 @@ class JobLeaseIT {
             Thread.sleep(3_000);
             return JobWorker.Outcome.done(1, 1, 10);
         };
-        var scheduler = Executors.newScheduledThreadPool(2);
         // A lease of one second: without its own heartbeat, the job would be taken over three times.
         Duration lease = Duration.ofSeconds(1);
         try (Leases a = leases("instance-a", lease); Leases b = leases("instance-b", lease)) {
-            JobWorker owner = new JobWorker(store, a, slow, lease, 60, scheduler, WorkEvents.NONE);
-            JobWorker other = new JobWorker(store, b, slow, lease, 60, scheduler, WorkEvents.NONE);
+            JobWorker owner = new JobWorker(store, a, slow, lease, 60, WorkEvents.NONE);
+            JobWorker other = new JobWorker(store, b, slow, lease, 60, WorkEvents.NONE);
             Thread first = new Thread(owner::poll);
             first.start();
             long end = System.nanoTime() + 4_000_000_000L;
@@ -81,7 +80,6 @@ class JobLeaseIT {
             }
             first.join();
         }
-        scheduler.shutdownNow();
         assertThat(runs.get()).as("times the job ran").isEqualTo(1);
         assertThat(store.find(id).orElseThrow().state()).isEqualTo(LetterJob.DONE);
     }

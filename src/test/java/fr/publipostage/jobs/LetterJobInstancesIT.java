@@ -32,13 +32,13 @@ import org.junit.jupiter.params.provider.EnumSource;
  * files (activation codes in clear) are gone after the next start, and were private while they lived.
  */
 class LetterJobInstancesIT {
-    private static final int PUPILS = 420;
+    private static final int PUPILS = 240;
     private static final Pattern CODE = Pattern.compile("AC\\d{6}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Instances rendering slowly enough to be caught mid-job: one thread, small chunks, a 3 s lease. */
     private static Map<String, String> settings() {
-        return Map.of("PUBLIPOSTAGE_PDF_THREADS", "1", "PUBLIPOSTAGE_PDF_CHUNK_PAGES", "20",
+        return Map.of("PUBLIPOSTAGE_PDF_THREADS", "1", "PUBLIPOSTAGE_PDF_CHUNK_PAGES", "12",
                 "PUBLIPOSTAGE_PDF_JOB_LEASE", "3s", "PUBLIPOSTAGE_PDF_DIRECT_MAX", "50");
     }
 

@@ -126,7 +126,7 @@ class LettersIT {
         JobWorker worker = new JobWorker(app.jobStore(), app.leases(), (job, context, result) -> {
             app.letters().cancel(job.id(), "admin.stop");
             return app.letters().run(job, context, result);
-        }, Duration.ofSeconds(60), 60, Executors.newSingleThreadScheduledExecutor(), WorkEvents.NONE);
+        }, Duration.ofSeconds(60), 60, WorkEvents.NONE);
         worker.poll();
         LetterService.JobStatus st = app.letters().status(id, "admin.stop");
         assertThat(st.state()).isEqualTo(LetterJob.CANCELLED);
