@@ -463,6 +463,9 @@ public final class App implements AutoCloseable {
         // instances, and a worker still busy under it can no longer write). Then the pool, PostgreSQL.
         leases.stopAccepting();
         long deadline = System.nanoTime() + shutdownGrace.toNanos();
+        // Both told at once: the mail worker must not wait for the job's chunks to be told.
+        jobWorker.stop();
+        if (worker != null) worker.stop();
         jobWorker.shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         if (worker != null) worker.shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         leases.close();

@@ -168,12 +168,22 @@ public final class JobWorker {
      * or abandoned) and goes back to the queue. Waits up to {@code grace} for that.
      */
     public void shutdown(Duration grace) {
-        stopping = true;
+        stop();
         PollLoop l;
         synchronized (this) {
             l = loop;
         }
         if (l != null) l.shutdown(grace);
+    }
+
+    /** Asks the job in hand to stop at its next chunk, without waiting ({@link #shutdown} waits). */
+    public void stop() {
+        stopping = true;
+        PollLoop l;
+        synchronized (this) {
+            l = loop;
+        }
+        if (l != null) l.stop();
     }
 
     /** Stops, waiting up to 30 s for the job in hand to be handed back. */

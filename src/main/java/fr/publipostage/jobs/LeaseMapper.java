@@ -22,9 +22,8 @@ public interface LeaseMapper {
     /** The owner hands its lease back; 0 when it was no longer its. */
     int release(@Param("epoch") long epoch, @Param("owner") String owner);
 
-    void register(@Param("id") String id, @Param("mailRoute") String mailRoute);
-
-    void seen(@Param("id") String id, @Param("stopping") boolean stopping);
+    /** Records the instance (or says it is still there): its mail route, whether it is stopping. */
+    void register(@Param("id") String id, @Param("mailRoute") String mailRoute, @Param("stopping") boolean stopping);
 
     void forget(@Param("id") String id);
 

@@ -85,6 +85,7 @@ public final class Leases implements AutoCloseable {
     private ScheduledExecutorService timer;
     private volatile boolean accepting = true;
     private volatile boolean registered;
+    private volatile String mailRoute;
     private volatile boolean closed;
     private long lastHousekeeping = System.nanoTime() - HOUSEKEEPING_NANOS;
 
@@ -123,9 +124,10 @@ public final class Leases implements AutoCloseable {
      * Records this instance among those sharing the database (kept alive by the heartbeat), with the
      * mail route it sends to, or null when it sends no mail (a route once given is kept).
      */
-    public void register(String mailRoute) {
+    public synchronized void register(String route) {
+        if (route != null) mailRoute = route;
         try (SqlSession s = sessions.openSession(true)) {
-            s.getMapper(LeaseMapper.class).register(owner, mailRoute);
+            s.getMapper(LeaseMapper.class).register(owner, mailRoute, !accepting);
         }
         registered = true;
         ensureTimer();
@@ -243,7 +245,7 @@ public final class Leases implements AutoCloseable {
         long sentAt = System.nanoTime();
         try (SqlSession s = sessions.openSession(true)) {
             LeaseMapper m = s.getMapper(LeaseMapper.class);
-            if (registered) m.seen(owner, !accepting);
+            if (registered) m.register(owner, mailRoute, !accepting); // also brings back a row purged meanwhile
             if (!now.isEmpty()) {
                 Set<Long> renewed = new HashSet<>(m.renew(owner, now.stream().map(h -> h.lease().epoch()).toList()));
                 for (Held h : now) {
@@ -283,7 +285,7 @@ public final class Leases implements AutoCloseable {
         accepting = false;
         if (!registered) return;
         try (SqlSession s = sessions.openSession(true)) {
-            s.getMapper(LeaseMapper.class).seen(owner, true);
+            s.getMapper(LeaseMapper.class).register(owner, mailRoute, true);
         } catch (RuntimeException e) {
             LOG.warn("could not mark this instance stopping: {}", e.toString());
         }

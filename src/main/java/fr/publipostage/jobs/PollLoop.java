@@ -75,13 +75,18 @@ public final class PollLoop {
         }
     }
 
-    /**
-     * Stops: no new pass starts, a wait ends at once, the pass in progress may finish. Waits up to
-     * {@code grace} for it; returns false when it is still running then.
-     */
-    public boolean shutdown(Duration grace) {
+    /** Asks the loop to stop: no new pass starts, a wait ends at once, the pass in progress goes on. */
+    public void stop() {
         stopping = true;
         stop.countDown();
+    }
+
+    /**
+     * Stops ({@link #stop}) and waits up to {@code grace} for the pass in progress; returns false when
+     * it is still running then.
+     */
+    public boolean shutdown(Duration grace) {
+        stop();
         Thread t;
         synchronized (this) {
             t = thread;

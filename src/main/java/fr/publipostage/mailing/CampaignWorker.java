@@ -295,6 +295,11 @@ public final class CampaignWorker {
         loop.shutdown(grace);
     }
 
+    /** Asks the worker to stop after the message in progress, without waiting ({@link #shutdown} waits). */
+    public void stop() {
+        loop.stop();
+    }
+
     /** Stops, waiting as long as one send may take. */
     public void close() {
         shutdown(settings.sendDeadline().plusSeconds(1));

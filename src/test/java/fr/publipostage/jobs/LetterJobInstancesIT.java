@@ -80,7 +80,7 @@ class LetterJobInstancesIT {
             b.awaitServing(Duration.ofMinutes(2));
             long id = submit(fleet.login(a));
 
-            fleet.await(Duration.ofMinutes(3), "the job renders, some pages done",
+            fleet.await(Duration.ofMinutes(5), "the job renders, some pages done",
                     () -> job(fleet, id).state().equals(LetterJob.RUNNING) && job(fleet, id).pagesDone() > 0);
             LetterJob before = job(fleet, id);
             Instance owner = fleet.byOwner(before.worker());
@@ -133,7 +133,7 @@ class LetterJobInstancesIT {
             a.awaitServing(Duration.ofMinutes(2));
             b.awaitServing(Duration.ofMinutes(2));
             long id = submit(fleet.login(b));
-            fleet.await(Duration.ofMinutes(3), "the job renders, some pages done",
+            fleet.await(Duration.ofMinutes(5), "the job renders, some pages done",
                     () -> job(fleet, id).state().equals(LetterJob.RUNNING) && job(fleet, id).pagesDone() > 0);
             LetterJob before = job(fleet, id);
             Instance frozen = fleet.byOwner(before.worker());

@@ -113,7 +113,10 @@ public final class Fleet implements AutoCloseable {
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {
                 StringBuilder logs = new StringBuilder();
-                for (Instance i : instances) logs.append('\n').append(i.tail());
+                for (Instance i : instances) {
+                    if (i.alive()) i.threadDump();
+                    logs.append('\n').append(i.tail(400));
+                }
                 throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for: " + what + logs);
             }
             Thread.sleep(50);
@@ -123,6 +126,15 @@ public final class Fleet implements AutoCloseable {
     @Override
     public void close() throws Exception {
         for (Instance i : instances) i.close();
+        // The instances' logs are kept for whoever reads a failure: target/fleet-logs/.
+        Path kept = Files.createDirectories(Path.of("target", "fleet-logs"));
+        String stamp = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("HHmmss"));
+        try (var logs = Files.newDirectoryStream(workDir, "*.log")) {
+            for (Path log : logs) {
+                Files.copy(log, kept.resolve(stamp + "-" + db + "-" + log.getFileName()),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
         try {
             app.close();
         } finally {

@@ -123,6 +123,26 @@ public final class Instance implements AutoCloseable {
         process.destroy();
     }
 
+    /** SIGQUIT: the JVM prints every thread's stack to its log (for a test that waited in vain). */
+    public void threadDump() {
+        try {
+            signal("QUIT");
+            Thread.sleep(1000);
+        } catch (IOException | InterruptedException | IllegalStateException ignored) {
+            // A diagnostic only.
+        }
+    }
+
+    /** The last {@code lines} lines of the log. */
+    public String tail(int lines) {
+        try {
+            String[] all = log().split("\n");
+            return name + " log:\n" + String.join("\n", java.util.Arrays.copyOfRange(all, Math.max(0, all.length - lines), all.length));
+        } catch (IOException e) {
+            return name + " log unreadable: " + e;
+        }
+    }
+
     public void sigstop() throws IOException, InterruptedException {
         signal("STOP");
     }
