@@ -120,4 +120,18 @@ class TemplateBombsTest {
         refused("#foreach($c in [1])$foreach.getClass()#end", Reason.FORBIDDEN_CALL);
         refused("#foreach($c in [1])$foreach.info#end", Reason.FORBIDDEN_CALL);
     }
+
+    /** Issue 10: these escaped as a 500 or a StackOverflowError; now each is a refusal with a sentence. */
+    @Test
+    void stopDefineAndDeepNestingAreRefusedNotThrownAsErrors() {
+        refused("avant #stop après", Reason.FORBIDDEN_CALL);
+        refused("#define($a)$a#end$a", Reason.FORBIDDEN_CALL);
+        refused("#define($a)x#end$a", Reason.FORBIDDEN_CALL);
+        refused("#set($x = " + "(".repeat(5_000) + "1" + ")".repeat(5_000) + ")$x", Reason.SYNTAX);
+        refused("#set($x = " + "[".repeat(5_000) + "1" + "]".repeat(5_000) + ")", Reason.SYNTAX);
+        refused("#if(" + "(".repeat(5_000) + "true" + ")".repeat(5_000) + ")x#end", Reason.SYNTAX);
+        assertThatThrownBy(() -> render("#macro(m $n)#m($n)#end#m(1)")).isInstanceOf(TemplateError.class);
+        // Reasonable nesting still renders.
+        assertThat(render("#set($x = " + "(".repeat(20) + "2" + ")".repeat(20) + ")$x")).isEqualTo("2");
+    }
 }
