@@ -173,7 +173,7 @@ class MailContentIT {
         Campaign c = MailFixture.start(app, Selection.everyone(structureId));
         drain(app, c.id());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        app.campaigns().writeLedgerCsv(c.id(), "fr", out);
+        app.campaigns().writeLedgerCsv(c.id(), fr.publipostage.selection.Scope.EVERYTHING, "fr", out);
         byte[] bytes = out.toByteArray();
         assertThat(bytes[0]).isEqualTo((byte) 0xEF);
         String csv = new String(bytes, 3, bytes.length - 3, StandardCharsets.UTF_8);
