@@ -99,12 +99,12 @@ class LetterAbortIT {
     }
 
     /**
-     * Templates that take 10 ms to find, whatever interrupts say (like a layout busy in PDFBox): a chunk
-     * of 40 letters renders for half a second, so chunks are surely in flight when a print stops.
+     * Templates that take 20 ms to find, whatever interrupts say (like a layout busy in PDFBox): a chunk
+     * of 40 letters renders for a second or more, so chunks are surely in flight when a print stops.
      */
     private static fr.publipostage.templates.TemplateResolver slow(fr.publipostage.templates.TemplateResolver base) {
         return (structureId, name) -> {
-            long end = System.nanoTime() + 10_000_000;
+            long end = System.nanoTime() + 20_000_000;
             while (System.nanoTime() < end) Thread.onSpinWait();
             return base.resolve(structureId, name);
         };
@@ -124,7 +124,7 @@ class LetterAbortIT {
             // Cancelled as soon as the first chunk is done: the next ones are rendering.
             assertThatThrownBy(() -> engine.print(pupils(), Scope.LOCAL_ADMIN, 400, new ByteArrayOutputStream(),
                     (done, total) -> cancel.set(true), cancel::get)).isInstanceOf(CancellationException.class);
-            assertThat(pool.idleWithin(150)).as("no chunk still rendering when the print returns").isTrue();
+            assertThat(pool.idleWithin(300)).as("no chunk still rendering when the print returns").isTrue();
             pool.shutdown();
             assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
             assertNothingLeft(dir);
@@ -151,7 +151,7 @@ class LetterAbortIT {
             LetterEngine engine = engine(pool, dir, slow(overflowing));
             assertThatThrownBy(() -> engine.print(pupils(), Scope.LOCAL_ADMIN, 400, new ByteArrayOutputStream(),
                     LetterEngine.Progress.NONE, () -> false)).isInstanceOf(LetterFailure.class);
-            assertThat(pool.idleWithin(150)).as("no chunk still rendering when the print returns").isTrue();
+            assertThat(pool.idleWithin(300)).as("no chunk still rendering when the print returns").isTrue();
             pool.shutdown();
             assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
             assertNothingLeft(dir);
