@@ -53,5 +53,12 @@ public interface AdminMapper {
 
     void clearTotpFailures(@Param("id") long id);
 
+    /** Creates or refreshes the admin row of a person of the provider; returns its id. */
+    long upsertProviderAdmin(@Param("directoryLogin") String directoryLogin, @Param("displayName") String displayName,
+                             @Param("classTeacher") boolean classTeacher);
+
+    /** The directory's accounts with this login (lower case), in every structure: the source of DirectoryRights. */
+    List<DirectoryRights.DirectoryAccount> directoryAccounts(@Param("login") String login);
+
     void updateLanguage(@Param("id") long id, @Param("language") String language);
 }

@@ -53,7 +53,8 @@ public final class SecondFactor {
      * a second factor, else only within the minutes after a code of the admin's authenticator.
      */
     public boolean codesVisible(WebSession session) {
-        return !required || (session.admin().totpSecret() != null && session.totpFresh());
+        // The same freshness as requireFreshCode: a code typed lately, or the provider's own second factor.
+        return !required || session.totpFresh();
     }
 
     /**
@@ -77,8 +78,13 @@ public final class SecondFactor {
      */
     public void requireFreshCode(WebSession session) {
         if (!required) return;
-        if (session.admin().totpSecret() == null) throw new SecondFactorRequired("auth.totpEnrolRequired");
-        if (!session.totpFresh()) throw new SecondFactorRequired("auth.totpRequired");
+        // Fresh = a code typed here lately, or the provider's own second factor (amr/acr at login, see
+        // WebSession.secondFactorVia): either is the step-up.
+        if (session.totpFresh()) return;
+        if (session.admin().totpSecret() == null) {
+            throw new SecondFactorRequired(session.viaProvider() ? "auth.reauthRequired" : "auth.totpEnrolRequired");
+        }
+        throw new SecondFactorRequired("auth.totpRequired");
     }
 
     /**
@@ -102,10 +108,11 @@ public final class SecondFactor {
 
     /**
      * Whether this session may enrol a new authenticator: always a first one; replacing an enrolled one
-     * takes a fresh code of it (typed in this session within the last minutes), never the password alone.
+     * takes a fresh code of it (typed in this session within the last minutes) — not the password, and
+     * not the provider's second factor either: it is this authenticator that is being replaced.
      */
     public boolean mayEnrol(WebSession session) {
-        return session.admin().totpSecret() == null || session.totpFresh();
+        return session.admin().totpSecret() == null || (session.totpFresh() && "totp".equals(session.secondFactorVia()));
     }
 
     /**
