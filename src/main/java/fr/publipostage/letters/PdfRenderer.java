@@ -118,12 +118,9 @@ public final class PdfRenderer {
                     return bytes;
                 }));
             }
-            org.apache.pdfbox.multipdf.PDFMergerUtility merger = new org.apache.pdfbox.multipdf.PDFMergerUtility();
-            for (java.util.concurrent.Future<java.io.ByteArrayOutputStream> f : rendered) {
-                merger.addSource(new org.apache.pdfbox.io.RandomAccessReadBuffer(f.get().toByteArray()));
-            }
-            merger.setDestinationStream(out);
-            merger.mergeDocuments(org.apache.pdfbox.io.IOUtils.createMemoryOnlyStreamCache());
+            java.util.List<byte[]> partPdfs = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<java.io.ByteArrayOutputStream> f : rendered) partPdfs.add(f.get().toByteArray());
+            PdfFiles.mergeBytes(partPdfs, out, org.apache.pdfbox.io.IOUtils.createMemoryOnlyStreamCache());
             return java.util.Arrays.stream(pages).sum();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -205,7 +202,7 @@ public final class PdfRenderer {
             int pages = renderer.getRootBox().getLayer().getPages().size();
             if (check != null) check.check(renderer, pages);
             renderer.createPDFWithoutClosing();
-            doc.save(out);
+            PdfFiles.save(doc, out);
             return pages;
         }
     }
