@@ -31,6 +31,8 @@ public enum Setting {
     SMTP_RATE("PUBLIPOSTAGE_SMTP_RATE", "0", "messages per minute sent by this instance, all campaigns together; 0 = no limit"),
     SMTP_CAMPAIGN_RATE("PUBLIPOSTAGE_SMTP_CAMPAIGN_RATE", "0", "messages per minute of one campaign, all instances together (recorded on the campaign when it starts); 0 = no limit. Providers often allow 100"),
     SMTP_MESSAGES_PER_CONNECTION("PUBLIPOSTAGE_SMTP_MESSAGES_PER_CONNECTION", "100", "messages sent over one SMTP connection before it is renewed; 1 = a new connection for every message"),
+    SMTP_TRUSTSTORE("PUBLIPOSTAGE_SMTP_TRUSTSTORE", "", "certificates trusted for the SMTP server's TLS (starttls, ssl) instead of the JVM's: a PEM file (the server's self-signed certificate or its CA, several allowed) or a PKCS#12 file; empty = the JVM's CAs"),
+    SMTP_TRUSTSTORE_PASSWORD("PUBLIPOSTAGE_SMTP_TRUSTSTORE_PASSWORD", "", "password of a PKCS#12 trust store (PEM files have none)"),
     SMTP_TIMEOUT("PUBLIPOSTAGE_SMTP_TIMEOUT", "30s", "connect and read timeout of the SMTP connection (e.g. 500ms, 30s, 2m)"),
     MAIL_WORKER("PUBLIPOSTAGE_MAIL_WORKER", "true", "this instance sends campaigns (any number of instances may, on one database)"),
     MAIL_BATCH("PUBLIPOSTAGE_MAIL_BATCH", "20", "recipients a worker claims at a time"),
