@@ -60,11 +60,15 @@ import fr.publipostage.mailing.SandboxMailbox;
 import fr.publipostage.mailing.SmtpConnection;
 import fr.publipostage.mailing.SmtpEndpoint;
 import fr.publipostage.mailing.TemplateMailComposer;
+import fr.publipostage.metrics.Metrics;
+import fr.publipostage.metrics.QueueMapper;
 import fr.publipostage.templates.Messages;
 import fr.publipostage.web.Auth;
+import fr.publipostage.web.ClientAddress;
 import fr.publipostage.web.CampaignApi;
 import fr.publipostage.web.LetterApi;
 import fr.publipostage.web.LogoApi;
+import fr.publipostage.web.OperationsRoutes;
 import fr.publipostage.web.PageRoutes;
 import fr.publipostage.web.SelectionApi;
 import fr.publipostage.web.TemplateApi;
@@ -122,6 +126,8 @@ public final class App implements AutoCloseable {
     private final JobStore jobStore;
     private final LetterService letters;
     private final JobWorker jobWorker;
+    private final Metrics metrics;
+    private final ClientAddress clientAddress;
 
     public App(Config config, Database database) {
         this.config = config;
@@ -129,8 +135,11 @@ public final class App implements AutoCloseable {
         SqlSessionFactory sessions = MyBatis.sessionFactory(database.dataSource(),
                 List.of(DirectoryMapper.class, AdminMapper.class, AuditMapper.class, SelectionMapper.class,
                         SessionMapper.class, CampaignMapper.class, LetterJobMapper.class, TemplateMapper.class,
-                        LogoMapper.class));
+                        LogoMapper.class, QueueMapper.class));
         this.sessions = sessions;
+        this.metrics = new Metrics(sessions);
+        this.clientAddress = ClientAddress.from(config);
+        database.publishPoolMetrics(metrics.registry());
         this.json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         this.clock = Clock.systemDefaultZone();
@@ -164,7 +173,7 @@ public final class App implements AutoCloseable {
                 : Runtime.getRuntime().availableProcessors();
         this.pdfWorkers = Executors.newFixedThreadPool(threads, daemon("pdf-chunk"));
         this.jobScheduler = Executors.newSingleThreadScheduledExecutor(daemon("letter-jobs"));
-        this.pdfRenderer = new PdfRenderer(new Fonts());
+        this.pdfRenderer = new PdfRenderer(new Fonts(), metrics::pagesRendered);
         this.letterEngine = new LetterEngine(selections, this::structureById, velocity, templateVariables, pdfRenderer, pdfWorkers, threads, config.getInt(Setting.PDF_CHUNK_PAGES),
                 Path.of(System.getProperty("java.io.tmpdir"), "publipostage"), clock);
         this.jobStore = new JobStore(sessions);
@@ -227,13 +236,19 @@ public final class App implements AutoCloseable {
         Auth auth = new Auth(webSessions, access, secondFactor, config.getBoolean(Setting.COOKIE_SECURE));
         Views views = new Views(messages, json);
         return new WebServer(database, messages, json, auth, views, List.of(
+                new OperationsRoutes(auth, metrics, config.get(Setting.METRICS_TOKEN)),
                 new PageRoutes(auth, views, logins, admins, secondFactor, random),
                 new SelectionApi(auth, access, selections, presets, csv, audit, secondFactor, messages, clock),
                 new CampaignApi(auth, selections, campaigns, this::sandbox, views, messages),
                 new LetterApi(auth, selections, letters, messages),
                 new TemplateApi(auth, templateEditor, views, messages),
                 new LogoApi(auth, logos, messages)
-        )).create();
+        ), metrics, clientAddress).create();
+    }
+
+    /** This instance's meters (/metrics). */
+    public Metrics metrics() {
+        return metrics;
     }
 
     public AccessControl access() {
@@ -336,7 +351,7 @@ public final class App implements AutoCloseable {
         if (mailWorker == null) {
             SmtpEndpoint endpoint = SmtpEndpoint.of(mailSettings, mailSettings.sandbox() ? sandbox().port() : null);
             mailWorker = new CampaignWorker(sessions, mailSettings, mailComposer, new MessageFactory(),
-                    new SmtpConnection(endpoint, mailSettings.messagesPerConnection()), json, instanceId);
+                    new SmtpConnection(endpoint, mailSettings.messagesPerConnection(), metrics), json, instanceId);
         }
         return mailWorker;
     }

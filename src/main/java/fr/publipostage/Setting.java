@@ -19,6 +19,11 @@ public enum Setting {
     TOTP_REQUIRED("PUBLIPOSTAGE_TOTP_REQUIRED", "false", "every output carrying credentials (CSV, PDF letters, e-mail campaigns) asks for a fresh TOTP code; admins must enrol an authenticator app"),
     TOTP_FRESH_MINUTES("PUBLIPOSTAGE_TOTP_FRESH_MINUTES", "5", "how long a TOTP code typed before an output stays valid for further outputs in the same session"),
 
+    // Operations: logs, metrics, reverse proxy.
+    LOG_FORMAT("PUBLIPOSTAGE_LOG_FORMAT", "text", "log lines as text, or json (one JSON object per line, with requestId and admin) for a log collector"),
+    METRICS_TOKEN("PUBLIPOSTAGE_METRICS_TOKEN", "", "bearer token that lets a Prometheus scraper read /metrics (Authorization: Bearer …); empty = only a super admin's session may"),
+    TRUSTED_PROXIES("PUBLIPOSTAGE_TRUSTED_PROXIES", "", "addresses or CIDR ranges of the reverse proxies in front of the application (e.g. 127.0.0.1, 10.0.0.0/8): only from them is X-Forwarded-For believed, for the login throttle and the logs"),
+
     // E-mail (mailing/). No SMTP host = the built-in sandbox: mails are captured, never delivered.
     SMTP_HOST("PUBLIPOSTAGE_SMTP_HOST", "", "SMTP server that delivers the campaigns; empty = sandbox (an SMTP server inside the application on loopback that captures the mails, delivers nothing)"),
     SMTP_PORT("PUBLIPOSTAGE_SMTP_PORT", "", "SMTP port; empty = 587 for starttls, 465 for ssl, 25 for none"),

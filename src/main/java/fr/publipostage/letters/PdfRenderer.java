@@ -41,9 +41,16 @@ public final class PdfRenderer {
 
     private final Fonts fonts;
     private final FSCacheEx<String, FSCacheValue> metrics = new MetricsCache();
+    private final java.util.function.IntConsumer pagesWritten;
 
     public PdfRenderer(Fonts fonts) {
+        this(fonts, pages -> { });
+    }
+
+    /** {@code pagesWritten} hears the page count of every document written (the pages-rendered meter). */
+    public PdfRenderer(Fonts fonts, java.util.function.IntConsumer pagesWritten) {
         this.fonts = fonts;
+        this.pagesWritten = pagesWritten;
         // OpenHTMLtoPDF logs every font load and CSS remark through java.util.logging: off.
         XRLog.setLoggingEnabled(false);
     }
@@ -195,7 +202,7 @@ public final class PdfRenderer {
         }
     }
 
-    private static int run(PdfRendererBuilder builder, PDDocument doc, OutputStream out, LayoutCheck check)
+    private int run(PdfRendererBuilder builder, PDDocument doc, OutputStream out, LayoutCheck check)
             throws IOException {
         try (PdfBoxRenderer renderer = builder.buildPdfRenderer()) {
             renderer.layout();
@@ -203,6 +210,7 @@ public final class PdfRenderer {
             if (check != null) check.check(renderer, pages);
             renderer.createPDFWithoutClosing();
             PdfFiles.save(doc, out);
+            pagesWritten.accept(pages);
             return pages;
         }
     }
