@@ -59,10 +59,10 @@ class LogFormatTest {
         String line = new String(encoder("text").encode(event()), StandardCharsets.UTF_8);
         assertThat(line).endsWith("\n");
         assertThat(line.substring(0, line.length() - 1)).doesNotContain("\n").doesNotContain("\r");
-        assertThat(line).contains("WARN CampaignWorker req=5f2a9c0e1b3d4a6f admin=admin.0330001a - campaign 7 paused: line two java.lang.IllegalStateException")
+        assertThat(line).contains("WARN CampaignWorker req=5f2a9c0e1b3d4a6f admin=admin.0330001a - campaign 7 paused: line two | java.lang.IllegalStateException")
                 .contains("IllegalStateException: boom second line");
         LoggingEvent bare = new LoggingEvent("x", new LoggerContext().getLogger("fr.publipostage.App"), Level.INFO, "started", null, null);
         bare.setMDCPropertyMap(Map.of());
-        assertThat(new String(encoder("text").encode(bare), StandardCharsets.UTF_8)).contains("INFO App - started").doesNotContain("req=");
+        assertThat(new String(encoder("text").encode(bare), StandardCharsets.UTF_8)).endsWith("INFO App - started\n").doesNotContain("req=");
     }
 }
