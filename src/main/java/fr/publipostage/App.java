@@ -429,6 +429,7 @@ public final class App implements AutoCloseable {
         jobWorker.close();
         jobScheduler.shutdownNow();
         pdfWorkers.shutdownNow();
+        metrics.close();
         database.close();
     }
 }

@@ -27,18 +27,19 @@ import org.apache.ibatis.session.SqlSessionFactory;
  * It sits below every feature package so that any of them (the lease engine of {@code jobs/} too) may
  * feed it.
  */
-public final class Metrics {
+public final class Metrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter pages;
     private final Counter mailsSent;
     private final Map<String, Double> queues = new ConcurrentHashMap<>();
     private final SqlSessionFactory sessions;
+    private final JvmGcMetrics gc = new JvmGcMetrics();
 
     /** {@code sessions}: where the queue gauges are counted (null: no queue gauges, e.g. in unit tests). */
     public Metrics(SqlSessionFactory sessions) {
         this.sessions = sessions;
         new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
+        gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -95,6 +96,13 @@ public final class Metrics {
     public String scrape() {
         refreshQueues();
         return registry.scrape();
+    }
+
+    /** Unhooks the GC listeners (an application closed in a JVM that goes on, as in tests). */
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
     }
 
     private void refreshQueues() {
