@@ -91,7 +91,7 @@ public final class PageRoutes implements RouteGroup {
             renderLogin(ctx, HttpStatus.FORBIDDEN, "login.passwordOff");
             return;
         }
-        LoginService.Result result = logins.login(ctx.formParam("login"), ctx.formParam("password"), ctx.ip());
+        LoginService.Result result = logins.login(ctx.formParam("login"), ctx.formParam("password"), ClientAddress.of(ctx));
         if (result instanceof LoginService.LoggedIn in) {
             auth.startSession(ctx, in.opened());
             ctx.redirect(in.opened().session().admin().oneTimePassword() ? "/password" : "/", HttpStatus.SEE_OTHER);
