@@ -69,13 +69,18 @@ import fr.publipostage.mailing.SandboxMailbox;
 import fr.publipostage.mailing.SmtpConnection;
 import fr.publipostage.mailing.SmtpEndpoint;
 import fr.publipostage.mailing.TemplateMailComposer;
+import fr.publipostage.metrics.MeterNames;
+import fr.publipostage.metrics.Metrics;
+import fr.publipostage.metrics.QueueMapper;
 import fr.publipostage.templates.Messages;
 import fr.publipostage.web.Auth;
 import fr.publipostage.web.CampaignApi;
+import fr.publipostage.web.ClientAddress;
 import fr.publipostage.web.LetterApi;
-import fr.publipostage.web.LogoApi;
 import fr.publipostage.web.LoginPage;
+import fr.publipostage.web.LogoApi;
 import fr.publipostage.web.OidcRoutes;
+import fr.publipostage.web.OperationsRoutes;
 import fr.publipostage.web.PageRoutes;
 import fr.publipostage.web.SelectionApi;
 import fr.publipostage.web.TemplateApi;
@@ -138,6 +143,8 @@ public final class App implements AutoCloseable {
     private final WorkEvents workEvents;
     private final RunDirectory runDirectory;
     private final Duration shutdownGrace;
+    private final Metrics metrics;
+    private final ClientAddress clientAddress;
 
     public App(Config config, Database database) {
         this.config = config;
@@ -145,8 +152,11 @@ public final class App implements AutoCloseable {
         SqlSessionFactory sessions = MyBatis.sessionFactory(database.dataSource(),
                 List.of(DirectoryMapper.class, AdminMapper.class, AuditMapper.class, SelectionMapper.class,
                         SessionMapper.class, CampaignMapper.class, LetterJobMapper.class, LeaseMapper.class,
-                        TemplateMapper.class, LogoMapper.class, OidcMapper.class));
+                        TemplateMapper.class, LogoMapper.class, OidcMapper.class, QueueMapper.class));
         this.sessions = sessions;
+        this.metrics = new Metrics(sessions);
+        this.clientAddress = ClientAddress.from(config);
+        database.publishPoolMetrics(metrics.registry());
         this.json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         this.clock = Clock.systemDefaultZone();
@@ -164,7 +174,7 @@ public final class App implements AutoCloseable {
         this.access = new AccessControl(sessions, directoryRights);
         this.oidcLogin = new OidcLogin(oidcSettings, new OidcProvider(oidcSettings, clock), sessions, directoryRights,
                 webSessions, audit, random);
-        this.secondFactor = new SecondFactor(sessions, webSessions, clock, config.getBoolean(Setting.TOTP_REQUIRED),
+        this.secondFactor = new SecondFactor(sessions, webSessions, audit, clock, config.getBoolean(Setting.TOTP_REQUIRED),
                 config.getInt(Setting.TOTP_FRESH_MINUTES));
         this.presets = new Presets(clock);
         this.csv = new CsvExport(selections, messages);
@@ -180,9 +190,14 @@ public final class App implements AutoCloseable {
         this.campaigns = new CampaignService(sessions, selections, mailComposer, audit, json, mailSettings, messages);
         this.instanceId = System.getenv().getOrDefault("HOSTNAME", "publipostage") + "-" + ProcessHandle.current().pid()
                 + "-" + HexFormat.of().toHexDigits((short) random.nextInt());
-        // Hooks for logs and metrics of the background work (claims, takeovers, lost leases, refused
-        // writes, jobs finished by state): a metrics module plugs in here.
-        this.workEvents = WorkEvents.NONE;
+        // Hooks of the background work (claims, takeovers, lost leases, refused writes, jobs finished by
+        // state): lease takeovers feed /metrics; the other events are there for more meters.
+        this.workEvents = new WorkEvents() {
+            @Override
+            public void takenOver(String kind, String previousOwner) {
+                metrics.leaseTakeovers(JobStore.KIND.equals(kind) ? MeterNames.QUEUE_LETTERS : MeterNames.QUEUE_MAIL, 1);
+            }
+        };
         Duration jobLease = config.getDuration(Setting.PDF_JOB_LEASE);
         this.shutdownGrace = config.getDuration(Setting.SHUTDOWN_GRACE);
         if (jobLease.toMillis() < 400) {
@@ -197,7 +212,7 @@ public final class App implements AutoCloseable {
         int threads = config.getInt(Setting.PDF_THREADS) > 0 ? config.getInt(Setting.PDF_THREADS)
                 : Runtime.getRuntime().availableProcessors();
         this.pdfWorkers = Executors.newFixedThreadPool(threads, daemon("pdf-chunk"));
-        this.pdfRenderer = new PdfRenderer(new Fonts());
+        this.pdfRenderer = new PdfRenderer(new Fonts(), metrics::pagesRendered);
         this.letterEngine = new LetterEngine(selections, this::structureById, velocity, templateVariables, pdfRenderer, pdfWorkers, threads, config.getInt(Setting.PDF_CHUNK_PAGES),
                 runDirectory.path(), clock);
         this.jobStore = new JobStore(sessions);
@@ -261,6 +276,7 @@ public final class App implements AutoCloseable {
         Views views = new Views(messages, json);
         LoginPage loginPage = new LoginPage(auth, views, oidcSettings, random);
         return new WebServer(database, messages, json, auth, views, List.of(
+                new OperationsRoutes(auth, metrics, config.get(Setting.METRICS_TOKEN)),
                 new PageRoutes(auth, views, logins, admins, secondFactor, loginPage, oidcLogin),
                 new OidcRoutes(auth, views, loginPage, oidcLogin, config.getBoolean(Setting.COOKIE_SECURE)),
                 new SelectionApi(auth, access, selections, presets, csv, audit, secondFactor, messages, clock),
@@ -268,7 +284,12 @@ public final class App implements AutoCloseable {
                 new LetterApi(auth, selections, letters, messages),
                 new TemplateApi(auth, templateEditor, views, messages),
                 new LogoApi(auth, logos, messages)
-        )).create();
+        ), metrics, clientAddress).create();
+    }
+
+    /** This instance's meters (/metrics). */
+    public Metrics metrics() {
+        return metrics;
     }
 
     /** Single sign-on with the OpenID Connect provider (its settings tell whether it is on). */
@@ -376,7 +397,7 @@ public final class App implements AutoCloseable {
         if (mailWorker == null) {
             SmtpEndpoint endpoint = SmtpEndpoint.of(mailSettings, mailSettings.sandbox() ? sandbox().port() : null);
             mailWorker = new CampaignWorker(sessions, leases, mailSettings, mailComposer, new MessageFactory(),
-                    new SmtpConnection(endpoint, mailSettings.messagesPerConnection()), json);
+                    new SmtpConnection(endpoint, mailSettings.messagesPerConnection(), metrics), json);
         }
         return mailWorker;
     }
@@ -472,6 +493,7 @@ public final class App implements AutoCloseable {
         if (box != null) box.close();
         pdfWorkers.shutdownNow();
         runDirectory.close();
+        metrics.close();
         database.close();
     }
 }

@@ -249,6 +249,8 @@ function buildCampaignView() {
       'aria-valuemin': '0' }),
     el('p', { class: 'progress-legend', id: 'mail-legend' }),
     el('p', { class: 'sandbox-note', id: 'mail-stalled', role: 'status', hidden: true }),
+    // A worker paused the campaign because the SMTP settings must be fixed: the sentence names them.
+    el('p', { class: 'alert', role: 'alert', id: 'mail-pause-reason', hidden: true }),
     // Announced only when the campaign's state changes, not at every poll.
     el('p', { class: 'visually-hidden', id: 'mail-announce', role: 'status' }),
     el('div', { class: 'actions' }, ...buttons, ledger),
@@ -287,6 +289,10 @@ function renderProgress() {
   const stalled = document.getElementById('mail-stalled');
   stalled.hidden = !c.stalled;
   stalled.textContent = c.stalled ? c.stalledLabel : '';
+  const pauseReason = document.getElementById('mail-pause-reason');
+  const sentence = c.status === 'paused' && c.pause ? c.pause.message : '';
+  if (pauseReason.textContent !== sentence) pauseReason.textContent = sentence;
+  pauseReason.hidden = !sentence;
   document.getElementById('mail-pause').disabled = c.status !== 'running';
   document.getElementById('mail-resume').disabled = c.status !== 'paused';
   document.getElementById('mail-cancel').disabled = c.over;

@@ -2,8 +2,10 @@ package fr.publipostage.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.publipostage.db.Database;
+import fr.publipostage.metrics.Metrics;
 import fr.publipostage.security.AccessDenied;
 import fr.publipostage.security.SecondFactorRequired;
+import fr.publipostage.security.TotpThrottled;
 import fr.publipostage.security.WebSession;
 import fr.publipostage.selection.InvalidSelection;
 import fr.publipostage.templates.Messages;
@@ -42,9 +44,11 @@ public final class WebServer {
     private final Auth auth;
     private final Views views;
     private final List<RouteGroup> groups;
+    private final RequestObserver observer;
 
     public WebServer(Database database, Messages messages, ObjectMapper json, Auth auth, Views views,
-                     List<RouteGroup> groups) {
+                     List<RouteGroup> groups, Metrics metrics, ClientAddress clients) {
+        this.observer = new RequestObserver(metrics, clients);
         this.database = database;
         this.messages = messages;
         this.json = json;
@@ -68,6 +72,9 @@ public final class WebServer {
             // Uploads (the school's logo) are small: anything larger is refused before it reaches a disk.
             config.jetty.multipartConfig.maxTotalRequestSize(2, io.javalin.config.SizeUnit.MB);
             config.jetty.multipartConfig.maxFileSize(1, io.javalin.config.SizeUnit.MB);
+            // First: request id, client address, MDC; last: one log line and the timing by route.
+            config.routes.before(observer::begin);
+            config.requestLogger.http(observer::end);
             config.routes.before(this::headers);
             config.routes.beforeMatched(this::checkCsrf);
             config.routes.get("/health", this::health);
@@ -93,6 +100,10 @@ public final class WebServer {
             });
             config.routes.exception(CsrfRefused.class, (e, ctx) -> fail(ctx, HttpStatus.FORBIDDEN, "auth.csrf"));
             config.routes.exception(SecondFactorRequired.class, (e, ctx) -> fail(ctx, HttpStatus.FORBIDDEN, e.key()));
+            config.routes.exception(TotpThrottled.class, (e, ctx) -> {
+                ctx.header("Retry-After", String.valueOf(e.waitSeconds()));
+                fail(ctx, HttpStatus.TOO_MANY_REQUESTS, "auth.totpThrottled", e.waitMinutes());
+            });
             config.routes.exception(InvalidSelection.class, (e, ctx) -> {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("error", messages.get(Lang.of(ctx), e.key(), e.value()));
@@ -101,6 +112,9 @@ public final class WebServer {
                 ctx.status(HttpStatus.BAD_REQUEST).json(body);
             });
             config.routes.exception(BadRequest.class, (e, ctx) -> fail(ctx, HttpStatus.BAD_REQUEST, e.key(), e.args()));
+            // A body that is not the JSON a handler reads is the sender's mistake, not a server error.
+            config.routes.exception(com.fasterxml.jackson.core.JsonProcessingException.class,
+                    (e, ctx) -> fail(ctx, HttpStatus.BAD_REQUEST, "error.malformedJson"));
             config.routes.exception(NotFound.class, (e, ctx) -> fail(ctx, HttpStatus.NOT_FOUND, e.key()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 // Logged for the maintainer; the user gets a sentence, never a stack trace.
