@@ -198,10 +198,19 @@ public final class Leases implements AutoCloseable {
      * was no longer ours.
      */
     public boolean release(Lease lease) {
+        return release(lease, null);
+    }
+
+    /**
+     * {@link #release(Lease)}, with {@code alsoInTransaction} (e.g. the queue pausing what the lease was
+     * about) done in the same transaction, before the work is put back: others see both or neither.
+     */
+    public boolean release(Lease lease, java.util.function.Consumer<SqlSession> alsoInTransaction) {
         Held h = held.remove(lease.epoch());
         lease.lose();
         boolean released;
         try (SqlSession tx = sessions.openSession(false)) {
+            if (alsoInTransaction != null) alsoInTransaction.accept(tx);
             released = tx.getMapper(LeaseMapper.class).release(lease.epoch(), owner) == 1;
             if (released && h != null && h.putBack() != null) h.putBack().putBack(tx, List.of(lease.epoch()), false);
             tx.commit(true);

@@ -163,6 +163,7 @@ public final class CampaignWorker {
         Lease lease = claimed.get().lease();
         List<CampaignMapper.ClaimedRow> rows = claimed.get().work();
         int handled = 0;
+        boolean handedBack = false;
         try {
             Structure structure;
             try (SqlSession s = sessions.openSession(true)) {
@@ -182,12 +183,12 @@ public final class CampaignWorker {
                     continue;
                 }
                 if (error.configuration() != null) {
-                    // Not the recipient's fault nor temporary: pause at once, charge nobody an attempt (the
-                    // release below puts the batch back, this row included).
-                    try (SqlSession s = sessions.openSession(true)) {
-                        s.getMapper(CampaignMapper.class).pauseForConfiguration(campaignId, instance(), error.reason(),
-                                smtp.endpoint().describe());
-                    }
+                    // Not the recipient's fault nor temporary: pause at once and put the batch back (this
+                    // row included) in one transaction, charging nobody an attempt.
+                    String server = smtp.endpoint().describe();
+                    leases.release(lease, tx -> tx.getMapper(CampaignMapper.class)
+                            .pauseForConfiguration(campaignId, instance(), error.reason(), server));
+                    handedBack = true;
                     LOG.warn("campaign {} paused until the SMTP settings are fixed: {}", campaignId, error.reason());
                     return new BatchResult(handled, false);
                 }
@@ -208,7 +209,7 @@ public final class CampaignWorker {
             }
         } finally {
             // Rows not attempted (stopping, paused, cancelled, server down) go back at once.
-            leases.release(lease);
+            if (!handedBack) leases.release(lease);
         }
         return new BatchResult(handled, false);
     }
