@@ -115,6 +115,7 @@ public final class App implements AutoCloseable {
     private SandboxMailbox sandbox;
     private CampaignWorker mailWorker;
     private boolean closed;
+    private volatile boolean stopping;
     private final ExecutorService pdfWorkers;
     private final ScheduledExecutorService jobScheduler;
     private final PdfRenderer pdfRenderer;
@@ -220,13 +221,21 @@ public final class App implements AutoCloseable {
     }
 
     /**
+     * As {@link #open(Config)}; {@code lost} is told when the embedded database stopped and could not
+     * be started again (the verbs print the reason and exit non-zero, so a service manager restarts them).
+     */
+    public static App open(Config config, java.util.function.Consumer<fr.publipostage.db.DatabaseUnavailable> lost) {
+        return new App(config, Database.open(config, lost));
+    }
+
+    /**
      * The HTTP server, not started. Every route group is listed here, in one place: the letters and
      * mailing groups join this list.
      */
     public Javalin server() {
         Auth auth = new Auth(webSessions, access, secondFactor, config.getBoolean(Setting.COOKIE_SECURE));
         Views views = new Views(messages, json);
-        return new WebServer(database, messages, json, auth, views, List.of(
+        return new WebServer(database, () -> stopping, messages, json, auth, views, List.of(
                 new PageRoutes(auth, views, logins, admins, secondFactor, random),
                 new SelectionApi(auth, access, selections, presets, csv, audit, secondFactor, messages, clock),
                 new CampaignApi(auth, selections, campaigns, this::sandbox, views, messages),
@@ -378,8 +387,14 @@ public final class App implements AutoCloseable {
         return json;
     }
 
+    /** This instance has begun to stop: {@code /ready} answers 503 from now on. */
+    public void beginShutdown() {
+        stopping = true;
+    }
+
     @Override
     public void close() {
+        stopping = true;
         CampaignWorker worker;
         SandboxMailbox box;
         synchronized (this) {

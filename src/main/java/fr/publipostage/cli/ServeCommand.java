@@ -3,6 +3,7 @@ package fr.publipostage.cli;
 import fr.publipostage.App;
 import fr.publipostage.Config;
 import fr.publipostage.Setting;
+import fr.publipostage.db.DatabaseUnavailable;
 import fr.publipostage.directory.DemoDirectory;
 import fr.publipostage.security.AdminService.OneTimeCredential;
 import fr.publipostage.templates.Messages;
@@ -11,13 +12,17 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 
 /** {@code serve [--port N]}: database, demo data on first start, HTTP server; Ctrl-C stops it all cleanly. */
 public final class ServeCommand {
     private final PrintStream out;
+    private final Consumer<DatabaseUnavailable> databaseLost;
 
-    public ServeCommand(PrintStream out) {
+    /** @param databaseLost told when the embedded database stopped for good (prints the reason, exits non-zero) */
+    public ServeCommand(PrintStream out, Consumer<DatabaseUnavailable> databaseLost) {
         this.out = out;
+        this.databaseLost = databaseLost;
     }
 
     public int run(Config config, Args args) throws InterruptedException {
@@ -26,7 +31,7 @@ public final class ServeCommand {
         int port = config.getInt(Setting.PORT);
         String lang = config.get(Setting.LANGUAGE);
         long startNanos = System.nanoTime();
-        App app = App.open(config);
+        App app = App.open(config, databaseLost);
         long openedNanos = System.nanoTime();
         Messages messages = app.messages();
         Javalin server;
@@ -51,6 +56,7 @@ public final class ServeCommand {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println(messages.get(lang, "cli.stopping"));
+            app.beginShutdown();
             server.stop();
             app.close();
             stopped.countDown();
