@@ -2,6 +2,7 @@ package fr.publipostage;
 
 import fr.publipostage.db.Database;
 import fr.publipostage.db.MyBatis;
+import fr.publipostage.db.SummaryMapper;
 import fr.publipostage.directory.AccountImporter;
 import fr.publipostage.directory.DemoDirectory;
 import fr.publipostage.directory.DirectoryMapper;
@@ -130,7 +131,7 @@ public final class App implements AutoCloseable {
         SqlSessionFactory sessions = MyBatis.sessionFactory(database.dataSource(),
                 List.of(DirectoryMapper.class, AdminMapper.class, AuditMapper.class, SelectionMapper.class,
                         SessionMapper.class, CampaignMapper.class, LetterJobMapper.class, TemplateMapper.class,
-                        LogoMapper.class));
+                        LogoMapper.class, SummaryMapper.class));
         this.sessions = sessions;
         this.json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -295,6 +296,13 @@ public final class App implements AutoCloseable {
 
     public AuditLog audit() {
         return audit;
+    }
+
+    /** How many schools, accounts, campaigns and ledger rows the database holds (backup and restore checks). */
+    public SummaryMapper.Summary databaseSummary() {
+        try (var session = sessions.openSession(true)) {
+            return session.getMapper(SummaryMapper.class).summary();
+        }
     }
 
     /** The structure with this UAI, or null. */

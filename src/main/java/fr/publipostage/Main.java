@@ -1,6 +1,8 @@
 package fr.publipostage;
 
 import fr.publipostage.cli.AdminCommand;
+import fr.publipostage.cli.BackupCommand;
+import fr.publipostage.cli.RestoreCommand;
 import fr.publipostage.cli.Args;
 import fr.publipostage.cli.CliError;
 import fr.publipostage.cli.ImportCommand;
@@ -87,14 +89,21 @@ public final class Main {
                     try (App app = openClosedOnExit(config)) {
                         return new TemplateCommand(System.in, System.out, System.err).run(app, lang, new Args(rest, Set.of()));
                     }
+                case "backup":
+                    try (App app = openClosedOnExit(config)) {
+                        return new BackupCommand(System.out).run(app, lang, new Args(rest, Set.of()));
+                    }
+                case "restore":
+                    return new RestoreCommand(System.out, lost(lang)).run(config, lang, new Args(rest, Set.of()));
                 case "help", "--help", "-h":
                     System.out.println("verbs: serve [--port N] | import FILE.csv [--structure UAI] | admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...]"
                             + " | letters --structure UAI [filters] [--sort class,profile] [--layout 1|2|8] [--cover] --out FILE.pdf | render-html IN.xhtml OUT.pdf"
                             + " | mail --structure UAI [filters] | mail --campaign ID"
-                            + " | template list|get|set|reset|history|rollback --structure UAI [NAME] [FILE|VERSION] [--comment TEXT]");
+                            + " | template list|get|set|reset|history|rollback --structure UAI [NAME] [FILE|VERSION] [--comment TEXT]"
+                            + " | backup --out DIR | restore DIR");
                     return 0;
                 default:
-                    throw new CliError("unknown command \"" + verb + "\" (try: serve, import, admin, letters, render-html, mail, template, help)");
+                    throw new CliError("unknown command \"" + verb + "\" (try: serve, import, admin, letters, render-html, mail, template, backup, restore, help)");
             }
         } catch (DatabaseUnavailable e) {
             printDatabaseProblem(new Messages(), lang, e);

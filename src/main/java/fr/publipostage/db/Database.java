@@ -210,6 +210,11 @@ public final class Database implements AutoCloseable {
         return embedded != null;
     }
 
+    /** The embedded server, or null with an external database. */
+    EmbeddedServer embeddedServer() {
+        return embedded;
+    }
+
     /** The embedded server's data directory, for backup; null with an external database. */
     public Path embeddedDataDirectory() {
         return embedded == null ? null : embedded.dataDirectory();

@@ -690,6 +690,16 @@ final class EmbeddedServer implements DatabaseStatus, AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
     }
 
+    /** A connection of its own (not from the pool), as the server's superuser: backups hold one session open. */
+    Connection connectDirect(String applicationName) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", USER);
+        p.setProperty("password", password);
+        p.setProperty("connectTimeout", "5");
+        p.setProperty("ApplicationName", applicationName);
+        return DriverManager.getConnection(url(port), p);
+    }
+
     private static Connection connect(int port, String password) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", USER);

@@ -123,6 +123,12 @@ class CliBesideServeIT {
                 assertThat(mail.awaitExit(Duration.ofSeconds(180))).as(mail.log()).isZero();
                 assertThat(mail.log()).containsPattern("Campaign #\\d+ finished: " + TEACHERS + " sent, 0 failed");
             }
+            // An online backup of serve's database, from the command line.
+            try (AppProcess backup = verb(data, "backup", "backup", "--out", work.resolve("backup").toString())) {
+                assertThat(backup.awaitExit(Duration.ofSeconds(120))).as(backup.log()).isZero();
+                assertThat(backup.log()).contains("Backup done in " + work.resolve("backup"));
+            }
+            assertThat(work.resolve("backup/postgres/backup_label")).exists();
             assertThat(serve.process().isAlive()).as(serve.log()).isTrue();
             assertThat(web.get("/ready").statusCode()).isEqualTo(200);
         }
