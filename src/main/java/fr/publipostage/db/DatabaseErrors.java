@@ -44,7 +44,7 @@ public final class DatabaseErrors {
                     Matcher db = DATABASE_MISSING.matcher(detail);
                     return new DatabaseUnavailable("db.noSuchDatabase", detail, failure, db.find() ? db.group(1) : where, where);
                 case "42501":
-                    return permission(detail, failure, user, schema);
+                    return permission(detail, fullText(failure), failure, user, schema);
                 case "42704":
                     if (detail.contains("collation") && detail.contains("icu")) {
                         return new DatabaseUnavailable("db.noIcu", detail, failure, where);
@@ -62,11 +62,11 @@ public final class DatabaseErrors {
             }
         }
         if (isUnreachable(failure)) return new DatabaseUnavailable("db.unreachable", detail, failure, where);
-        if (detail.contains("must be owner of")) return permission(detail, failure, user, schema);
+        if (detail.contains("must be owner of")) return permission(detail, fullText(failure), failure, user, schema);
         return new DatabaseUnavailable("db.failed", detail, failure, where);
     }
 
-    private static DatabaseUnavailable permission(String detail, Throwable failure, String user, String schema) {
+    private static DatabaseUnavailable permission(String detail, String full, Throwable failure, String user, String schema) {
         Matcher denied = DENIED.matcher(detail);
         if (denied.find()) {
             String kind = denied.group(1);
@@ -75,14 +75,14 @@ public final class DatabaseErrors {
                 case "schema":
                     return new DatabaseUnavailable("db.privilege.schemaCreate", detail, failure, user, name);
                 case "database":
-                    if (detail.contains("CONNECT")) return new DatabaseUnavailable("db.privilege.connect", detail, failure, user, name);
+                    if (full.contains("CONNECT")) return new DatabaseUnavailable("db.privilege.connect", detail, failure, user, name);
                     // Flyway creates the configured schema when it is missing: that needs CREATE on the database.
                     return new DatabaseUnavailable("db.privilege.createSchema", detail, failure, user, schema, name);
                 default:
                     return new DatabaseUnavailable("db.privilege.object", detail, failure, user, name, schema);
             }
         }
-        if (detail.contains("CONNECT privilege")) {
+        if (full.contains("CONNECT privilege")) {
             return new DatabaseUnavailable("db.privilege.connect", detail, failure, user, "?");
         }
         Matcher owner = OWNER.matcher(detail);
@@ -104,6 +104,14 @@ public final class DatabaseErrors {
     private static boolean isUnreachable(Throwable failure) {
         return find(failure, ConnectException.class) != null || find(failure, UnknownHostException.class) != null
                 || find(failure, NoRouteToHostException.class) != null || find(failure, SocketTimeoutException.class) != null;
+    }
+
+    /** The whole message of the first SQL exception with a state (PostgreSQL's Detail and Hint lines included). */
+    private static String fullText(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException e && e.getSQLState() != null && e.getMessage() != null) return e.getMessage();
+        }
+        return failure.getMessage() == null ? "" : failure.getMessage();
     }
 
     /** The first SQLState in the chain of causes (and of chained SQL exceptions), or null. */
