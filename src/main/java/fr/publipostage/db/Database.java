@@ -225,6 +225,57 @@ public final class Database implements AutoCloseable {
         return embedded == null ? -1 : embedded.postmasterPid();
     }
 
+    /**
+     * A connection of its own, outside the pool, as the pool's user (a backup's session, a lock held for
+     * the life of the process).
+     */
+    Connection directConnection(String applicationName) throws SQLException {
+        if (embedded != null) return embedded.connectDirect(applicationName);
+        java.util.Properties p = new java.util.Properties();
+        p.putAll(pool.getDataSourceProperties());
+        if (pool.getUsername() != null) p.setProperty("user", pool.getUsername());
+        if (pool.getPassword() != null) p.setProperty("password", pool.getPassword());
+        p.setProperty("ApplicationName", applicationName);
+        return java.sql.DriverManager.getConnection(pool.getJdbcUrl(), p);
+    }
+
+    /** A lock held by this process until it is closed or the process ends (a PostgreSQL session lock). */
+    public interface HeldLock extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Takes the named lock if no running process holds it: a session-level advisory lock on a
+     * connection of its own, so it goes with this process (or its connection) without anyone's help.
+     * Empty when another process holds it. The lock is per schema: two deployments in one database
+     * do not share it.
+     */
+    public java.util.Optional<HeldLock> tryLock(String name) {
+        try {
+            Connection c = directConnection("publipostage-lock");
+            try (java.sql.PreparedStatement st = c.prepareStatement("select pg_try_advisory_lock(hashtext('publipostage'), hashtext(current_schema() || ':' || ?))")) {
+                st.setString(1, name);
+                try (java.sql.ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        c.close();
+                        return java.util.Optional.empty();
+                    }
+                }
+            }
+            return java.util.Optional.of(() -> {
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // Closing the session releases the lock anyway.
+                }
+            });
+        } catch (SQLException e) {
+            throw DatabaseErrors.explain(e, description, "", schemaName(schema));
+        }
+    }
+
     /** True when a connection can be had and answers a trivial query. */
     public boolean isUp() {
         if (!status.available()) return false;

@@ -11,4 +11,5 @@ public record AuditEvent(OffsetDateTime at, String adminLogin, String action, Lo
     public static final String CSV_EXPORT = "csv-export";
     public static final String PDF_LETTERS = "pdf-letters";
     public static final String MAIL_CAMPAIGN = "mail-campaign";
+    public static final String PASSWORD_RESET = "admin-password-reset";
 }
