@@ -186,6 +186,16 @@ public final class Database implements AutoCloseable {
         else probe.connectionFailed(e);
     }
 
+    /**
+     * Told by a caller whose statement failed because the connection broke (the server went away while
+     * the connection was in use): the database is checked at once, and marked unavailable until it answers.
+     */
+    public void connectionBroke(Throwable failure) {
+        if (!DatabaseErrors.isConnectionFailure(failure)) return;
+        SQLException sql = failure instanceof SQLException e ? e : new SQLException(DatabaseErrors.detail(failure), "08006", failure);
+        connectionFailed(sql);
+    }
+
     /** The pool, failing fast while the database is known to be unavailable. */
     public DataSource dataSource() {
         return guarded;

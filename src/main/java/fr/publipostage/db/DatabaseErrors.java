@@ -114,6 +114,12 @@ public final class DatabaseErrors {
         return failure.getMessage() == null ? "" : failure.getMessage();
     }
 
+    /** One line for a log: the server's or the system's words, without the wrappers' stack of messages. */
+    public static String describe(Throwable failure) {
+        String state = sqlState(failure);
+        return (state == null ? "" : "SQLState " + state + ": ") + detail(failure);
+    }
+
     /** The first SQLState in the chain of causes (and of chained SQL exceptions), or null. */
     static String sqlState(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {

@@ -51,12 +51,13 @@ final class ExternalProbe implements DatabaseStatus, AutoCloseable {
                 return t;
             });
         }
-        schedule();
+        // At once first: one broken connection after a blip must not mean two seconds of 503.
+        schedule(0);
     }
 
-    private void schedule() {
-        nextProbeNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PERIOD_MILLIS);
-        timer.schedule(this::probe, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+    private void schedule(long delayMillis) {
+        nextProbeNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
+        timer.schedule(this::probe, delayMillis, TimeUnit.MILLISECONDS);
     }
 
     private void probe() {
@@ -80,7 +81,7 @@ final class ExternalProbe implements DatabaseStatus, AutoCloseable {
             LOG.debug("database still unavailable: {}", DatabaseErrors.detail(e));
         }
         synchronized (this) {
-            if (!closed) schedule();
+            if (!closed) schedule(PERIOD_MILLIS);
         }
     }
 

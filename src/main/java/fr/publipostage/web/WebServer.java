@@ -113,7 +113,8 @@ public final class WebServer {
             config.routes.exception(Exception.class, (e, ctx) -> {
                 if (DatabaseErrors.isConnectionFailure(e)) {
                     // The database went away during this request: the same answer as when it is known to be down.
-                    LOG.warn("database unavailable during {} {}: {}", ctx.method(), ctx.path(), e.toString());
+                    LOG.warn("database unavailable during {} {}: {}", ctx.method(), ctx.path(), DatabaseErrors.describe(e));
+                    database.connectionBroke(e);
                     unavailable(ctx);
                     return;
                 }
