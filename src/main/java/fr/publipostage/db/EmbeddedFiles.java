@@ -156,11 +156,19 @@ final class EmbeddedFiles {
         }
     }
 
-    /** Starts a new log when the old one has grown past 10 MB (one old file is kept). */
+    /**
+     * Starts a new log when the old one has grown past 10 MB (one old file is kept). The log is this
+     * user's only (0600): PostgreSQL writes the statements and key values of failed queries into it.
+     */
     void rotateLog() {
         try {
             if (Files.exists(log) && Files.size(log) > 10L * 1024 * 1024) {
                 Files.move(log, log.resolveSibling("postgres.log.1"), StandardCopyOption.REPLACE_EXISTING);
+            }
+            if (!Files.exists(log)) {
+                Files.createFile(log, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } else {
+                Files.setPosixFilePermissions(log, PosixFilePermissions.fromString("rw-------"));
             }
         } catch (IOException e) {
             // Keep writing into the old file.

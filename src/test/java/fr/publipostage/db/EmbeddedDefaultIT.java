@@ -44,6 +44,9 @@ class EmbeddedDefaultIT {
             assertThat(show(c, "synchronous_commit")).isEqualTo("on");
             assertThat(show(c, "full_page_writes")).isEqualTo("on");
         }
+        // The server's own log and the secret file are this user's only.
+        assertThat(Files.getPosixFilePermissions(dataDir.resolve("postgres.log"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.getPosixFilePermissions(dataDir.resolve("embedded-postgres.properties"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
     }
 
     @Test
