@@ -42,6 +42,11 @@ import fr.publipostage.security.AuditLog;
 import fr.publipostage.security.AuditMapper;
 import fr.publipostage.security.AdminService;
 import fr.publipostage.security.AccessControl;
+import fr.publipostage.security.DirectoryRights;
+import fr.publipostage.sso.OidcLogin;
+import fr.publipostage.sso.OidcMapper;
+import fr.publipostage.sso.OidcProvider;
+import fr.publipostage.sso.OidcSettings;
 import fr.publipostage.security.LoginService;
 import fr.publipostage.security.SecondFactor;
 import fr.publipostage.security.SessionMapper;
@@ -66,6 +71,8 @@ import fr.publipostage.web.Auth;
 import fr.publipostage.web.CampaignApi;
 import fr.publipostage.web.LetterApi;
 import fr.publipostage.web.LogoApi;
+import fr.publipostage.web.LoginPage;
+import fr.publipostage.web.OidcRoutes;
 import fr.publipostage.web.PageRoutes;
 import fr.publipostage.web.SelectionApi;
 import fr.publipostage.web.TemplateApi;
@@ -98,6 +105,8 @@ public final class App implements AutoCloseable {
     private final SessionService webSessions;
     private final LoginService logins;
     private final AccessControl access;
+    private final OidcSettings oidcSettings;
+    private final OidcLogin oidcLogin;
     private final SecondFactor secondFactor;
     private final Presets presets;
     private final CsvExport csv;
@@ -131,7 +140,7 @@ public final class App implements AutoCloseable {
         SqlSessionFactory sessions = MyBatis.sessionFactory(database.dataSource(),
                 List.of(DirectoryMapper.class, AdminMapper.class, AuditMapper.class, SelectionMapper.class,
                         SessionMapper.class, CampaignMapper.class, LetterJobMapper.class, TemplateMapper.class,
-                        LogoMapper.class, SummaryMapper.class));
+                        LogoMapper.class, OidcMapper.class, SummaryMapper.class));
         this.sessions = sessions;
         this.json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -145,7 +154,11 @@ public final class App implements AutoCloseable {
         this.audit = new AuditLog(sessions, json);
         this.webSessions = new SessionService(sessions, random, config.getInt(Setting.SESSION_IDLE_MINUTES));
         this.logins = new LoginService(sessions, admins, webSessions);
-        this.access = new AccessControl(sessions);
+        this.oidcSettings = OidcSettings.from(config);
+        DirectoryRights directoryRights = new DirectoryRights(oidcSettings.classTeacherFunctions());
+        this.access = new AccessControl(sessions, directoryRights);
+        this.oidcLogin = new OidcLogin(oidcSettings, new OidcProvider(oidcSettings, clock), sessions, directoryRights,
+                webSessions, audit, random);
         this.secondFactor = new SecondFactor(sessions, webSessions, clock, config.getBoolean(Setting.TOTP_REQUIRED),
                 config.getInt(Setting.TOTP_FRESH_MINUTES));
         this.presets = new Presets(clock);
@@ -236,14 +249,21 @@ public final class App implements AutoCloseable {
     public Javalin server() {
         Auth auth = new Auth(webSessions, access, secondFactor, config.getBoolean(Setting.COOKIE_SECURE));
         Views views = new Views(messages, json);
+        LoginPage loginPage = new LoginPage(auth, views, oidcSettings, random);
         return new WebServer(database, () -> stopping, messages, json, auth, views, List.of(
-                new PageRoutes(auth, views, logins, admins, secondFactor, random),
+                new PageRoutes(auth, views, logins, admins, secondFactor, loginPage, oidcLogin),
+                new OidcRoutes(auth, views, loginPage, oidcLogin, config.getBoolean(Setting.COOKIE_SECURE)),
                 new SelectionApi(auth, access, selections, presets, csv, audit, secondFactor, messages, clock),
                 new CampaignApi(auth, selections, campaigns, this::sandbox, views, messages),
                 new LetterApi(auth, selections, letters, messages),
                 new TemplateApi(auth, templateEditor, views, messages),
                 new LogoApi(auth, logos, messages)
         )).create();
+    }
+
+    /** Single sign-on with the OpenID Connect provider (its settings tell whether it is on). */
+    public OidcLogin oidcLogin() {
+        return oidcLogin;
     }
 
     public AccessControl access() {

@@ -110,6 +110,8 @@ public final class AdminService {
         try (SqlSession session = sessions.openSession(true)) {
             admin = login == null ? null : session.getMapper(AdminMapper.class).findByLogin(login);
         }
+        // An admin of the provider has no password: never a password login (same time as an unknown one).
+        if (admin != null && admin.passwordHash() == null) admin = null;
         byte[] hash = admin == null ? DUMMY_HASH : admin.passwordHash().getBytes(StandardCharsets.UTF_8);
         boolean ok = BCrypt.verifyer().verify(password == null ? new byte[0] : password.getBytes(StandardCharsets.UTF_8), hash).verified;
         return ok && admin != null ? Optional.of(admin) : Optional.empty();
@@ -180,6 +182,9 @@ public final class AdminService {
             AdminMapper mapper = session.getMapper(AdminMapper.class);
             Admin admin = mapper.findByLogin(login);
             if (admin == null) throw new AdminRefused("no admin with login " + login);
+            if (admin.fromProvider()) {
+                throw new AdminRefused(login + " logs in through the ENT's single sign-on and has no password here");
+            }
             String password = newPassword();
             mapper.resetPassword(admin.id(), hash(password));
             mapper.endSessions(admin.id());
