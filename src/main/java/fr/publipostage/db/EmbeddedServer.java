@@ -390,7 +390,8 @@ final class EmbeddedServer implements DatabaseStatus, AutoCloseable {
             Optional<EmbeddedFiles.PidFile> now = files.pidFile();
             if (now.isPresent() && now.get().ready() && password != null) {
                 try (Connection c = connect(now.get().port(), password)) {
-                    if (settingsMatch(c)) {
+                    String mismatch = settingsMismatch(c);
+                    if (mismatch == null) {
                         port = now.get().port();
                         postmaster = handle.get();
                         child = null;
@@ -399,6 +400,7 @@ final class EmbeddedServer implements DatabaseStatus, AutoCloseable {
                                 files.dataDir, postmaster.pid(), port);
                         return true;
                     }
+                    lastProblem = mismatch;
                     break;
                 } catch (SQLException e) {
                     lastProblem = DatabaseErrors.detail(e);
@@ -407,20 +409,23 @@ final class EmbeddedServer implements DatabaseStatus, AutoCloseable {
             }
             sleep(100);
         }
-        LOG.info("stopping the embedded PostgreSQL left running in {} (pid {}) to start it with this process's settings",
-                files.dataDir, pid.get().pid());
+        LOG.info("stopping the embedded PostgreSQL left running in {} (pid {}) to start it with this process's settings ({})",
+                files.dataDir, pid.get().pid(), lastProblem);
         stopProcess(handle.get());
         return false;
     }
 
-    private boolean settingsMatch(Connection c) throws SQLException {
+    /** The first setting of the running server that differs from this process's, or null. */
+    private String settingsMismatch(Connection c) throws SQLException {
         for (Map.Entry<String, String> e : serverSettings().entrySet()) {
-            if (e.getKey().equals("listen_addresses") || e.getKey().equals("unix_socket_directories")) continue;
+            // Not comparable through a session: the driver sets the session's time zone; the others are the command line's.
+            if (e.getKey().equals("listen_addresses") || e.getKey().equals("unix_socket_directories") || e.getKey().equals("timezone")) continue;
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("show " + e.getKey())) {
-                if (!rs.next() || !e.getValue().equalsIgnoreCase(rs.getString(1))) return false;
+                String actual = rs.next() ? rs.getString(1) : null;
+                if (!e.getValue().equalsIgnoreCase(actual)) return e.getKey() + " is " + actual + ", not " + e.getValue();
             }
         }
-        return true;
+        return null;
     }
 
     private Map<String, String> serverSettings() {

@@ -90,4 +90,27 @@ class ServeSupervisionIT {
             assertThat(seconds).as(serve.log()).isLessThan(5.0);
         }
     }
+
+    @Test
+    void aServeKilledWithSigkillLeavesItsServerToTheNextStart() throws Exception {
+        Path data = dataDir();
+        long postmaster;
+        try (AppProcess first = AppProcess.start(work, "first", settings(data, "5"), "serve", "--port", "0")) {
+            int port = first.awaitServing(Duration.ofSeconds(120));
+            postmaster = Long.parseLong(Files.readAllLines(data.resolve("postgres/postmaster.pid")).get(0).trim());
+            first.process().destroyForcibly(); // SIGKILL: no shutdown hook runs
+            first.awaitExit(Duration.ofSeconds(30));
+        }
+        // The server outlives the killed JVM (it runs in its own session); the next start takes it over.
+        assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive)).contains(true);
+        try (AppProcess second = AppProcess.start(work, "second", settings(data, "5"), "serve", "--port", "0")) {
+            int port = second.awaitServing(Duration.ofSeconds(120));
+            assertThat(second.log()).contains("took over the embedded PostgreSQL left running in " + data + " (pid " + postmaster);
+            assertThat(get(port, "/ready").statusCode()).isEqualTo(200);
+            second.terminate();
+            second.awaitExit(Duration.ofSeconds(30)); // 143: ended by SIGTERM, after its shutdown hooks
+        }
+        // Stopped with the instance that took it over.
+        assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
 }
