@@ -66,13 +66,17 @@ import fr.publipostage.mailing.SandboxMailbox;
 import fr.publipostage.mailing.SmtpConnection;
 import fr.publipostage.mailing.SmtpEndpoint;
 import fr.publipostage.mailing.TemplateMailComposer;
+import fr.publipostage.metrics.Metrics;
+import fr.publipostage.metrics.QueueMapper;
 import fr.publipostage.templates.Messages;
 import fr.publipostage.web.Auth;
 import fr.publipostage.web.CampaignApi;
+import fr.publipostage.web.ClientAddress;
 import fr.publipostage.web.LetterApi;
-import fr.publipostage.web.LogoApi;
 import fr.publipostage.web.LoginPage;
+import fr.publipostage.web.LogoApi;
 import fr.publipostage.web.OidcRoutes;
+import fr.publipostage.web.OperationsRoutes;
 import fr.publipostage.web.PageRoutes;
 import fr.publipostage.web.SelectionApi;
 import fr.publipostage.web.TemplateApi;
@@ -133,6 +137,8 @@ public final class App implements AutoCloseable {
     private final JobStore jobStore;
     private final LetterService letters;
     private final JobWorker jobWorker;
+    private final Metrics metrics;
+    private final ClientAddress clientAddress;
 
     public App(Config config, Database database) {
         this.config = config;
@@ -140,8 +146,11 @@ public final class App implements AutoCloseable {
         SqlSessionFactory sessions = MyBatis.sessionFactory(database.dataSource(),
                 List.of(DirectoryMapper.class, AdminMapper.class, AuditMapper.class, SelectionMapper.class,
                         SessionMapper.class, CampaignMapper.class, LetterJobMapper.class, TemplateMapper.class,
-                        LogoMapper.class, OidcMapper.class, SummaryMapper.class));
+                        LogoMapper.class, OidcMapper.class, QueueMapper.class, SummaryMapper.class));
         this.sessions = sessions;
+        this.metrics = new Metrics(sessions);
+        this.clientAddress = ClientAddress.from(config);
+        database.publishPoolMetrics(metrics.registry());
         this.json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         this.clock = Clock.systemDefaultZone();
@@ -159,7 +168,7 @@ public final class App implements AutoCloseable {
         this.access = new AccessControl(sessions, directoryRights);
         this.oidcLogin = new OidcLogin(oidcSettings, new OidcProvider(oidcSettings, clock), sessions, directoryRights,
                 webSessions, audit, random);
-        this.secondFactor = new SecondFactor(sessions, webSessions, clock, config.getBoolean(Setting.TOTP_REQUIRED),
+        this.secondFactor = new SecondFactor(sessions, webSessions, audit, clock, config.getBoolean(Setting.TOTP_REQUIRED),
                 config.getInt(Setting.TOTP_FRESH_MINUTES));
         this.presets = new Presets(clock);
         this.csv = new CsvExport(selections, messages);
@@ -179,7 +188,7 @@ public final class App implements AutoCloseable {
                 : Runtime.getRuntime().availableProcessors();
         this.pdfWorkers = Executors.newFixedThreadPool(threads, daemon("pdf-chunk"));
         this.jobScheduler = Executors.newSingleThreadScheduledExecutor(daemon("letter-jobs"));
-        this.pdfRenderer = new PdfRenderer(new Fonts());
+        this.pdfRenderer = new PdfRenderer(new Fonts(), metrics::pagesRendered);
         this.letterEngine = new LetterEngine(selections, this::structureById, velocity, templateVariables, pdfRenderer, pdfWorkers, threads, config.getInt(Setting.PDF_CHUNK_PAGES),
                 Path.of(System.getProperty("java.io.tmpdir"), "publipostage"), clock);
         this.jobStore = new JobStore(sessions);
@@ -251,6 +260,7 @@ public final class App implements AutoCloseable {
         Views views = new Views(messages, json);
         LoginPage loginPage = new LoginPage(auth, views, oidcSettings, random);
         return new WebServer(database, () -> stopping, messages, json, auth, views, List.of(
+                new OperationsRoutes(auth, metrics, config.get(Setting.METRICS_TOKEN)),
                 new PageRoutes(auth, views, logins, admins, secondFactor, loginPage, oidcLogin),
                 new OidcRoutes(auth, views, loginPage, oidcLogin, config.getBoolean(Setting.COOKIE_SECURE)),
                 new SelectionApi(auth, access, selections, presets, csv, audit, secondFactor, messages, clock),
@@ -258,7 +268,12 @@ public final class App implements AutoCloseable {
                 new LetterApi(auth, selections, letters, messages),
                 new TemplateApi(auth, templateEditor, views, messages),
                 new LogoApi(auth, logos, messages)
-        )).create();
+        ), metrics, clientAddress).create();
+    }
+
+    /** This instance's meters (/metrics). */
+    public Metrics metrics() {
+        return metrics;
     }
 
     /** Single sign-on with the OpenID Connect provider (its settings tell whether it is on). */
@@ -373,7 +388,7 @@ public final class App implements AutoCloseable {
         if (mailWorker == null) {
             SmtpEndpoint endpoint = SmtpEndpoint.of(mailSettings, mailSettings.sandbox() ? sandbox().port() : null);
             mailWorker = new CampaignWorker(sessions, mailSettings, mailComposer, new MessageFactory(),
-                    new SmtpConnection(endpoint, mailSettings.messagesPerConnection()), json, instanceId);
+                    new SmtpConnection(endpoint, mailSettings.messagesPerConnection(), metrics), json, instanceId);
         }
         return mailWorker;
     }
@@ -437,6 +452,7 @@ public final class App implements AutoCloseable {
         jobWorker.close();
         jobScheduler.shutdownNow();
         pdfWorkers.shutdownNow();
+        metrics.close();
         database.close();
     }
 }

@@ -65,6 +65,7 @@ public final class Main {
                 return new RenderHtmlCommand().run(rest);
             }
             Config config = Config.fromEnvironment();
+            Logging.apply(config);
             lang = Messages.language(config.get(Setting.LANGUAGE));
             switch (verb) {
                 case "serve":
@@ -96,7 +97,7 @@ public final class Main {
                 case "restore":
                     return new RestoreCommand(System.out, lost(lang)).run(config, lang, new Args(rest, Set.of()));
                 case "help", "--help", "-h":
-                    System.out.println("verbs: serve [--port N] | import FILE.csv [--structure UAI] | admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...] | admin reset-password --login L"
+                    System.out.println("verbs: serve [--port N] | import FILE.csv [--structure UAI] | admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...] | admin reset-password --login L | admin reset-totp --login L"
                             + " | letters --structure UAI [filters] [--sort class,profile] [--layout 1|2|8] [--cover] --out FILE.pdf | render-html IN.xhtml OUT.pdf"
                             + " | mail --structure UAI [filters] | mail --campaign ID"
                             + " | template list|get|set|reset|history|rollback --structure UAI [NAME] [FILE|VERSION] [--comment TEXT]"

@@ -21,6 +21,11 @@ public enum Setting {
     TOTP_REQUIRED("PUBLIPOSTAGE_TOTP_REQUIRED", "false", "every output carrying credentials (CSV, PDF letters, e-mail campaigns) asks for a fresh TOTP code; admins must enrol an authenticator app"),
     TOTP_FRESH_MINUTES("PUBLIPOSTAGE_TOTP_FRESH_MINUTES", "5", "how long a TOTP code typed before an output stays valid for further outputs in the same session"),
 
+    // Operations: logs, metrics, reverse proxy.
+    LOG_FORMAT("PUBLIPOSTAGE_LOG_FORMAT", "text", "log lines as text, or json (one JSON object per line, with requestId and admin) for a log collector"),
+    METRICS_TOKEN("PUBLIPOSTAGE_METRICS_TOKEN", "", "bearer token that lets a Prometheus scraper read /metrics (Authorization: Bearer …); empty = only a super admin's session may"),
+    TRUSTED_PROXIES("PUBLIPOSTAGE_TRUSTED_PROXIES", "", "addresses or CIDR ranges of the reverse proxies in front of the application (e.g. 127.0.0.1, 10.0.0.0/8): only from them is X-Forwarded-For believed, for the login throttle and the logs"),
+
     // Single sign-on with the ENT's OpenID Connect provider (sso/). No issuer = local accounts only.
     OIDC_ISSUER("PUBLIPOSTAGE_OIDC_ISSUER", "", "issuer URL of the OpenID Connect provider (its settings are read from ISSUER/.well-known/openid-configuration); empty = no single sign-on"),
     OIDC_CLIENT_ID("PUBLIPOSTAGE_OIDC_CLIENT_ID", "", "client id of Publipostage registered at the provider"),
@@ -49,6 +54,8 @@ public enum Setting {
     SMTP_RATE("PUBLIPOSTAGE_SMTP_RATE", "0", "messages per minute sent by this instance, all campaigns together; 0 = no limit"),
     SMTP_CAMPAIGN_RATE("PUBLIPOSTAGE_SMTP_CAMPAIGN_RATE", "0", "messages per minute of one campaign, all instances together (recorded on the campaign when it starts); 0 = no limit. Providers often allow 100"),
     SMTP_MESSAGES_PER_CONNECTION("PUBLIPOSTAGE_SMTP_MESSAGES_PER_CONNECTION", "100", "messages sent over one SMTP connection before it is renewed; 1 = a new connection for every message"),
+    SMTP_TRUSTSTORE("PUBLIPOSTAGE_SMTP_TRUSTSTORE", "", "certificates trusted for the SMTP server's TLS (starttls, ssl) instead of the JVM's: a PEM file (the server's self-signed certificate or its CA, several allowed) or a PKCS#12 file; empty = the JVM's CAs"),
+    SMTP_TRUSTSTORE_PASSWORD("PUBLIPOSTAGE_SMTP_TRUSTSTORE_PASSWORD", "", "password of a PKCS#12 trust store (PEM files have none)"),
     SMTP_TIMEOUT("PUBLIPOSTAGE_SMTP_TIMEOUT", "30s", "connect and read timeout of the SMTP connection (e.g. 500ms, 30s, 2m)"),
     MAIL_WORKER("PUBLIPOSTAGE_MAIL_WORKER", "true", "this instance sends campaigns (any number of instances may, on one database)"),
     MAIL_BATCH("PUBLIPOSTAGE_MAIL_BATCH", "20", "recipients a worker claims at a time"),

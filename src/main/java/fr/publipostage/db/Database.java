@@ -286,6 +286,20 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Publishes the pool's usage (hikaricp_connections_active, _idle, _pending, acquire and usage times)
+     * through HikariCP's Micrometer tracker. Once per pool: a second application over the same pool
+     * (tests) keeps the first registration.
+     */
+    public void publishPoolMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        if (pool.getMetricsTrackerFactory() != null || pool.getMetricRegistry() != null) return;
+        try {
+            pool.setMetricsTrackerFactory(new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(registry));
+        } catch (IllegalStateException e) {
+            LOG.warn("pool metrics not published: {}", e.getMessage());
+        }
+    }
+
     /** True when a connection can be had and answers a trivial query. */
     public boolean isUp() {
         if (!status.available()) return false;

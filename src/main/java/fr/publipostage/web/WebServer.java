@@ -3,8 +3,10 @@ package fr.publipostage.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.publipostage.db.Database;
 import fr.publipostage.db.DatabaseErrors;
+import fr.publipostage.metrics.Metrics;
 import fr.publipostage.security.AccessDenied;
 import fr.publipostage.security.SecondFactorRequired;
+import fr.publipostage.security.TotpThrottled;
 import fr.publipostage.security.WebSession;
 import fr.publipostage.selection.InvalidSelection;
 import fr.publipostage.templates.Messages;
@@ -45,10 +47,12 @@ public final class WebServer {
     private final Auth auth;
     private final Views views;
     private final List<RouteGroup> groups;
+    private final RequestObserver observer;
 
     /** @param stopping true once this instance has begun to shut down (then {@code /ready} answers 503) */
     public WebServer(Database database, BooleanSupplier stopping, Messages messages, ObjectMapper json, Auth auth, Views views,
-                     List<RouteGroup> groups) {
+                     List<RouteGroup> groups, Metrics metrics, ClientAddress clients) {
+        this.observer = new RequestObserver(metrics, clients);
         this.database = database;
         this.stopping = stopping;
         this.messages = messages;
@@ -73,6 +77,9 @@ public final class WebServer {
             // Uploads (the school's logo) are small: anything larger is refused before it reaches a disk.
             config.jetty.multipartConfig.maxTotalRequestSize(2, io.javalin.config.SizeUnit.MB);
             config.jetty.multipartConfig.maxFileSize(1, io.javalin.config.SizeUnit.MB);
+            // First: request id, client address, MDC; last: one log line and the timing by route.
+            config.routes.before(observer::begin);
+            config.requestLogger.http(observer::end);
             config.routes.before(this::headers);
             config.routes.before(this::databaseAvailable);
             config.routes.beforeMatched(this::checkCsrf);
@@ -100,6 +107,10 @@ public final class WebServer {
             });
             config.routes.exception(CsrfRefused.class, (e, ctx) -> fail(ctx, HttpStatus.FORBIDDEN, "auth.csrf"));
             config.routes.exception(SecondFactorRequired.class, (e, ctx) -> fail(ctx, HttpStatus.FORBIDDEN, e.key()));
+            config.routes.exception(TotpThrottled.class, (e, ctx) -> {
+                ctx.header("Retry-After", String.valueOf(e.waitSeconds()));
+                fail(ctx, HttpStatus.TOO_MANY_REQUESTS, "auth.totpThrottled", e.waitMinutes());
+            });
             config.routes.exception(InvalidSelection.class, (e, ctx) -> {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("error", messages.get(Lang.of(ctx), e.key(), e.value()));
@@ -108,6 +119,9 @@ public final class WebServer {
                 ctx.status(HttpStatus.BAD_REQUEST).json(body);
             });
             config.routes.exception(BadRequest.class, (e, ctx) -> fail(ctx, HttpStatus.BAD_REQUEST, e.key(), e.args()));
+            // A body that is not the JSON a handler reads is the sender's mistake, not a server error.
+            config.routes.exception(com.fasterxml.jackson.core.JsonProcessingException.class,
+                    (e, ctx) -> fail(ctx, HttpStatus.BAD_REQUEST, "error.malformedJson"));
             config.routes.exception(NotFound.class, (e, ctx) -> fail(ctx, HttpStatus.NOT_FOUND, e.key()));
             config.routes.exception(DatabaseDown.class, (e, ctx) -> unavailable(ctx));
             config.routes.exception(Exception.class, (e, ctx) -> {
