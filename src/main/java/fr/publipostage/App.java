@@ -2,6 +2,7 @@ package fr.publipostage;
 
 import fr.publipostage.db.Database;
 import fr.publipostage.db.MyBatis;
+import fr.publipostage.db.SummaryMapper;
 import fr.publipostage.directory.AccountImporter;
 import fr.publipostage.directory.DemoDirectory;
 import fr.publipostage.directory.DirectoryMapper;
@@ -133,6 +134,7 @@ public final class App implements AutoCloseable {
     private SandboxMailbox sandbox;
     private CampaignWorker mailWorker;
     private boolean closed;
+    private volatile boolean stopping;
     private final ExecutorService pdfWorkers;
     private final PdfRenderer pdfRenderer;
     private final LetterEngine letterEngine;
@@ -152,7 +154,7 @@ public final class App implements AutoCloseable {
         SqlSessionFactory sessions = MyBatis.sessionFactory(database.dataSource(),
                 List.of(DirectoryMapper.class, AdminMapper.class, AuditMapper.class, SelectionMapper.class,
                         SessionMapper.class, CampaignMapper.class, LetterJobMapper.class, LeaseMapper.class,
-                        TemplateMapper.class, LogoMapper.class, OidcMapper.class, QueueMapper.class));
+                        TemplateMapper.class, LogoMapper.class, OidcMapper.class, QueueMapper.class, SummaryMapper.class));
         this.sessions = sessions;
         this.metrics = new Metrics(sessions);
         this.clientAddress = ClientAddress.from(config);
@@ -268,6 +270,14 @@ public final class App implements AutoCloseable {
     }
 
     /**
+     * As {@link #open(Config)}; {@code lost} is told when the embedded database stopped and could not
+     * be started again (the verbs print the reason and exit non-zero, so a service manager restarts them).
+     */
+    public static App open(Config config, java.util.function.Consumer<fr.publipostage.db.DatabaseUnavailable> lost) {
+        return new App(config, Database.open(config, lost));
+    }
+
+    /**
      * The HTTP server, not started. Every route group is listed here, in one place: the letters and
      * mailing groups join this list.
      */
@@ -275,7 +285,7 @@ public final class App implements AutoCloseable {
         Auth auth = new Auth(webSessions, access, secondFactor, config.getBoolean(Setting.COOKIE_SECURE));
         Views views = new Views(messages, json);
         LoginPage loginPage = new LoginPage(auth, views, oidcSettings, random);
-        return new WebServer(database, messages, json, auth, views, List.of(
+        return new WebServer(database, () -> stopping, messages, json, auth, views, List.of(
                 new OperationsRoutes(auth, metrics, config.get(Setting.METRICS_TOKEN)),
                 new PageRoutes(auth, views, logins, admins, secondFactor, loginPage, oidcLogin),
                 new OidcRoutes(auth, views, loginPage, oidcLogin, config.getBoolean(Setting.COOKIE_SECURE)),
@@ -347,6 +357,13 @@ public final class App implements AutoCloseable {
 
     public AuditLog audit() {
         return audit;
+    }
+
+    /** How many schools, accounts, campaigns and ledger rows the database holds (backup and restore checks). */
+    public SummaryMapper.Summary databaseSummary() {
+        try (var session = sessions.openSession(true)) {
+            return session.getMapper(SummaryMapper.class).summary();
+        }
     }
 
     /** The structure with this UAI, or null. */
@@ -450,25 +467,26 @@ public final class App implements AutoCloseable {
         return runDirectory;
     }
 
-    /**
-     * The first step of a graceful stop (SIGTERM): no more background work is taken, and the other
-     * instances see this one as stopping. {@link #close()} then hands the work in hand back.
-     */
-    public void stopTakingWork() {
-        leases.stopAccepting();
-    }
-
-    /** True once the instance is stopping (readiness should answer "not ready"). */
+    /** True once the instance is stopping (readiness answers "not ready"). */
     public boolean stopping() {
-        return !leases.accepting();
+        return stopping || !leases.accepting();
     }
 
     public ObjectMapper json() {
         return json;
     }
 
+    /** This instance has begun to stop: {@code /ready} answers 503 from now on. */
+    public void beginShutdown() {
+        stopping = true;
+        // No more background work is taken, and the other instances see this one as stopping (they
+        // resume its work as soon as close() hands it back).
+        leases.stopAccepting();
+    }
+
     @Override
     public void close() {
+        stopping = true;
         CampaignWorker worker;
         SandboxMailbox box;
         synchronized (this) {
