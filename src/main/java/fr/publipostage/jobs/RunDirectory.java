@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every start removes what dead runs left: a run directory whose lock is free (the operating system
  * releases it when its process dies, SIGKILL included), and the {@code letters-*} directories that
- * versions before run directories wrote straight under the root, once untouched for ten minutes (such
- * a version may still be printing during a rolling upgrade). A live instance's directory on the same
- * machine is never touched: its lock is held.
+ * versions before run directories wrote straight under the root, once nothing in them was written for
+ * ten minutes (such a version may still be printing during a rolling upgrade). A live instance's
+ * directory on the same machine is never touched: its lock is held (RunDirectoryIT: two JVMs).
  */
 public final class RunDirectory implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunDirectory.class);
@@ -140,14 +140,23 @@ public final class RunDirectory implements AutoCloseable {
     }
 
     /**
-     * True when nothing was added to or removed from the folder for {@code idle}: an earlier version's
-     * print that is still running writes a chunk every second or so (during a rolling upgrade on one
-     * machine, it may well be alive), a dead one's folder stays as it was.
+     * True when nothing in the folder was written, added or removed for {@code idle}: an earlier
+     * version's print that is still running writes a chunk every second or so, or its merged file
+     * (during a rolling upgrade on one machine, it may well be alive), while a dead one's folder stays
+     * as it was. Every file counts, not only the folder's own time: a long merge writes into one file
+     * without touching its folder. When in doubt (unreadable, changing under us), it is kept.
      */
-    private static boolean untouchedFor(Path dir, Duration idle) {
-        try {
-            return Files.getLastModifiedTime(dir).toInstant().isBefore(Instant.now().minus(idle));
-        } catch (IOException e) {
+    static boolean untouchedFor(Path dir, Duration idle) {
+        Instant limit = Instant.now().minus(idle);
+        try (Stream<Path> all = Files.walk(dir)) {
+            return all.allMatch(p -> {
+                try {
+                    return Files.getLastModifiedTime(p, java.nio.file.LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(limit);
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
             return false;
         }
     }

@@ -35,6 +35,7 @@ class LetterJobInstancesIT {
     private static final int PUPILS = 240;
     private static final Pattern CODE = Pattern.compile("AC\\d{6}");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TAKEOVERS_LETTERS = "publipostage_lease_takeovers_total{queue=\"letters\"}";
 
     /** Instances rendering slowly enough to be caught mid-job: one thread, small chunks, a 3 s lease. */
     private static Map<String, String> settings() {
@@ -101,6 +102,8 @@ class LetterJobInstancesIT {
                     () -> job(fleet, id).leaseEpoch() > before.leaseEpoch());
             long takeoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
             assertThat(fleet.byOwner(job(fleet, id).worker())).isSameAs(other);
+            // The takeover is counted on /metrics by the instance that took the job over.
+            assertThat(fleet.metric(other, TAKEOVERS_LETTERS)).isGreaterThanOrEqualTo(1.0);
             fleet.await(Duration.ofMinutes(4), "the job is done", () -> job(fleet, id).state().equals(LetterJob.DONE));
 
             // The killed instance's run folder is still there, chunks and all: the next start removes it,

@@ -51,6 +51,7 @@ class RunDirectoryTest {
         // Earlier versions wrote straight under the root: an idle one is dead, a fresh one may be printing.
         Path oldIdle = Files.createDirectories(root.resolve("letters-42"));
         Files.write(oldIdle.resolve("chunk-00000.pdf"), new byte[] {1});
+        Files.setLastModifiedTime(oldIdle.resolve("chunk-00000.pdf"), FileTime.from(Instant.now().minus(Duration.ofMinutes(11))));
         Files.setLastModifiedTime(oldIdle, FileTime.from(Instant.now().minus(Duration.ofMinutes(11))));
         Path oldBusy = Files.createDirectories(root.resolve("letters-43"));
         try (RunDirectory first = RunDirectory.open(tmp); RunDirectory second = RunDirectory.open(tmp)) {

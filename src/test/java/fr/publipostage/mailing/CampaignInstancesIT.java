@@ -54,11 +54,17 @@ class CampaignInstancesIT {
                         () -> sentBy(fleet, id, a) >= 3 && sentBy(fleet, id, b) >= 3);
                 a.sigkill();
                 long killedAt = System.nanoTime();
+                String heldByA = "select count(*) from work_lease where kind = 'mail' and released_at is null and owner like 'inst-a-%'";
+                long leasesOfA = fleet.db.queryLong(heldByA);
                 Instance c = fleet.serve("inst-c", smtp(greenMail));
                 fleet.await(Duration.ofMinutes(1), "the killed instance's rows are taken back",
                         () -> fleet.db.queryLong("select count(*) from mail_recipient r join work_lease l on l.epoch = r.lease_epoch"
                                 + " where r.campaign_id = " + id + " and r.status = 'sending' and l.owner like 'inst-a-%'") == 0);
                 long takeoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
+                // The killed sender's leases are taken over by the survivors, and counted on their /metrics.
+                fleet.await(Duration.ofMinutes(1), "the killed instance's leases are taken over", () -> fleet.db.queryLong(heldByA) == 0);
+                String series = "publipostage_lease_takeovers_total{queue=\"mail\"}";
+                assertThat(fleet.metric(b, series) + fleet.metric(c, series)).isGreaterThanOrEqualTo(leasesOfA);
                 fleet.await(Duration.ofMinutes(3), "the campaign is finished",
                         () -> fleet.app.campaigns().progress(id).campaign().status() == Campaign.Status.finished);
                 assertThat(watcher.violation()).isNull();

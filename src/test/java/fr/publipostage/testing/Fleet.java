@@ -24,6 +24,8 @@ public final class Fleet implements AutoCloseable {
     public static final String SCHOOL = "Lycée Jean-Moulin de Lesparre";
     public static final String ADMIN = "admin.fleet";
     public static final String PASSWORD = "fleet-password-2026";
+    /** The scrapers' token of every instance ({@code PUBLIPOSTAGE_METRICS_TOKEN}). */
+    public static final String METRICS_TOKEN = "fleet-scraper-token-2026";
     private static final String HEADER = "uai;structure_name;profile;last_name;first_name;login;login_alias;activation_code;email;level;classes;relatives;functions;created_at;language";
 
     public final SharedDatabase db;
@@ -65,6 +67,7 @@ public final class Fleet implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>(db.env());
         env.put("PUBLIPOSTAGE_DEMO_DATA", "false");
         env.put("PUBLIPOSTAGE_LANGUAGE", "en");
+        env.put("PUBLIPOSTAGE_METRICS_TOKEN", METRICS_TOKEN);
         return env;
     }
 
@@ -86,6 +89,22 @@ public final class Fleet implements AutoCloseable {
 
     public HttpSession login(Instance instance) {
         return HttpSession.login(instance.baseUrl(), ADMIN, PASSWORD);
+    }
+
+    /**
+     * The value of one series on the instance's {@code /metrics}, as a scraper reads it (bearer token):
+     * {@code name} is the series with its labels, e.g. {@code publipostage_lease_takeovers_total{queue="letters"}}.
+     */
+    public double metric(Instance instance, String name) throws IOException, InterruptedException {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(instance.baseUrl() + "/metrics"))
+                        .header("Authorization", "Bearer " + METRICS_TOKEN).timeout(Duration.ofSeconds(30)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) throw new AssertionError("/metrics of " + instance.name() + ": " + r.statusCode());
+        for (String line : r.body().split("\n")) {
+            if (line.startsWith(name + " ")) return Double.parseDouble(line.substring(name.length() + 1).trim());
+        }
+        throw new AssertionError("no " + name + " on /metrics of " + instance.name() + ":\n" + r.body());
     }
 
     /** The instance whose id (recorded on leases and rows) is {@code owner}: ids start with the instance's name. */
