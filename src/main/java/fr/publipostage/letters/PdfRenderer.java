@@ -40,6 +40,7 @@ public final class PdfRenderer {
     }
 
     private final Fonts fonts;
+    private final QrCodeDrawer qrCodes = new QrCodeDrawer(new fr.publipostage.templates.QrCodes());
     private final FSCacheEx<String, FSCacheValue> metrics = new MetricsCache();
 
     public PdfRenderer(Fonts fonts) {
@@ -175,6 +176,7 @@ public final class PdfRenderer {
         b.useFastMode();
         b.useCacheStore(PdfRendererBuilder.CacheStore.PDF_FONT_METRICS, metrics);
         b.withProducer("Publipostage");
+        b.useObjectDrawerFactory(qrCodes);
         b.useExternalResourceAccessControl((uri, type) -> allowed(uri, folder),
                 ExternalResourceControlPriority.RUN_AFTER_RESOLVING_URI);
         // Files of the document's folder, fonts among them with GSUB hidden.
