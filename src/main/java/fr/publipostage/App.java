@@ -231,7 +231,8 @@ public final class App implements AutoCloseable {
                 new SelectionApi(auth, access, selections, presets, csv, audit, secondFactor, messages, clock),
                 new CampaignApi(auth, selections, campaigns, this::sandbox, views, messages),
                 new LetterApi(auth, selections, letters, messages),
-                new TemplateApi(auth, templateEditor, views, messages),
+                new TemplateApi(auth, templateEditor, new fr.publipostage.customisation.SchoolNameService(sessions, audit),
+                        views, messages),
                 new LogoApi(auth, logos, messages)
         )).create();
     }

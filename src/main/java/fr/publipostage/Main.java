@@ -10,6 +10,7 @@ import fr.publipostage.cli.RenderHtmlCommand;
 import fr.publipostage.cli.ServeCommand;
 import fr.publipostage.cli.TemplateCommand;
 import fr.publipostage.db.Database;
+import fr.publipostage.templates.Messages;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -64,15 +65,15 @@ public final class Main {
                         return new TemplateCommand(System.in, System.out, System.err).run(app, lang, new Args(rest, Set.of()));
                     }
                 case "help", "--help", "-h":
-                    System.out.println("verbs: serve [--port N] | import FILE.csv [--structure UAI] | admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...]"
-                            + " | letters --structure UAI [filters] [--sort class,profile] [--layout 1|2|8] [--cover] --out FILE.pdf | render-html IN.xhtml OUT.pdf"
-                            + " | mail --structure UAI [filters] | mail --campaign ID"
-                            + " | template list|get|set|reset|history|rollback --structure UAI [NAME] [FILE|VERSION] [--comment TEXT]");
+                    System.out.println(new Messages().get(lang, "cli.help"));
                     return 0;
                 default:
-                    throw new CliError("unknown command \"" + verb + "\" (try: serve, import, admin, letters, render-html, mail, template, help)");
+                    throw CliError.of("cli.error.unknownCommand", verb);
             }
-        } catch (CliError | Config.ConfigException | Database.DatabaseUnavailable e) {
+        } catch (CliError e) {
+            System.err.println("publipostage: " + e.message(new Messages(), cliLanguage()));
+            return 2;
+        } catch (Config.ConfigException | Database.DatabaseUnavailable e) {
             System.err.println("publipostage: " + e.getMessage());
             return 2;
         } catch (InterruptedException e) {
@@ -81,6 +82,15 @@ public final class Main {
         } catch (Exception e) {
             System.err.println("publipostage: " + e);
             return 1;
+        }
+    }
+
+    /** The language of command-line messages (PUBLIPOSTAGE_LANGUAGE), French when it cannot be read. */
+    private static String cliLanguage() {
+        try {
+            return Messages.language(Config.fromEnvironment().get(Setting.LANGUAGE));
+        } catch (RuntimeException e) {
+            return Messages.DEFAULT_LANGUAGE;
         }
     }
 }

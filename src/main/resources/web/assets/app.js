@@ -3,7 +3,7 @@
 // The check table asks the server for one window of rows at a time (search and column sort are
 // part of the selection query), so a 10,000-account school never lands in the DOM at once.
 
-import { t, el, csrf, ApiError, request, askCode, saveBlob } from './page.js';
+import { t, el, csrf, ApiError, request, askCode, saveBlob, formatDate } from './page.js';
 const PAGE = 50;
 
 
@@ -255,11 +255,6 @@ function lockIcon() {
   return svg;
 }
 
-function formatDate(iso) {
-  const [y, m, d] = iso.split('-');
-  return document.documentElement.lang === 'fr' ? `${d}/${m}/${y}` : iso;
-}
-
 function sortBy(column) {
   if (state.order && state.order.column === column) state.order = { column, desc: !state.order.desc };
   else state.order = { column, desc: false };
@@ -309,7 +304,7 @@ async function openCard(id, returnFocus) {
   item(t('card.classes'), (card.classes || []).join(', ') || t('ui.none'));
   if (card.functions && card.functions.length) item(t('card.functions'), card.functions.join(', '));
   item(t('card.created'), card.createdAt ? formatDate(card.createdAt) : t('ui.none'));
-  if (card.language) item(t('card.language'), card.language);
+  if (card.language) item(t('card.language'), t(`card.languageName.${card.language}`));
   if (card.blocked) item(t('card.blocked'), t('ui.none'));
   const relTitle = card.profile === 'Relative' ? t('card.children') : card.profile === 'Student' ? t('card.parents') : t('card.relatives');
   const rel = card.relatives.length

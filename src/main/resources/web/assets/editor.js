@@ -5,7 +5,7 @@
 
 /* global CodeMirror */
 
-import { t, el, csrf, ApiError, request, askCode } from './page.js';
+import { t, el, csrf, ApiError, request, askCode, formatDateTime as formatDate } from './page.js';
 const $ = (id) => document.getElementById(id);
 
 
@@ -138,12 +138,6 @@ cm.on('changes', () => {
 
 // ---------------------------------------------------------------- files
 
-function formatDate(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  return d.toLocaleString(document.documentElement.lang === 'en' ? 'en-GB' : 'fr-FR',
-    { dateStyle: 'short', timeStyle: 'short' });
-}
 
 function stateText(f) {
   if (!f.overridden) {

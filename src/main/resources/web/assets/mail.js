@@ -3,7 +3,7 @@
 // table with filters, ledger CSV, pause / resume / cancel / resend to failed, the sandbox mailbox.
 // Every visible text comes from the page's i18n JSON through t().
 
-import { saveBlob } from './page.js';
+import { saveBlob, formatDateTime } from './page.js';
 
 const app = window.publipostage;
 const { t, csrf } = app;
@@ -307,7 +307,7 @@ async function loadRecipients() {
     el('td', { text: r.kindLabel }),
     el('td', { class: 'state', text: r.statusLabel }),
     el('td', { text: r.address || '' }),
-    el('td', { text: r.time ? new Date(r.time).toLocaleString(document.documentElement.lang) : '' }),
+    el('td', { text: r.time ? formatDateTime(r.time) : '' }),
     el('td', { text: String(r.attempts) }),
     el('td', { text: r.reason || '' }))));
   const from = page.total === 0 ? 0 : page.offset + 1;
@@ -366,7 +366,7 @@ async function loadHistory() {
   if (!list.length) { view.history.replaceChildren(); return; }
   view.history.replaceChildren(el('h4', { text: t('mailweb.history') }), el('ul', { id: 'mail-history-list' }, ...list.map((c) => {
     const b = el('button', { type: 'button', class: 'linklike' }, t('mailweb.historyItem', c.id,
-      new Date(c.createdAt).toLocaleString(document.documentElement.lang), c.statusLabel, c.counts.sent, c.counts.toSend));
+      formatDateTime(c.createdAt), c.statusLabel, c.counts.sent, c.counts.toSend));
     b.addEventListener('click', () => { showCampaign(c); document.getElementById('mail-campaign-title').focus(); });
     return el('li', {}, b);
   })));

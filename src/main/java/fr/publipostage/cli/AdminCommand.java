@@ -27,13 +27,13 @@ public final class AdminCommand {
     public int run(App app, String lang, Args args) throws IOException {
         args.allowOnly(Set.of("login", "super", "structure", "class"));
         if (args.positional().size() != 1 || !args.positional().get(0).equals("create")) {
-            throw new CliError("usage: admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...] (password on stdin)");
+            throw CliError.of("cli.error.usageAdmin");
         }
         String login = args.require("login");
         List<String> uais = args.all("structure");
         List<String> classes = args.all("class");
         if (!classes.isEmpty() && (uais.size() != 1 || args.has("super"))) {
-            throw new CliError("--class needs exactly one --structure UAI (and no --super)");
+            throw CliError.of("cli.error.classNeedsStructure");
         }
         String password;
         if (System.console() != null) {
@@ -42,7 +42,7 @@ public final class AdminCommand {
         } else {
             password = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
         }
-        if (password == null) throw new CliError("no password on standard input");
+        if (password == null) throw CliError.of("cli.error.noPassword");
         try {
             if (classes.isEmpty()) {
                 app.admins().create(login, password.strip(), args.has("super"), uais);

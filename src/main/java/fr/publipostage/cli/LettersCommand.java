@@ -47,11 +47,11 @@ public final class LettersCommand {
         known.add("structure");
         known.add("out");
         args.allowOnly(known);
-        if (!args.positional().isEmpty()) throw new CliError("unexpected argument " + args.positional().get(0));
+        if (!args.positional().isEmpty()) throw CliError.of("cli.error.unexpected", args.positional().get(0));
         String uai = args.require("structure");
         Path file = Path.of(args.require("out"));
         Structure structure = app.structureByUai(uai);
-        if (structure == null) throw new CliError("unknown structure " + uai);
+        if (structure == null) throw CliError.of("cli.error.unknownStructure", uai);
         Map<String, List<String>> params = new LinkedHashMap<>(args.options());
         params.remove("structure");
         params.remove("out");
@@ -62,7 +62,7 @@ public final class LettersCommand {
         } catch (InvalidSelection e) {
             throw new CliError(messages.get(lang, e.key(), e.value()));
         }
-        if (selection.cover() && !selection.sortedByClass()) throw new CliError("--cover needs --sort class");
+        if (selection.cover() && !selection.sortedByClass()) throw CliError.of("cli.error.coverNeedsSort");
         Path tmp = file.toAbsolutePath().resolveSibling(file.getFileName() + ".part");
         LetterEngine.Result result;
         try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {

@@ -9,6 +9,7 @@ import fr.publipostage.selection.Selection;
 import fr.publipostage.templates.MessageOverrides;
 import fr.publipostage.templates.Messages;
 import fr.publipostage.templates.TemplateCatalog;
+import fr.publipostage.templates.TextCatalog;
 import fr.publipostage.templates.TemplateError;
 import fr.publipostage.templates.TemplateResolver;
 import java.io.ByteArrayInputStream;
@@ -88,7 +89,9 @@ final class TemplateChecks {
                 problems.add(new Problem("editor.check.unknownKey", List.of(key), line, 0));
                 continue;
             }
-            int known = maxPlaceholder(messages.get(file.language(), key));
+            // What the templates give the text (TextCatalog), else what the built-in text uses.
+            int known = TextCatalog.field(key).isPresent() ? TextCatalog.placeholderCount(key) - 1
+                    : maxPlaceholder(messages.get(file.language(), key));
             int used = maxPlaceholder(t.getValue());
             if (used > known) {
                 problems.add(new Problem("editor.check.placeholder", List.of(key, "{" + used + "}", known + 1), line, 0));

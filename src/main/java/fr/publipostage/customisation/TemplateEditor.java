@@ -14,6 +14,7 @@ import fr.publipostage.templates.DraftTemplates;
 import fr.publipostage.templates.Messages;
 import fr.publipostage.templates.StructureTemplates;
 import fr.publipostage.templates.TemplateCatalog;
+import fr.publipostage.templates.TextCatalog;
 import fr.publipostage.templates.TemplateError;
 import fr.publipostage.templates.TemplateSource;
 import fr.publipostage.templates.TemplateVersion;
@@ -52,6 +53,22 @@ public final class TemplateEditor {
 
     public record MailPreview(String subject, String html, String text) {
     }
+
+    /** One text of the simple mode: its built-in wording, the one in force, and what it receives. */
+    public record TextField(String key, String defaultText, String text, boolean overridden, boolean multiline,
+                            List<TextCatalog.Placeholder> placeholders) {
+    }
+
+    /**
+     * The school's texts file of one language as the simple mode edits it: the documents and their
+     * fields, and the file's own lines for keys no field shows (kept as they are by a simple-mode save).
+     */
+    public record TextFields(String name, String language, int version, boolean overridden,
+                             Map<String, List<TextField>> documents, Map<String, String> otherTexts) {
+    }
+
+    /** What the sample page of a texts file shows: the letter (by the sample), a card, or a class cover sheet. */
+    public enum PreviewDocument { LETTER, CARD, COVER }
 
     private final StructureTemplates templates;
     private final TemplateChecks checks;
@@ -100,6 +117,29 @@ public final class TemplateEditor {
         boolean overridden = latest != null && latest.overrides();
         return new FileText(name, entry.kind(), entry.language(), overridden ? latest.text() : builtin, overridden,
                 latest == null ? 0 : latest.version(), builtin);
+    }
+
+    /** The texts file {@code name} (messages_fr or messages_en) as fields, for the editor's simple mode. */
+    public TextFields textFields(long structureId, String name) {
+        TemplateCatalog.Entry entry = entry(name);
+        if (entry.kind() != TemplateCatalog.Kind.TEXTS) throw new NoSuchTemplate(name);
+        FileText file = file(structureId, name);
+        Map<String, String> own = new LinkedHashMap<>(file.overridden()
+                ? fr.publipostage.templates.MessageOverrides.parse(file.text()) : Map.of());
+        Map<String, List<TextField>> documents = new LinkedHashMap<>();
+        for (TextCatalog.Document d : TextCatalog.DOCUMENTS) {
+            List<TextField> fields = new ArrayList<>();
+            for (TextCatalog.Field f : d.fields()) {
+                String builtin = messages.get(entry.language(), f.key());
+                String mine = own.get(f.key());
+                fields.add(new TextField(f.key(), builtin, mine == null ? builtin : mine, mine != null, f.multiline(),
+                        f.placeholders()));
+            }
+            documents.put(d.id(), fields);
+        }
+        Map<String, String> others = new java.util.TreeMap<>(own);
+        others.keySet().removeAll(TextCatalog.keys());
+        return new TextFields(name, entry.language(), file.version(), file.overridden(), documents, others);
     }
 
     public List<TemplateVersion> history(long structureId, String name) {
@@ -180,11 +220,17 @@ public final class TemplateEditor {
      */
     public byte[] previewPage(long structureId, String name, String draft, Sample sample, int layout, String language,
                               Scope scope) throws IOException {
+        return previewPage(structureId, name, draft, sample, layout, language, scope, PreviewDocument.LETTER);
+    }
+
+    /** Same, showing {@code document} for a texts file (its cover sheet's or card's words). */
+    public byte[] previewPage(long structureId, String name, String draft, Sample sample, int layout, String language,
+                              Scope scope, PreviewDocument document) throws IOException {
         entry(name);
         Rendering rendering = rendering(structureId, name, draft);
         Account account = account(structureId, sample, language, scope);
-        boolean cover = name.equals("print-cover.vm");
-        int shown = name.equals("print-card.vm") ? 8 : cover ? 1 : layout;
+        boolean cover = name.equals("print-cover.vm") || document == PreviewDocument.COVER;
+        int shown = name.equals("print-card.vm") || document == PreviewDocument.CARD ? 8 : cover ? 1 : layout;
         Selection selection = TemplateChecks.sheetSelection(structureId, shown, cover);
         ByteArrayOutputStream pdf = new ByteArrayOutputStream(64 * 1024);
         try {

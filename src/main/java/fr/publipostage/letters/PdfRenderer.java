@@ -177,6 +177,7 @@ public final class PdfRenderer {
         b.useCacheStore(PdfRendererBuilder.CacheStore.PDF_FONT_METRICS, metrics);
         b.withProducer("Publipostage");
         b.useObjectDrawerFactory(qrCodes);
+        b.useUnicodeLineBreaker(new ApostropheLineBreaker());
         b.useExternalResourceAccessControl((uri, type) -> allowed(uri, folder),
                 ExternalResourceControlPriority.RUN_AFTER_RESOLVING_URI);
         // Files of the document's folder, fonts among them with GSUB hidden.

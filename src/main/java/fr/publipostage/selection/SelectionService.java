@@ -44,7 +44,8 @@ public final class SelectionService {
             DirectoryMapper directory = session.getMapper(DirectoryMapper.class);
             if (scope.onlyClassIds() == null) return directory.listLevels(structureId);
             return directory.listClasses(structureId).stream().filter(c -> scope.onlyClassIds().contains(c.id()))
-                    .map(SchoolClass::level).filter(java.util.Objects::nonNull).distinct().sorted().toList();
+                    .map(SchoolClass::level).filter(java.util.Objects::nonNull).distinct()
+                    .sorted(fr.publipostage.directory.SchoolOrder.LEVELS).toList();
         }
     }
 

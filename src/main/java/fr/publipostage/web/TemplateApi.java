@@ -44,12 +44,15 @@ public final class TemplateApi implements RouteGroup {
 
     private final Auth auth;
     private final TemplateEditor editor;
+    private final fr.publipostage.customisation.SchoolNameService schoolNames;
     private final Views views;
     private final Messages messages;
 
-    public TemplateApi(Auth auth, TemplateEditor editor, Views views, Messages messages) {
+    public TemplateApi(Auth auth, TemplateEditor editor, fr.publipostage.customisation.SchoolNameService schoolNames,
+                       Views views, Messages messages) {
         this.auth = auth;
         this.editor = editor;
+        this.schoolNames = schoolNames;
         this.views = views;
         this.messages = messages;
     }
@@ -61,12 +64,16 @@ public final class TemplateApi implements RouteGroup {
         routes.get(base, this::files);
         routes.get(base + "/{name}", this::file);
         routes.post(base + "/{name}", this::save);
+        routes.get(base + "/{name}/fields", this::fields);
         routes.get(base + "/{name}/history", this::history);
         routes.get(base + "/{name}/diff", this::diff);
         routes.post(base + "/{name}/rollback", this::rollback);
         routes.post(base + "/{name}/reset", this::reset);
         routes.post(base + "/{name}/preview.png", this::previewPage);
         routes.post(base + "/{name}/preview-mail", this::previewMail);
+
+        routes.get("/api/structures/{uai}/name-with-article", this::nameWithArticle);
+        routes.post("/api/structures/{uai}/name-with-article", this::saveNameWithArticle);
 
         routes.exception(TemplateRejected.class, (e, ctx) -> rejected(ctx, e.problems()));
         // The service names what was not found: a file or version, or the sample's account.
@@ -184,6 +191,30 @@ public final class TemplateApi implements RouteGroup {
         ctx.json(savedBody(saved, Lang.of(ctx), "editorweb.saved"));
     }
 
+    /** The school's name with its article (French texts: "du Lycée Montesquieu"). */
+    private void nameWithArticle(Context ctx) {
+        Auth.Allowed allowed = auth.customisation(ctx);
+        ctx.json(schoolNames.get(allowed.structureId()));
+    }
+
+    /** Saves the admin's wording (form field value; empty: derived from the name again). */
+    private void saveNameWithArticle(Context ctx) {
+        Auth.Allowed allowed = auth.customisation(ctx);
+        String value = ctx.formParam("value");
+        if (value == null) throw new BadRequest("editorweb.article.missing");
+        try {
+            ctx.json(schoolNames.set(allowed.structureId(), value, allowed.admin().login()));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest("editorweb.article.tooLong");
+        }
+    }
+
+    /** A texts file as the simple mode's documents and fields (the same file, versions and checks). */
+    private void fields(Context ctx) {
+        Auth.Allowed allowed = auth.customisation(ctx);
+        ctx.json(editor.textFields(allowed.structureId(), ctx.pathParam("name")));
+    }
+
     private void history(Context ctx) {
         Auth.Allowed allowed = auth.customisation(ctx);
         String lang = Lang.of(ctx);
@@ -247,7 +278,7 @@ public final class TemplateApi implements RouteGroup {
         int layout = asked == null ? 1 : asked;
         if (layout != 1 && layout != 2 && layout != 8) throw new BadRequest("editorweb.badLayout");
         byte[] png = editor.previewPage(allowed.structureId(), ctx.pathParam("name"), ctx.formParam("text"), sample,
-                layout, language(ctx), allowed.scope());
+                layout, language(ctx), allowed.scope(), document(ctx));
         ctx.contentType("image/png").result(png);
     }
 
@@ -295,6 +326,18 @@ public final class TemplateApi implements RouteGroup {
         if (lang == null || lang.isBlank()) return null;
         if (!Messages.LANGUAGES.contains(lang)) throw new BadRequest("editorweb.badLanguage");
         return lang;
+    }
+
+    /** What a texts file's sample page shows: letter (default), card or cover. */
+    private static TemplateEditor.PreviewDocument document(Context ctx) {
+        String d = ctx.formParam("document");
+        if (d == null || d.isBlank()) return TemplateEditor.PreviewDocument.LETTER;
+        return switch (d) {
+            case "letter" -> TemplateEditor.PreviewDocument.LETTER;
+            case "card" -> TemplateEditor.PreviewDocument.CARD;
+            case "cover" -> TemplateEditor.PreviewDocument.COVER;
+            default -> throw new BadRequest("editorweb.badDocument");
+        };
     }
 
     private static String comment(Context ctx) {

@@ -80,7 +80,7 @@ class TemplateEditorIT {
     }
 
     private static String reworded(String builtin) {
-        String changed = builtin.replace("<p>$msg.get('letter.activation.intro', $structure.name)</p>",
+        String changed = builtin.replace("<p>$msg.get('letter.activation.intro', $structure.name, $structure.ofName, $structure.nameWithArticle)</p>",
                 "<p>Bienvenue au lycée : votre compte vous attend, comme chaque rentrée.</p>");
         assertThat(changed).isNotEqualTo(builtin);
         return changed;

@@ -63,8 +63,13 @@ public final class Letters {
     }
 
     public static LetterEngine engine(TemplateResolver templates, ExecutorService pool, int threads, int chunkPages) {
+        return engine(SCHOOL, templates, pool, threads, chunkPages);
+    }
+
+    public static LetterEngine engine(Structure school, TemplateResolver templates, ExecutorService pool, int threads,
+                                      int chunkPages) {
         Messages messages = new Messages();
-        return new LetterEngine(null, id -> SCHOOL, new VelocityRenderer(templates),
+        return new LetterEngine(null, id -> school, new VelocityRenderer(templates),
                 new TemplateVariables(messages, new QrCodes()), new PdfRenderer(new Fonts()), pool, threads, chunkPages,
                 Path.of(System.getProperty("java.io.tmpdir"), "publipostage-test"),
                 Clock.fixed(java.time.Instant.parse("2025-09-12T08:00:00Z"), ZoneId.of("Europe/Paris")));

@@ -125,6 +125,9 @@ class AuthorizationMatrixIT {
         get("/api/structures/{uai}/templates", editor);
         get("/api/structures/{uai}/templates/{name}", editor);
         post("/api/structures/{uai}/templates/{name}", expect(400, 400, 403, 403, 401), Map.of("comment", "no text"));
+        get("/api/structures/{uai}/templates/{name}/fields", expect(404, 404, 403, 403, 401));  // not a texts file
+        get("/api/structures/{uai}/name-with-article", editor);
+        post("/api/structures/{uai}/name-with-article", expect(400, 400, 403, 403, 401), Map.of());
         get("/api/structures/{uai}/templates/{name}/history", editor);
         get("/api/structures/{uai}/templates/{name}/diff", editor);
         post("/api/structures/{uai}/templates/{name}/rollback", expect(404, 404, 403, 403, 401), Map.of("version", "99"));

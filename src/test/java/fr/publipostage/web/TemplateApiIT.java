@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 class TemplateApiIT {
     private static final String OWN = "/api/structures/" + WebFixture.OWN + "/templates/";
     private static final String OTHER = "/api/structures/" + WebFixture.OTHER + "/templates/";
-    private static final String INTRO = "<p>$msg.get('letter.activation.intro', $structure.name)</p>";
+    private static final String INTRO = "<p>$msg.get('letter.activation.intro', $structure.name, $structure.ofName, $structure.nameWithArticle)</p>";
     private static WebFixture web;
 
     @BeforeAll

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class TemplateEditorBrowserIT {
     private static final Path SHOTS = Paths.get("target", "browser-screenshots");
-    private static final String INTRO = "<p>$msg.get('letter.activation.intro', $structure.name)</p>";
+    private static final String INTRO = "<p>$msg.get('letter.activation.intro', $structure.name, $structure.ofName, $structure.nameWithArticle)</p>";
     private static final String NEW_INTRO = "<p>Bienvenue dans l’ENT du lycée : voici votre code.</p>";
     private static final String FILE = "print-activation.vm";
 
