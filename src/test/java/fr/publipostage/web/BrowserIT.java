@@ -33,6 +33,14 @@ import org.junit.jupiter.api.Test;
  * the test fails under CI (CI=true) and is skipped elsewhere.
  */
 class BrowserIT {
+    /** axe-core's serious and critical violations of every page state this test screenshots: none allowed. */
+    private final List<String> axeViolations = new java.util.ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void axeFoundNothingSeriousOrCritical() {
+        assertThat(axeViolations).as("axe-core: serious or critical violations (target/axe-report.txt)").isEmpty();
+    }
+
     private static final List<String> ARGS = List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run");
     private static final Path SHOTS = Paths.get("target", "browser-screenshots");
@@ -121,6 +129,7 @@ class BrowserIT {
             assertThat(page.locator("#classes label").allTextContents()).allSatisfy(l -> assertThat(l.strip()).startsWith("2nde"));
             page.getByLabel("En attente d’activation").check();
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("1-selection.png")).setFullPage(true));
+            axeViolations.addAll(Axe.check(page, "1-selection"));
 
             // Step 2: the check.
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Lancer le prétraitement")).click();
@@ -133,6 +142,7 @@ class BrowserIT {
             assertThat(page.locator("#accounts tbody tr .lock").count()).as("every pending account shows the lock").isEqualTo(50);
             assertThat(page.locator("#page-info").textContent()).isEqualTo("Comptes 1 à 50 sur " + total);
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("2-check.png")).setFullPage(true));
+            axeViolations.addAll(Axe.check(page, "2-check"));
 
             // Search the table by last name.
             String lastName = page.locator("#accounts tbody tr").nth(3).locator("td").first().textContent().strip();
@@ -152,6 +162,7 @@ class BrowserIT {
             assertThat(page.locator("#card-title").textContent()).contains("Fiche du compte").contains(lastName);
             assertThat(page.locator("#card-body").textContent()).contains("2nde");
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("3-card.png")));
+            axeViolations.addAll(Axe.check(page, "3-card"));
             page.keyboard().press("Escape");
             page.locator("#card-dialog").waitFor(new Locator.WaitForOptions().setState(com.microsoft.playwright.options.WaitForSelectorState.HIDDEN));
             // The dialog's "close" event (which gives focus back) is a task queued after it hides: wait for it.
@@ -182,6 +193,7 @@ class BrowserIT {
             assertThat(page.locator("#panel-print h3").textContent()).isEqualTo("Imprimer");
             assertThat(page.locator("#panel-mail h3").textContent()).isEqualTo("Envoyer par courriel");
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("4-publipostage.png")).setFullPage(true));
+            axeViolations.addAll(Axe.check(page, "4-publipostage"));
 
             // English is one click away.
             page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("English")).click();
@@ -196,6 +208,7 @@ class BrowserIT {
             assertThat(new String(Files.readAllBytes(english.path()), StandardCharsets.UTF_8)).startsWith("\uFEFF\"Last name\";\"First name\"")
                     .contains("\"Teacher\"");
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("5-english.png")).setFullPage(true));
+            axeViolations.addAll(Axe.check(page, "5-english"));
 
             assertThat(consoleErrors).as("no script error in the page").isEmpty();
         }
@@ -236,6 +249,7 @@ class BrowserIT {
             page.locator("#mail-no-address summary").click();
             assertThat(page.locator("#mail-no-address li").first().textContent()).contains("Enseignant");
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("6-mail-confirm-counts.png")).setFullPage(true));
+            axeViolations.addAll(Axe.check(page, "6-mail-confirm-counts"));
 
             // The confirmation dialog with the count, then send.
             page.locator("#mail-send").click();
@@ -263,6 +277,7 @@ class BrowserIT {
             String address = sentRows.first().locator("td").nth(4).textContent();
             String login = sentRows.first().locator("td").nth(1).textContent();
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("7-mail-campaign.png")).setFullPage(true));
+            axeViolations.addAll(Axe.check(page, "7-mail-campaign"));
 
             // The ledger CSV.
             Download ledger = page.waitForDownload(() -> page.locator("#mail-ledger").click());
@@ -356,6 +371,7 @@ class BrowserIT {
             page.waitForCondition(() -> (Boolean) sample.evaluate("img => img.complete && img.naturalWidth > 0"));
             assertThat(sample.getAttribute("alt")).startsWith("Exemple : la page 1 du PDF").contains("1 par page");
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("9-print-sample.png")).setFullPage(true));
+            axeViolations.addAll(Axe.check(page, "9-print-sample"));
 
             // Over the direct limit: a background job with a progress bar, which survives a reload.
             page.locator("#print-generate").click();
@@ -371,6 +387,7 @@ class BrowserIT {
             assertThat(page.locator("#print-progress").getAttribute("aria-valuenow")).isEqualTo("100");
             assertThat(page.locator("#print-job-state").textContent()).isEqualTo("État : terminé");
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("10-print-job.png")).setFullPage(true));
+            axeViolations.addAll(Axe.check(page, "10-print-job"));
             Download pdf = page.waitForDownload(download::click);
             assertThat(pdf.suggestedFilename()).startsWith("lettres-" + WebFixture.OWN).endsWith(".pdf");
             LetterApiIT.Pdf read = LetterApiIT.read(Files.readAllBytes(pdf.path()));

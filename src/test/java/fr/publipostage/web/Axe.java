@@ -1,0 +1,64 @@
+package fr.publipostage.web;
+
+import com.microsoft.playwright.Page;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * axe-core (the {@code axe.min.js} of Deque's Maven artifact, test scope only) run inside the page of a
+ * browser test: {@link #check} records every violation of the page state in
+ * {@code target/axe-report.txt} and returns the serious and critical ones, which the tests require to be
+ * none. The script is evaluated through the DevTools protocol, so the page's CSP ({@code script-src
+ * 'self'}) stays as users get it.
+ */
+final class Axe {
+    private static final Path REPORT = Paths.get("target", "axe-report.txt");
+    private static final String SCRIPT = load();
+
+    private Axe() {
+    }
+
+    private static String load() {
+        try (InputStream in = Axe.class.getClassLoader().getResourceAsStream("axe.min.js")) {
+            if (in == null) throw new IllegalStateException("axe.min.js not on the test class path");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The serious and critical violations of the page as it is now ("rule: target…" lines). */
+    @SuppressWarnings("unchecked")
+    static List<String> check(Page page, String state) {
+        if (!Boolean.TRUE.equals(page.evaluate("() => typeof window.axe !== 'undefined'"))) {
+            page.evaluate("(src) => { (0, eval)(src); }", SCRIPT);
+        }
+        List<Map<String, Object>> violations = (List<Map<String, Object>>) page.evaluate(
+                "async () => (await axe.run(document, { resultTypes: ['violations'] })).violations.map((v) => ({"
+                        + " id: v.id, impact: v.impact, help: v.help,"
+                        + " targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(' | ') }))");
+        List<String> serious = new ArrayList<>();
+        StringBuilder report = new StringBuilder("== " + state + " (" + page.url() + "): " + violations.size() + " violation(s)\n");
+        for (Map<String, Object> v : violations) {
+            String line = v.get("impact") + " " + v.get("id") + ": " + v.get("help") + " — " + v.get("targets");
+            report.append("  ").append(line).append('\n');
+            if ("serious".equals(v.get("impact")) || "critical".equals(v.get("impact"))) serious.add(state + ": " + line);
+        }
+        try {
+            Files.createDirectories(REPORT.getParent());
+            Files.writeString(REPORT, report, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return serious;
+    }
+}
