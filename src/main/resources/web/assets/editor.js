@@ -125,6 +125,8 @@ const cm = CodeMirror.fromTextArea($('ed-code'), {
   indentWithTabs: false,
   // Tab leaves the editor like any field: no keyboard trap.
   extraKeys: { Tab: false, 'Shift-Tab': false },
+  // The editor grows with its text (the page scrolls): no inner scroll region unreachable by keyboard.
+  viewportMargin: Infinity,
   screenReaderLabel: t('editorweb.codeLabel'),
 });
 // The label of the textarea names CodeMirror's own input, and clicking it focuses the editor.
@@ -659,7 +661,7 @@ function showDocument(doc) {
     const label = t(`texts.field.${f.key}`);
     const input = el('textarea', {
       id, rows: f.multiline ? 3 : 1, spellcheck: 'true', dataset: { key: f.key },
-      'aria-describedby': id + '-default',
+      'aria-describedby': id + '-changed ' + id + '-default',
     });
     input.value = state.values[f.key];
     const changed = el('span', { class: 'tx-changed', id: id + '-changed' });
@@ -698,7 +700,7 @@ function showDocument(doc) {
         return chip;
       })) : null;
     return el('div', { class: 'tx-field' },
-      el('label', { for: id }, label, changed),
+      el('label', { for: id }, label), changed,
       input, chips, hint,
       shared.length ? el('p', { class: 'hint', text: t('editorweb.simple.sharedWith', shared.map((d) => t(`texts.doc.${d}`)).join(', ')) }) : null,
       restore);

@@ -72,8 +72,8 @@ class SimpleModeBrowserIT {
             page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Modèles")).click();
 
             // Simple mode by default: the activation letter's texts as labelled fields, each with its default.
-            Locator intro = page.getByLabel("Introduction", new Page.GetByLabelOptions().setExact(true));
-            intro.waitFor();
+            page.getByLabel("Introduction", new Page.GetByLabelOptions().setExact(true)).waitFor();
+            Locator intro = page.locator("#tx-letter-activation-intro");
             assertThat(page.locator("#ed-mode-simple").getAttribute("aria-pressed")).isEqualTo("true");
             assertThat(page.locator("#ed-file-title").textContent()).contains("Lettre d’activation").contains("Français");
             assertThat(page.locator(".ed-doc").allTextContents()).contains("Lettre d’activation", "Lettre de rappel (compte déjà activé)",
@@ -121,7 +121,7 @@ class SimpleModeBrowserIT {
             page.getByLabel("Commentaire").fill("rentrée");
             page.locator("#ed-save").click();
             page.locator("#ed-status").filter(new Locator.FilterOptions().setHasText("version 1")).waitFor(
-                    new Locator.WaitForOptions().setTimeout(60_000));
+                    new Locator.WaitForOptions().setTimeout(150_000));
             assertThat(savedVersion()).isEqualTo(1);
             page.locator("#ed-history-open").click();
             page.locator("#ed-history-table tbody tr").first().waitFor();
@@ -143,7 +143,7 @@ class SimpleModeBrowserIT {
 
             // Other documents: the cover sheet and a mail, previewed from their own fields.
             page.locator(".ed-doc[data-doc='mailActivation']").click();
-            page.getByLabel("Objet du courriel").waitFor();
+            page.getByLabel("Objet du courriel", new Page.GetByLabelOptions().setExact(true)).waitFor();
             page.locator("#ed-mail-subject").filter(new Locator.FilterOptions().setHasText("activez votre compte")).waitFor(
                     new Locator.WaitForOptions().setTimeout(30_000));
             axeViolations.addAll(Axe.check(page, "simple-5-mail"));
