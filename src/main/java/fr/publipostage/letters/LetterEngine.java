@@ -124,23 +124,38 @@ public final class LetterEngine {
      */
     public Result print(Selection selection, Scope scope, int expectedAccounts, OutputStream out, Progress progress,
                         BooleanSupplier cancelled) throws IOException {
+        return print(selection, scope, expectedAccounts, out, progress, cancelled, false);
+    }
+
+    /**
+     * Same; {@code archive}: a PDF/A-2u copy (tagged as well when the engine tags), for the school's
+     * archive.
+     */
+    public Result print(Selection selection, Scope scope, int expectedAccounts, OutputStream out, Progress progress,
+                        BooleanSupplier cancelled, boolean archive) throws IOException {
         return run(selection, progress, cancelled, letterPages(expectedAccounts, selection.layout()), out,
-                run -> selections.forEach(selection, scope, run::accept));
+                pdf.defaults().withArchive(archive), run -> selections.forEach(selection, scope, run::accept));
     }
 
     /** Prints a given list of accounts (already selected and ordered), e.g. one person's letter. */
     public Result print(Selection selection, List<Account> accounts, OutputStream out) throws IOException {
+        return print(selection, accounts, out, false);
+    }
+
+    /** Same, as a PDF/A-2u copy when {@code archive}. */
+    public Result print(Selection selection, List<Account> accounts, OutputStream out, boolean archive) throws IOException {
         return run(selection, Progress.NONE, () -> false, letterPages(accounts.size(), selection.layout()), out,
-                run -> accounts.forEach(run::accept));
+                pdf.defaults().withArchive(archive), run -> accounts.forEach(run::accept));
     }
 
     /** One print: {@code feed} hands the accounts, in order, to the run; parts are merged into {@code out}. */
     private Result run(Selection selection, Progress progress, BooleanSupplier cancelled, int expectedPages,
-                       OutputStream out, java.util.function.Consumer<Run> feed) throws IOException {
+                       OutputStream out, PdfRenderer.Conformance conformance, java.util.function.Consumer<Run> feed)
+            throws IOException {
         Structure structure = structures.apply(selection.structureId());
         if (structure == null) throw new IllegalArgumentException("no structure " + selection.structureId());
         Path dir = Files.createTempDirectory(Files.createDirectories(tempDir), "letters-");
-        Run run = new Run(selection, structure, dir, progress, cancelled, expectedPages);
+        Run run = new Run(selection, structure, dir, progress, cancelled, expectedPages, conformance);
         try {
             feed.accept(run);
             run.finish();
@@ -169,7 +184,7 @@ public final class LetterEngine {
         if (sheets.isEmpty()) builder.flush();
         if (sheets.isEmpty()) return null;
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(64 * 1024);
-        renderChunk(structure, selection.layout(), List.of(sheets.get(0)), bytes);
+        renderChunk(structure, selection.layout(), List.of(sheets.get(0)), bytes, pdf.defaults());
         return bytes.toByteArray();
     }
 
@@ -284,9 +299,11 @@ public final class LetterEngine {
         private int pagesDone;
         private int pagesTotal;
         private int coverPages;
+        private final PdfRenderer.Conformance conformance;
 
         Run(Selection selection, Structure structure, Path dir, Progress progress, BooleanSupplier cancelled,
-            int expectedPages) {
+            int expectedPages, PdfRenderer.Conformance conformance) {
+            this.conformance = conformance;
             this.selection = selection;
             this.structure = structure;
             this.dir = dir;
@@ -320,7 +337,7 @@ public final class LetterEngine {
             inFlight.add(workers.submit(() -> {
                 if (cancelled.getAsBoolean()) throw new CancellationException("cancelled");
                 try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-                    renderChunk(structure, selection.layout(), chunk, os);
+                    renderChunk(structure, selection.layout(), chunk, os, conformance);
                 }
                 return file;
             }));
@@ -385,11 +402,12 @@ public final class LetterEngine {
     // ---- rendering one chunk ---------------------------------------------------------------------
 
     /** Renders the sheets into one PDF document written to {@code out}; each sheet must be one page. */
-    void renderChunk(Structure structure, int layout, List<Sheet> sheets, OutputStream out) throws IOException {
+    void renderChunk(Structure structure, int layout, List<Sheet> sheets, OutputStream out,
+                     PdfRenderer.Conformance conformance) throws IOException {
         String xhtml = xhtml(structure, layout, sheets);
         pdf.render(xhtml, out, (renderer, pages) -> {
             if (pages != sheets.size()) throw overflow(renderer, structure, layout, sheets, pages);
-        });
+        }, conformance);
     }
 
     private String xhtml(Structure structure, int layout, List<Sheet> sheets) {
@@ -397,7 +415,8 @@ public final class LetterEngine {
         Map<String, Object> shellVars = variables.forStructure(structure, structure.defaultLanguage(), today);
         shellVars.put("layout", layout);
         shellVars.put("content", MARKER);
-        String shell = velocity.render(structure.id(), "print-document.vm", shellVars);
+        String shell = Languages.onRoot(velocity.render(structure.id(), "print-document.vm", shellVars),
+                Languages.tag(structure.defaultLanguage()));
         int at = shell.indexOf(MARKER);
         if (at < 0) throw new TemplateError("print-document.vm", "must print $content where the letters go");
         StringBuilder sb = new StringBuilder(shell.length() + sheets.size() * 6000);
@@ -405,42 +424,52 @@ public final class LetterEngine {
         StringBuilderWriter w = new StringBuilderWriter(sb);
         for (int i = 0; i < sheets.size(); i++) {
             Sheet s = sheets.get(i);
+            // Each letter, card and cover page is a section of its own (Sect when tagged) in its language.
             if (s.isCover()) {
-                sb.append("<div class=\"sheet cover\" id=\"s").append(i).append("\">\n");
+                sb.append("<section class=\"sheet cover\" id=\"s").append(i).append("\" lang=\"")
+                        .append(Languages.tag(structure.defaultLanguage())).append("\">\n");
                 Map<String, Object> v = variables.forStructure(structure, structure.defaultLanguage(), today);
                 v.put("layout", layout);
                 v.put("cover", coverWithLabel(s.cover(), structure));
                 velocity.render(structure.id(), "print-cover.vm", v, w);
-                sb.append("</div>\n");
+                sb.append("</section>\n");
             } else if (layout == 1) {
-                sb.append("<div class=\"sheet letter\" id=\"s").append(i).append("\">\n");
-                letter(structure, layout, s.accounts().get(0), today, w);
-                sb.append("</div>\n");
+                Account a = s.accounts().get(0);
+                sb.append("<section class=\"sheet letter\" id=\"s").append(i).append("\" lang=\"")
+                        .append(Languages.tag(TemplateVariables.language(a, structure))).append("\">\n");
+                letter(structure, layout, a, today, w);
+                sb.append("</section>\n");
             } else if (layout == 2) {
-                sb.append("<div class=\"sheet two\" id=\"s").append(i).append("\"><table class=\"halves\"><tr>\n");
-                for (int k = 0; k < 2; k++) {
-                    sb.append("<td class=\"half\">");
-                    if (k < s.accounts().size()) letter(structure, layout, s.accounts().get(k), today, w);
-                    sb.append("</td>\n");
-                }
-                sb.append("</tr></table></div>\n");
+                // Layout grids are divs shown as CSS tables, not <table>: tagged, they are not data tables.
+                sb.append("<div class=\"sheet two\" id=\"s").append(i).append("\"><div class=\"halves\">\n");
+                for (int k = 0; k < 2; k++) cell(sb, w, "half", structure, layout, s.accounts(), k, today);
+                sb.append("</div></div>\n");
             } else {
-                sb.append("<div class=\"sheet cards\" id=\"s").append(i).append("\"><table class=\"cards\">\n");
+                sb.append("<div class=\"sheet cards\" id=\"s").append(i).append("\"><div class=\"cards\">\n");
                 for (int r = 0; r < 4; r++) {
-                    sb.append("<tr>");
-                    for (int c = 0; c < 2; c++) {
-                        int k = r * 2 + c;
-                        sb.append("<td class=\"card\">");
-                        if (k < s.accounts().size()) letter(structure, layout, s.accounts().get(k), today, w);
-                        sb.append("</td>");
-                    }
-                    sb.append("</tr>\n");
+                    sb.append("<div class=\"cards-row\">");
+                    for (int c = 0; c < 2; c++) cell(sb, w, "card", structure, layout, s.accounts(), r * 2 + c, today);
+                    sb.append("</div>\n");
                 }
-                sb.append("</table></div>\n");
+                sb.append("</div></div>\n");
             }
         }
         sb.append(shell, at + MARKER.length(), shell.length());
         return sb.toString();
+    }
+
+    /** One cell of a sheet's grid: a section holding the k-th letter in its language, or an empty div. */
+    private void cell(StringBuilder sb, java.io.Writer w, String cssClass, Structure structure, int layout,
+                      List<Account> accounts, int k, LocalDate today) {
+        if (k >= accounts.size()) {
+            sb.append("<div class=\"").append(cssClass).append(" empty\"></div>");
+            return;
+        }
+        Account a = accounts.get(k);
+        sb.append("<section class=\"").append(cssClass).append("\" lang=\"")
+                .append(Languages.tag(TemplateVariables.language(a, structure))).append("\">");
+        letter(structure, layout, a, today, w);
+        sb.append("</section>\n");
     }
 
     private CoverView coverWithLabel(CoverView c, Structure structure) {

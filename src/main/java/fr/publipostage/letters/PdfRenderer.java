@@ -39,12 +39,34 @@ public final class PdfRenderer {
         void check(PdfBoxRenderer renderer, int pageCount);
     }
 
+    /**
+     * What kind of PDF a render writes. {@code tagged}: PDF/UA-1 (structure tree, {@code /Lang} from the
+     * document's and each element's {@code lang}, title, alternative texts, artifacts); {@code archive}:
+     * PDF/A-2u (XMP identification, sRGB output intent); both together make one file of both kinds.
+     */
+    public record Conformance(boolean tagged, boolean archive) {
+        public static final Conformance PLAIN = new Conformance(false, false);
+        public static final Conformance TAGGED = new Conformance(true, false);
+
+        public Conformance withArchive(boolean archive) {
+            return new Conformance(tagged, archive);
+        }
+    }
+
     private final Fonts fonts;
+    private final Conformance defaults;
     private final QrCodeDrawer qrCodes = new QrCodeDrawer(new fr.publipostage.templates.QrCodes());
     private final FSCacheEx<String, FSCacheValue> metrics = new MetricsCache();
 
+    /** An engine that tags its PDFs (PDF/UA-1), the default. */
     public PdfRenderer(Fonts fonts) {
+        this(fonts, true);
+    }
+
+    /** @param tagged whether PDFs are tagged (PDF/UA-1); false only for comparisons ({@code PUBLIPOSTAGE_PDF_TAGGED}) */
+    public PdfRenderer(Fonts fonts, boolean tagged) {
         this.fonts = fonts;
+        this.defaults = new Conformance(tagged, false);
         // OpenHTMLtoPDF logs every font load and CSS remark through java.util.logging: off.
         XRLog.setLoggingEnabled(false);
     }
@@ -53,13 +75,23 @@ public final class PdfRenderer {
         return fonts;
     }
 
+    /** What this engine writes unless asked for an archive copy: tagged or not. */
+    public Conformance defaults() {
+        return defaults;
+    }
+
     /**
      * Renders a document of ours (letters): only {@code data:} resources, our font families.
      *
      * @return the number of pages written
      */
     public int render(String xhtml, OutputStream out, LayoutCheck check) throws IOException {
-        return render(xhtml, out, check, uri -> { });
+        return render(xhtml, out, check, uri -> { }, defaults);
+    }
+
+    /** Same, as {@code conformance} says (tagged, PDF/A). */
+    public int render(String xhtml, OutputStream out, LayoutCheck check, Conformance conformance) throws IOException {
+        return render(xhtml, out, check, uri -> { }, conformance);
     }
 
     /**
@@ -70,8 +102,13 @@ public final class PdfRenderer {
      * @return the number of pages written
      */
     public int render(String xhtml, OutputStream out, LayoutCheck check, Consumer<String> refused) throws IOException {
+        return render(xhtml, out, check, refused, defaults);
+    }
+
+    private int render(String xhtml, OutputStream out, LayoutCheck check, Consumer<String> refused,
+                       Conformance conformance) throws IOException {
         try (PDDocument doc = new PDDocument()) {
-            PdfRendererBuilder builder = builder(null, doc);
+            PdfRendererBuilder builder = builder(null, doc, conformance);
             // Before OpenHTMLtoPDF resolves it: the admin sees the URI he wrote; resolved ones are checked too.
             builder.useExternalResourceAccessControl((uri, type) -> {
                 boolean ok = allowed(uri, null);
@@ -141,7 +178,7 @@ public final class PdfRenderer {
     private int renderDom(org.w3c.dom.Document dom, Path folder, Map<String, Fonts.Face> adopted, OutputStream out)
             throws IOException {
         try (PDDocument doc = new PDDocument()) {
-            PdfRendererBuilder builder = builder(folder, doc);
+            PdfRendererBuilder builder = builder(folder, doc, defaults);
             Fonts.ForDocument docFonts = fonts.forDocument(doc);
             for (Map.Entry<String, Fonts.Face> alias : adopted.entrySet()) {
                 docFonts.add(builder, alias.getKey().substring(alias.getKey().indexOf('|') + 1), alias.getValue());
@@ -170,10 +207,15 @@ public final class PdfRenderer {
         }
     }
 
-    private PdfRendererBuilder builder(Path folder, PDDocument doc) {
+    private PdfRendererBuilder builder(Path folder, PDDocument doc, Conformance conformance) {
         PdfRendererBuilder b = new PdfRendererBuilder();
         b.usePDDocument(doc);
         b.useFastMode();
+        if (conformance.tagged()) b.usePdfUaAccessibility(true);
+        if (conformance.archive()) {
+            b.usePdfAConformance(PdfRendererBuilder.PdfAConformance.PDFA_2_U);
+            b.useColorProfile(SRGB);
+        }
         b.useCacheStore(PdfRendererBuilder.CacheStore.PDF_FONT_METRICS, metrics);
         b.withProducer("Publipostage");
         b.useObjectDrawerFactory(qrCodes);
@@ -188,6 +230,12 @@ public final class PdfRenderer {
         b.withDiagnosticConsumer(d -> { });
         return b;
     }
+
+    /**
+     * The sRGB profile of the PDF/A output intent: the Java runtime's own ("sRGB built-in", ICC v2.3,
+     * monitor class), so no profile file is shipped; OpenHTMLtoPDF's colours are all sRGB.
+     */
+    private static final byte[] SRGB = java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_sRGB).getData();
 
     static boolean allowed(String uri, Path folder) {
         if (uri == null) return false;
