@@ -121,6 +121,7 @@ public final class App implements AutoCloseable {
     private final LetterEngine letterEngine;
     private final JobStore jobStore;
     private final LetterService letters;
+    private final fr.publipostage.customisation.PrintDefaults printDefaults;
     private final JobWorker jobWorker;
 
     public App(Config config, Database database) {
@@ -129,7 +130,7 @@ public final class App implements AutoCloseable {
         SqlSessionFactory sessions = MyBatis.sessionFactory(database.dataSource(),
                 List.of(DirectoryMapper.class, AdminMapper.class, AuditMapper.class, SelectionMapper.class,
                         SessionMapper.class, CampaignMapper.class, LetterJobMapper.class, TemplateMapper.class,
-                        LogoMapper.class));
+                        LogoMapper.class, fr.publipostage.customisation.PrintDefaultsMapper.class));
         this.sessions = sessions;
         this.json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -164,12 +165,13 @@ public final class App implements AutoCloseable {
                 : Runtime.getRuntime().availableProcessors();
         this.pdfWorkers = Executors.newFixedThreadPool(threads, daemon("pdf-chunk"));
         this.jobScheduler = Executors.newSingleThreadScheduledExecutor(daemon("letter-jobs"));
-        this.pdfRenderer = new PdfRenderer(new Fonts());
+        this.pdfRenderer = new PdfRenderer(new Fonts(), config.getBoolean(Setting.PDF_TAGGED));
         this.letterEngine = new LetterEngine(selections, this::structureById, velocity, templateVariables, pdfRenderer, pdfWorkers, threads, config.getInt(Setting.PDF_CHUNK_PAGES),
                 Path.of(System.getProperty("java.io.tmpdir"), "publipostage"), clock);
         this.jobStore = new JobStore(sessions);
         // One rasteriser for the print step's sample page and the editor's preview: the same image of the same PDF.
         PagePreview pagePreview = new PagePreview(110f);
+        this.printDefaults = new fr.publipostage.customisation.PrintDefaults(sessions, audit);
         this.letters = new LetterService(selections, letterEngine, jobStore, audit, json, pagePreview,
                 config.getInt(Setting.PDF_DIRECT_MAX));
         this.jobWorker = new JobWorker(jobStore, letters, instanceId,
@@ -230,7 +232,7 @@ public final class App implements AutoCloseable {
                 new PageRoutes(auth, views, logins, admins, secondFactor, random),
                 new SelectionApi(auth, access, selections, presets, csv, audit, secondFactor, messages, clock),
                 new CampaignApi(auth, selections, campaigns, this::sandbox, views, messages),
-                new LetterApi(auth, selections, letters, messages),
+                new LetterApi(auth, selections, letters, printDefaults, messages),
                 new TemplateApi(auth, templateEditor, new fr.publipostage.customisation.SchoolNameService(sessions, audit),
                         views, messages),
                 new LogoApi(auth, logos, messages)
@@ -369,6 +371,11 @@ public final class App implements AutoCloseable {
     /** Printing letters: direct, background jobs, previews. */
     public LetterService letters() {
         return letters;
+    }
+
+    /** A school's print defaults (PDF/A archive copies). */
+    public fr.publipostage.customisation.PrintDefaults printDefaults() {
+        return printDefaults;
     }
 
     public JobWorker jobWorker() {

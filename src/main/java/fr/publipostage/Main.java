@@ -58,7 +58,7 @@ public final class Main {
                     }
                 case "letters":
                     try (App app = openClosedOnExit(config)) {
-                        return new LettersCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of("cover")));
+                        return new LettersCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of("cover", "pdfa")));
                     }
                 case "template":
                     try (App app = openClosedOnExit(config)) {

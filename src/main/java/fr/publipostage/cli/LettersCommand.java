@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code letters --structure UAI [filters] [--sort class,profile] [--layout 1|2|8] [--cover] --out FILE.pdf}.
+ * {@code letters --structure UAI [filters] [--sort class,profile] [--layout 1|2|8] [--cover] [--pdfa] --out FILE.pdf}.
  *
  * <p>The command line is the platform operator's tool, run on the server: it prints with the scope
  * of a local admin of the school ({@link Scope#LOCAL_ADMIN}: every account of the school except the
@@ -46,6 +46,7 @@ public final class LettersCommand {
         Set<String> known = new HashSet<>(SelectionParser.PARAMETERS);
         known.add("structure");
         known.add("out");
+        known.add("pdfa");
         args.allowOnly(known);
         if (!args.positional().isEmpty()) throw CliError.of("cli.error.unexpected", args.positional().get(0));
         String uai = args.require("structure");
@@ -55,6 +56,13 @@ public final class LettersCommand {
         Map<String, List<String>> params = new LinkedHashMap<>(args.options());
         params.remove("structure");
         params.remove("out");
+        params.remove("pdfa");
+        // --pdfa (or --pdfa=yes|no): a PDF/A-2u archive copy; without it, the school's default.
+        boolean archive = args.has("pdfa") ? switch (args.option("pdfa")) {
+            case "true", "yes" -> true;
+            case "false", "no" -> false;
+            default -> throw CliError.of("cli.error.badPdfa", args.option("pdfa"));
+        } : app.printDefaults().archive(structure.id());
         Messages messages = app.messages();
         Selection selection;
         try {
@@ -67,7 +75,7 @@ public final class LettersCommand {
         LetterEngine.Result result;
         try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
             result = app.letters().print(selection, Scope.LOCAL_ADMIN, "cli:" + System.getProperty("user.name"), "cli",
-                    os, (done, total) -> err.print("\r" + messages.get(lang, "render.progress", done, total)));
+                    os, (done, total) -> err.print("\r" + messages.get(lang, "render.progress", done, total)), archive);
         } catch (LetterFailure e) {
             Files.deleteIfExists(tmp);
             err.println();

@@ -34,7 +34,8 @@ public final class RenderHtmlCommand {
             Process p = new ProcessBuilder(child.get()).inheritIO().start();
             return p.waitFor();
         }
-        PdfRenderer renderer = new PdfRenderer(new Fonts());
+        // The bare engine of the peer benchmark: untagged, like the files it is compared on.
+        PdfRenderer renderer = new PdfRenderer(new Fonts(), false);
         try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out), 1 << 16)) {
             renderer.renderFile(in, os);
         }

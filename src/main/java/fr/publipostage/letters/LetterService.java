@@ -53,9 +53,10 @@ public final class LetterService implements JobWorker.Handler {
 
     /**
      * What a queued job prints: the selection as its request parameters (parsed again when the job
-     * runs, through the same checks as a request) and the viewer's scope.
+     * runs, through the same checks as a request), the viewer's scope and whether it is a PDF/A-2u
+     * archive copy (absent in jobs queued before: false).
      */
-    record Request(long structureId, Map<String, List<String>> parameters, Scope scope) {
+    record Request(long structureId, Map<String, List<String>> parameters, Scope scope, boolean archive) {
     }
 
     private final SelectionService selections;
@@ -89,10 +90,16 @@ public final class LetterService implements JobWorker.Handler {
      */
     public LetterEngine.Result print(Selection selection, Scope scope, String adminLogin, String channel,
                                      OutputStream out, LetterEngine.Progress progress) throws IOException {
+        return print(selection, scope, adminLogin, channel, out, progress, false);
+    }
+
+    /** Same; {@code archive}: a PDF/A-2u copy for the school's archive (tagged as well). */
+    public LetterEngine.Result print(Selection selection, Scope scope, String adminLogin, String channel,
+                                     OutputStream out, LetterEngine.Progress progress, boolean archive) throws IOException {
         int expected = selections.count(selection, scope).total();
         if (expected == 0) throw new JobUnavailable("render.empty");
-        LetterEngine.Result r = engine.print(selection, scope, expected, out, progress, () -> false);
-        record(adminLogin, selection, r.accounts(), channel, null);
+        LetterEngine.Result r = engine.print(selection, scope, expected, out, progress, () -> false, archive);
+        record(adminLogin, selection, r.accounts(), channel, archive ? Map.of("archive", true) : null);
         return r;
     }
 
@@ -125,9 +132,15 @@ public final class LetterService implements JobWorker.Handler {
 
     /** Queues a background print; returns the job id for {@link #status}, {@link #cancel}, {@link #download}. */
     public long submit(Selection selection, Scope scope, String adminLogin) {
+        return submit(selection, scope, adminLogin, false);
+    }
+
+    /** Same, as a PDF/A-2u archive copy when {@code archive}. */
+    public long submit(Selection selection, Scope scope, String adminLogin, boolean archive) {
         int expected = selections.count(selection, scope).total();
         if (expected == 0) throw new JobUnavailable("render.empty");
-        return jobs.enqueue(selection.structureId(), adminLogin, toJson(new Request(selection.structureId(), selection.toParameters(), scope)),
+        return jobs.enqueue(selection.structureId(), adminLogin,
+                toJson(new Request(selection.structureId(), selection.toParameters(), scope, archive)),
                 LetterEngine.letterPages(expected, selection.layout()));
     }
 
@@ -171,10 +184,11 @@ public final class LetterService implements JobWorker.Handler {
         try {
             int expected = selections.count(selection, request.scope()).total();
             LetterEngine.Result r = engine.print(selection, request.scope(), expected, result,
-                    (done, total) -> stop[0] = context.progress(done, total), () -> stop[0]);
+                    (done, total) -> stop[0] = context.progress(done, total), () -> stop[0], request.archive());
             result.flush();
             context.progress(r.pages(), r.pages());
-            record(job.adminLogin(), selection, r.accounts(), "job", Map.of("jobId", job.id()));
+            record(job.adminLogin(), selection, r.accounts(), "job", request.archive()
+                    ? Map.of("jobId", job.id(), "archive", true) : Map.of("jobId", job.id()));
             return JobWorker.Outcome.done(r.accounts(), r.pages(), r.bytes());
         } catch (CancellationException e) {
             return JobWorker.Outcome.cancelled();

@@ -1,5 +1,6 @@
 package fr.publipostage.web;
 
+import fr.publipostage.customisation.PrintDefaults;
 import fr.publipostage.letters.LetterEngine;
 import fr.publipostage.letters.LetterFailure;
 import fr.publipostage.letters.LetterService;
@@ -30,7 +31,11 @@ public final class LetterApi implements RouteGroup {
     private final LetterService letters;
     private final Messages messages;
 
-    public LetterApi(Auth auth, SelectionService selections, LetterService letters, Messages messages) {
+    private final PrintDefaults printDefaults;
+
+    public LetterApi(Auth auth, SelectionService selections, LetterService letters, PrintDefaults printDefaults,
+                     Messages messages) {
+        this.printDefaults = printDefaults;
         this.auth = auth;
         this.selections = selections;
         this.letters = letters;
@@ -46,6 +51,8 @@ public final class LetterApi implements RouteGroup {
         routes.post(base + "/jobs/{job}/cancel", this::cancel);
         routes.get(base + "/jobs/{job}/pdf", this::download);
         routes.get(base + "/accounts/{id}", this::account);
+        routes.get("/api/structures/{uai}/print-defaults", this::printDefaults);
+        routes.post("/api/structures/{uai}/print-defaults", this::savePrintDefaults);
 
         routes.exception(LetterService.JobUnavailable.class, (e, ctx) -> refuse(ctx, switch (e.key()) {
             case "job.notYours" -> HttpStatus.FORBIDDEN;
@@ -70,7 +77,43 @@ public final class LetterApi implements RouteGroup {
         String type = ctx.contentType();
         if (type != null && type.startsWith("application/x-www-form-urlencoded")) params.putAll(ctx.formParamMap());
         params.remove("_csrf");
+        params.remove("pdfa");
         return selections.parse(allowed.structureId(), params);
+    }
+
+    /** {@code pdfa=yes|no} of the request (query or form), else the school's default. */
+    private boolean archive(Context ctx, Auth.Allowed allowed) {
+        String value = ctx.queryParam("pdfa");
+        if (value == null) value = ctx.formParam("pdfa");
+        if (value == null || value.isEmpty()) return printDefaults.archive(allowed.structureId());
+        return yesNo(value, "pdfa");
+    }
+
+    private static boolean yesNo(String value, String name) {
+        return switch (value) {
+            case "yes", "true", "on" -> true;
+            case "no", "false", "off" -> false;
+            default -> throw new BadRequest("printweb.badYesNo", name, value);
+        };
+    }
+
+    /** The school's print defaults; {@code editable}: whether this admin may change them. */
+    private void printDefaults(Context ctx) {
+        Auth.Allowed allowed = auth.structure(ctx);
+        ctx.json(new PrintDefaultsBody(printDefaults.archive(allowed.structureId()),
+                allowed.access().role() != fr.publipostage.security.Role.CLASS_TEACHER));
+    }
+
+    /** A school admin sets the default ({@code archive=yes|no}, form field). */
+    private void savePrintDefaults(Context ctx) {
+        Auth.Allowed allowed = auth.customisation(ctx);
+        String value = ctx.formParam("archive");
+        if (value == null) throw new BadRequest("printweb.badYesNo", "archive", "");
+        boolean archive = printDefaults.setArchive(allowed.structureId(), yesNo(value, "archive"), allowed.admin().login());
+        ctx.json(new PrintDefaultsBody(archive, true));
+    }
+
+    record PrintDefaultsBody(boolean archive, boolean editable) {
     }
 
     /** The real page 1 of this selection's print, as it will print (it shows a real activation code). */
@@ -90,12 +133,13 @@ public final class LetterApi implements RouteGroup {
         Selection selection = selection(ctx, allowed);
         String login = allowed.admin().login();
         if (!letters.printsDirectly(selection, allowed.scope())) {
-            long id = letters.submit(selection, allowed.scope(), login);
+            long id = letters.submit(selection, allowed.scope(), login, archive(ctx, allowed));
             ctx.status(HttpStatus.ACCEPTED).json(statusBody(letters.status(id, login), allowed, Lang.of(ctx)));
             return;
         }
         ByteArrayOutputStream pdf = new ByteArrayOutputStream();
-        LetterEngine.Result r = letters.print(selection, allowed.scope(), login, "web", pdf, LetterEngine.Progress.NONE);
+        LetterEngine.Result r = letters.print(selection, allowed.scope(), login, "web", pdf, LetterEngine.Progress.NONE,
+                archive(ctx, allowed));
         if (r.accounts() == 0) throw new LetterService.JobUnavailable("render.empty");
         sendPdf(ctx, "lettres-" + allowed.access().structure().uai() + ".pdf", pdf.toByteArray());
     }
