@@ -300,7 +300,14 @@ async function preview() {
 
 // ---------------------------------------------------------------- save, problems
 
-function showProblems(problems) {
+/** After a save or a restore: what the text breaks for screen readers (saved anyway), or nothing. */
+function showWarnings(body) {
+  if (body && body.warnings && body.warnings.length) showProblems(body.warnings, t('editorweb.warnings'));
+  else $('ed-problems').hidden = true;
+}
+
+function showProblems(problems, title) {
+  $('ed-problems-title').textContent = title || t('editorweb.problems');
   const items = problems.map((p) => {
     const text = p.line > 0
       ? (p.column > 0 ? t('editorweb.problemAt', p.line, p.column, p.message) : t('editorweb.problemLine', p.line, p.message))
@@ -348,7 +355,7 @@ async function save() {
       return;
     }
     if (!res.ok) throw new ApiError(res.status, body);
-    $('ed-problems').hidden = true;
+    showWarnings(body);
     showError('');
     state.version = body.version;
     state.generation = cm.changeGeneration(true);
@@ -482,6 +489,7 @@ async function afterChange(res) {
   await loadFiles();
   if (state.mode === 'simple') await openSimple(false); else await openFile(state.name, false);
   if (historyOpen) await loadHistory(false);
+  showWarnings(body);
   status(body.message);
 }
 

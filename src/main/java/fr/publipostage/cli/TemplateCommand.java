@@ -77,6 +77,9 @@ public final class TemplateCommand {
                     String text = read(words.get(2));
                     TemplateEditor.Saved saved = editor.save(id, words.get(1), text, args.option("comment"), author, null);
                     out.println(messages.get(lang, "cli.template.saved", saved.name(), uai, saved.version()));
+                    for (var w : saved.warnings()) {
+                        out.println(messages.get(lang, "cli.template.warning", w.line(), messages.get(lang, w.key(), w.args().toArray())));
+                    }
                     return 0;
                 }
                 case "reset" -> {

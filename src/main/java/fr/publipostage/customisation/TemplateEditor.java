@@ -48,7 +48,15 @@ public final class TemplateEditor {
                            int version, String builtinText) {
     }
 
-    public record Saved(String name, int version, boolean overridden) {
+    /** {@code warnings}: what the saved text breaks in the tagged (PDF/UA) letters, see {@link TemplateChecks#accessibility}. */
+    public record Saved(String name, int version, boolean overridden, List<Problem> warnings) {
+        public Saved {
+            warnings = List.copyOf(warnings);
+        }
+
+        public Saved(String name, int version, boolean overridden) {
+            this(name, version, overridden, List.of());
+        }
     }
 
     public record MailPreview(String subject, String html, String text) {
@@ -161,6 +169,12 @@ public final class TemplateEditor {
         return TextDiff.lines(versionText(structureId, name, from), versionText(structureId, name, to));
     }
 
+    /** What this (saved) text breaks in the letters' tagged structure: reported, not refused. */
+    private List<Problem> warnings(long structureId, String name, String text) {
+        return checks.accessibility(structure(structureId), entry(name), text,
+                new DraftTemplates(templates, structureId, name, text));
+    }
+
     /** Everything wrong with this text; empty when it may be saved. Nothing is stored. */
     public List<Problem> check(long structureId, String name, String text) {
         TemplateCatalog.Entry entry = entry(name);
@@ -183,7 +197,7 @@ public final class TemplateEditor {
         int version = templates.append(new TemplateVersion(structureId, name, 0, normalised, author, null,
                 blankToNull(comment), TemplateVersion.SAVE, null), expectedVersion);
         record(author, "template.save", structureId, name, version, comment);
-        return new Saved(name, version, true);
+        return new Saved(name, version, true, warnings(structureId, name, normalised));
     }
 
     /** Makes an earlier version's text the current one again (as a new version), after the same checks. */
@@ -198,7 +212,7 @@ public final class TemplateEditor {
         int v = templates.append(new TemplateVersion(structureId, name, 0, old.text(), author, null, why,
                 TemplateVersion.ROLLBACK, version), null);
         record(author, "template.rollback", structureId, name, v, why);
-        return new Saved(name, v, true);
+        return new Saved(name, v, true, warnings(structureId, name, old.text()));
     }
 
     /** Back to the built-in file (recorded as a version; the history stays). */

@@ -303,6 +303,15 @@ public final class TemplateApi implements RouteGroup {
         m.put("version", saved.version());
         m.put("overridden", saved.overridden());
         m.put("message", messages.get(lang, key, saved.version()));
+        List<Map<String, Object>> warnings = new ArrayList<>();
+        for (fr.publipostage.customisation.Problem w : saved.warnings()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("message", messages.get(lang, w.key(), w.args().toArray()));
+            one.put("line", w.line());
+            one.put("column", w.column());
+            warnings.add(one);
+        }
+        m.put("warnings", warnings);
         return m;
     }
 

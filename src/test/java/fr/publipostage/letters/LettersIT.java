@@ -70,7 +70,8 @@ class LettersIT {
         }
         assertThat(pdf.pageTexts().get(0)).startsWith("Lycée Montesquieu").contains("Classe");
         assertThat(pdf.allEmbedded()).isTrue();
-        assertThat(r.bytes() / r.pages()).isLessThan(8_000);
+        // Fonts once per chunk; the PDF/UA structure tree and marked content add ~3 KB a page (bench/README.md).
+        assertThat(r.bytes() / r.pages()).isLessThan(12_000);
         var events = app.audit().recent(lyceeId, 5);
         assertThat(events).anySatisfy(e -> {
             assertThat(e.action()).isEqualTo(AuditEvent.PDF_LETTERS);

@@ -37,7 +37,9 @@ class TaggedPdfTest {
     }
 
     static byte[] print(Structure school, int layout, boolean cover, boolean archive, int chunkPages) throws Exception {
-        return print(school, Letters.accounts(layout == 8 ? 40 : 14, cover), layout, cover, archive, chunkPages);
+        // Enough for three chunks or more (merged), a class change (cover sheets) and English letters.
+        return print(school, Letters.accounts(layout == 8 ? 24 : 9, cover), layout, cover, archive,
+                layout == 8 ? 1 : chunkPages);
     }
 
     static byte[] print(Structure school, List<Account> accounts, int layout, boolean cover, boolean archive,
