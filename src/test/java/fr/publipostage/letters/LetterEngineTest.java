@@ -189,6 +189,12 @@ class LetterEngineTest {
                 assertThat(g.getXDirAdj() + g.getWidthDirAdj()).as("login glyph '" + g.getUnicode() + "' ends before 'Remis'")
                         .isLessThanOrEqualTo(given - 1f);
             }
+            // And the table keeps within the page's 16 mm margins (A4: 595 pt wide).
+            float rightMargin = 595.28f - 16 * 72 / 25.4f;
+            for (org.apache.pdfbox.text.TextPosition g : glyphs) {
+                assertThat(g.getXDirAdj() + g.getWidthDirAdj()).as("'" + g.getUnicode() + "' inside the right margin")
+                        .isLessThanOrEqualTo(rightMargin + 1f);
+            }
             assertThat(monoGlyphs).as("the logins are drawn in DejaVu Sans Mono").isGreaterThanOrEqualTo(28 * worst.login().length());
         }
     }
