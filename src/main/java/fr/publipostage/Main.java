@@ -74,7 +74,10 @@ public final class Main {
         } catch (CliError e) {
             System.err.println("publipostage: " + e.message(new Messages(), cliLanguage()));
             return 2;
-        } catch (Config.ConfigException | Database.DatabaseUnavailable e) {
+        } catch (Config.ConfigException e) {
+            System.err.println("publipostage: " + e.message(new Messages(), cliLanguage()));
+            return 2;
+        } catch (Database.DatabaseUnavailable e) {
             System.err.println("publipostage: " + e.getMessage());
             return 2;
         } catch (InterruptedException e) {

@@ -50,7 +50,7 @@ public final class AdminCommand {
                 app.admins().createClassTeacher(login, password.strip(), uais.get(0), classes);
             }
         } catch (AdminRefused e) {
-            throw new CliError(e.getMessage());
+            throw CliError.of(e.key(), e.args());
         }
         out.println(app.messages().get(lang, "cli.adminCreated", login));
         return 0;

@@ -16,7 +16,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.text.Collator;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayDeque;
@@ -24,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -115,25 +113,45 @@ public final class LetterEngine {
     }
 
     /**
+     * Pages of a whole print, cover sheets included, from the number of accounts under each first class
+     * ({@code SelectionService.classGroupSizes}; only their sum counts without cover sheets): the progress
+     * of a print is in pages from its first update to its last.
+     */
+    public static int pages(Selection selection, List<Integer> classGroupSizes) {
+        int layout = selection.layout();
+        if (!(selection.cover() && selection.sortedByClass())) {
+            return letterPages(classGroupSizes.stream().mapToInt(Integer::intValue).sum(), layout);
+        }
+        int pages = 0;
+        for (int n : classGroupSizes) pages += (n + COVER_ROWS_PER_PAGE - 1) / COVER_ROWS_PER_PAGE + letterPages(n, layout);
+        return pages;
+    }
+
+    /** The class an account's letters are grouped under with cover sheets: its first class in school order ("" for none), as sort_class. */
+    public static String coverGroup(Account a) {
+        return a.classes().isEmpty() ? "" : a.classes().get(0);
+    }
+
+    /**
      * Prints the selection into {@code out} (not closed).
      *
-     * @param expectedAccounts the selection's count, for progress (0 when unknown)
+     * @param expectedPages the print's pages ({@link #pages}), for progress (0 when unknown)
      * @throws LetterFailure      a sheet overflows or a template fails
      * @throws CancellationException when {@code cancelled} turned true
      */
-    public Result print(Selection selection, Scope scope, int expectedAccounts, OutputStream out, Progress progress,
+    public Result print(Selection selection, Scope scope, int expectedPages, OutputStream out, Progress progress,
                         BooleanSupplier cancelled) throws IOException {
-        return print(selection, scope, expectedAccounts, out, progress, cancelled, false);
+        return print(selection, scope, expectedPages, out, progress, cancelled, false);
     }
 
     /**
      * Same; {@code archive}: a PDF/A-2u copy (tagged as well when the engine tags), for the school's
      * archive.
      */
-    public Result print(Selection selection, Scope scope, int expectedAccounts, OutputStream out, Progress progress,
+    public Result print(Selection selection, Scope scope, int expectedPages, OutputStream out, Progress progress,
                         BooleanSupplier cancelled, boolean archive) throws IOException {
-        return run(selection, progress, cancelled, letterPages(expectedAccounts, selection.layout()), out,
-                pdf.defaults().withArchive(archive), run -> selections.forEach(selection, scope, run::accept));
+        return run(selection, progress, cancelled, expectedPages, out, pdf.defaults().withArchive(archive),
+                run -> selections.forEach(selection, scope, run::accept));
     }
 
     /** Prints a given list of accounts (already selected and ordered), e.g. one person's letter. */
@@ -143,8 +161,8 @@ public final class LetterEngine {
 
     /** Same, as a PDF/A-2u copy when {@code archive}. */
     public Result print(Selection selection, List<Account> accounts, OutputStream out, boolean archive) throws IOException {
-        return run(selection, Progress.NONE, () -> false, letterPages(accounts.size(), selection.layout()), out,
-                pdf.defaults().withArchive(archive), run -> accounts.forEach(run::accept));
+        return run(selection, Progress.NONE, () -> false, 0, out, pdf.defaults().withArchive(archive),
+                run -> accounts.forEach(run::accept));
     }
 
     /** One print: {@code feed} hands the accounts, in order, to the run; parts are merged into {@code out}. */
@@ -216,7 +234,6 @@ public final class LetterEngine {
         private final java.util.function.Consumer<Sheet> sink;
         private final boolean covers;
         private final int per;
-        private final Collator collator = Collator.getInstance(Locale.FRENCH);
         private final List<Account> group = new ArrayList<>();
         private String groupKey;
 
@@ -271,13 +288,9 @@ public final class LetterEngine {
             group.clear();
         }
 
-        /** The class an account is sorted under (its first class in French order), "" for none. */
+        /** The class an account is sorted under: its first class, as the query's sort_class. */
         private String classKey(Account a) {
-            String best = null;
-            for (String c : a.classes()) {
-                if (best == null || collator.compare(c, best) < 0) best = c;
-            }
-            return best == null ? "" : best;
+            return coverGroup(a);
         }
     }
 
@@ -297,7 +310,6 @@ public final class LetterEngine {
         private int accounts;
         private int pagesDone;
         private int pagesTotal;
-        private int coverPages;
         private final PdfRenderer.Conformance conformance;
 
         Run(Selection selection, Structure structure, Path dir, Progress progress, BooleanSupplier cancelled,
@@ -319,10 +331,6 @@ public final class LetterEngine {
         }
 
         private void addSheet(Sheet sheet) {
-            if (sheet.isCover()) {
-                coverPages++;
-                pagesTotal++;
-            }
             pending.add(sheet);
             if (pending.size() >= chunkPages) submit();
         }

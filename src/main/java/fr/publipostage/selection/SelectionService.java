@@ -87,6 +87,13 @@ public final class SelectionService {
         }
     }
 
+    /** How many selected accounts each first class holds (accounts without a class: one group). */
+    public List<Integer> classGroupSizes(Selection selection, Scope scope) {
+        try (SqlSession session = sessions.openSession(true)) {
+            return session.getMapper(SelectionMapper.class).classGroupSizes(selection, scope);
+        }
+    }
+
     /** Streams the accounts in order without holding them all in memory (PDF, CSV of any size). */
     public void forEach(Selection selection, Scope scope, Consumer<Account> action) {
         try (SqlSession session = sessions.openSession(false);

@@ -8,9 +8,6 @@ import java.util.Locale;
 public final class DateView implements TemplateView {
     private static final DateTimeFormatter LONG_FR = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.FRENCH);
     private static final DateTimeFormatter LONG_EN = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.ENGLISH);
-    private static final DateTimeFormatter SHORT_FR = DateTimeFormatter.ofPattern("dd/MM/yyyy");
-    private static final DateTimeFormatter SHORT_EN = DateTimeFormatter.ofPattern("dd/MM/yyyy");
-
     private static final DateTimeFormatter DAY_FR = DateTimeFormatter.ofPattern("dd/MM/yyyy");
     private static final DateTimeFormatter DAY_EN = DateTimeFormatter.ofPattern("yyyy-MM-dd");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm");
@@ -46,8 +43,9 @@ public final class DateView implements TemplateView {
         return date.format(language.equals("en") ? LONG_EN : LONG_FR);
     }
 
+    /** {@code $date.short}: the application's one short format of the language (31/08/2025, 2025-08-31). */
     public String getShort() {
-        return date.format(language.equals("en") ? SHORT_EN : SHORT_FR);
+        return day(date, language);
     }
 
     public String getIso() {

@@ -1,6 +1,7 @@
 package fr.publipostage.web;
 
 import fr.publipostage.customisation.PrintDefaults;
+import fr.publipostage.directory.Account;
 import fr.publipostage.letters.LetterEngine;
 import fr.publipostage.letters.LetterFailure;
 import fr.publipostage.letters.LetterService;
@@ -30,6 +31,9 @@ public final class LetterApi implements RouteGroup {
     private final SelectionService selections;
     private final LetterService letters;
     private final Messages messages;
+    private final DownloadNames names;
+    /** Response header of the sample page: what page 1 holds ({@link LetterService.PageHolds}). */
+    static final String SAMPLE_HOLDS = "X-Sample-Holds";
 
     private final PrintDefaults printDefaults;
 
@@ -40,6 +44,7 @@ public final class LetterApi implements RouteGroup {
         this.selections = selections;
         this.letters = letters;
         this.messages = messages;
+        this.names = new DownloadNames(messages);
     }
 
     @Override
@@ -119,8 +124,10 @@ public final class LetterApi implements RouteGroup {
     /** The real page 1 of this selection's print, as it will print (it shows a real activation code). */
     private void preview(Context ctx) throws IOException {
         Auth.Allowed allowed = auth.credentialOutput(ctx);
-        byte[] png = letters.preview(selection(ctx, allowed), allowed.scope());
-        ctx.contentType("image/png").result(png);
+        LetterService.SamplePage page = letters.sample(selection(ctx, allowed), allowed.scope());
+        // What the page shows (cover, code, noCode): the page's caption says it, and only it.
+        ctx.header(SAMPLE_HOLDS, page.holds().name());
+        ctx.contentType("image/png").result(page.png());
     }
 
     /**
@@ -141,7 +148,7 @@ public final class LetterApi implements RouteGroup {
         LetterEngine.Result r = letters.print(selection, allowed.scope(), login, "web", pdf, LetterEngine.Progress.NONE,
                 archive(ctx, allowed));
         if (r.accounts() == 0) throw new LetterService.JobUnavailable("render.empty");
-        sendPdf(ctx, "lettres-" + allowed.access().structure().uai() + ".pdf", pdf.toByteArray());
+        sendPdf(ctx, names.letters(allowed.access().structure().uai(), selection, Lang.of(ctx)), pdf.toByteArray());
     }
 
     private static void sendPdf(Context ctx, String file, byte[] pdf) {
@@ -183,8 +190,8 @@ public final class LetterApi implements RouteGroup {
             throw new LetterService.JobUnavailable(status.state().equals("expired") ? "job.notFound" : "job.notDone");
         }
         ctx.contentType("application/pdf");
-        ctx.header("Content-Disposition", "attachment; filename=\"lettres-" + allowed.access().structure().uai() + "-"
-                + status.id() + ".pdf\"");
+        String file = names.letters(allowed.access().structure().uai(), letters.jobSelection(status.id()), Lang.of(ctx));
+        ctx.header("Content-Disposition", "attachment; filename=\"" + file + "\"");
         letters.download(status.id(), allowed.admin().login(), ctx.outputStream());
     }
 
@@ -198,6 +205,8 @@ public final class LetterApi implements RouteGroup {
             throw new NotFound("card.notFound");
         }
         int layout = selections.parse(allowed.structureId(), ctx.queryParamMap()).layout();
+        Account account = selections.account(allowed.structureId(), accountId, allowed.scope())
+                .orElseThrow(() -> new NotFound("card.notFound"));
         ByteArrayOutputStream pdf = new ByteArrayOutputStream();
         try {
             letters.printAccount(allowed.structureId(), accountId, layout, allowed.scope(), allowed.admin().login(), pdf);
@@ -205,7 +214,7 @@ public final class LetterApi implements RouteGroup {
             if (e.key().equals("render.empty")) throw new NotFound("card.notFound");
             throw e;
         }
-        sendPdf(ctx, "lettre-" + accountId + ".pdf", pdf.toByteArray());
+        sendPdf(ctx, names.letter(account, layout, Lang.of(ctx)), pdf.toByteArray());
     }
 
     private Map<String, Object> statusBody(LetterService.JobStatus s, Auth.Allowed allowed, String lang) {

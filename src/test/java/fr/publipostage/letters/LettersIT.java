@@ -109,6 +109,37 @@ class LettersIT {
                 && e.details().contains("\"jobId\""));
     }
 
+    /** Issue 13: a job's progress counts pages, cover sheets included, from its first figure to its last. */
+    @Test
+    void aJobsProgressTotalIsItsPagesFromTheStart() throws Exception {
+        Selection s = parse(Map.of("profile", List.of("Student"), "level", List.of("Seconde"), "sort", List.of("class"),
+                "cover", List.of("yes")));
+        List<Account> accounts = app.selections().list(s, Scope.LOCAL_ADMIN);
+        int covers = accounts.stream().collect(java.util.stream.Collectors.groupingBy(a -> a.classes().get(0),
+                java.util.stream.Collectors.counting())).values().stream().mapToInt(n -> (int) ((n + 27) / 28)).sum();
+        assertThat(covers).isPositive();
+        int pages = accounts.size() + covers;
+        long id = app.letters().submit(s, Scope.LOCAL_ADMIN, "admin.progress");
+        assertThat(app.letters().status(id, "admin.progress").pagesTotal()).as("queued: the total is already in pages")
+                .isEqualTo(pages);
+        JobStore store = new JobStore(fr.publipostage.db.MyBatis.sessionFactory(db.database().dataSource(),
+                List.of(fr.publipostage.jobs.LetterJobMapper.class)));
+        List<Integer> totals = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Integer> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        JobWorker worker = new JobWorker(store, (job, context, result) -> app.letters().run(job, (done, total) -> {
+            totals.add(total);
+            boolean stop = context.progress(done, total);
+            seen.add(app.letters().status(job.id(), "admin.progress").pagesTotal());
+            return stop;
+        }, result), "w-progress", 60, 120, Executors.newSingleThreadScheduledExecutor());
+        worker.poll();
+        LetterService.JobStatus done = app.letters().status(id, "admin.progress");
+        assertThat(done.state()).isEqualTo(LetterJob.DONE);
+        assertThat(totals).hasSizeGreaterThan(2).containsOnly(pages);
+        assertThat(seen).as("what the progress bar reads").containsOnly(pages);
+        assertThat(done.pagesTotal()).isEqualTo(done.pagesDone()).isEqualTo(pages);
+    }
+
     @Test
     void aQueuedJobCanBeCancelled() {
         long id = app.letters().submit(Selection.everyone(lyceeId), Scope.LOCAL_ADMIN, "admin.cancel");
