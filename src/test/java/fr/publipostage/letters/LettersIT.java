@@ -268,17 +268,17 @@ class LettersIT {
             assertThat(cmd.run(app, "fr", new Args(plus(teachers, "--pdfa"), Set.of("cover", "pdfa")))).isZero();
             byte[] archive = Files.readAllBytes(file);
             assertThat(Pdfs.read(archive).pages()).isGreaterThan(60);
-            assertThat(isArchive(archive)).isTrue();
+            assertThat(VeraPdf.isArchive(archive)).isTrue();
             assertThat(VeraPdf.failures(archive, org.verapdf.pdfa.flavours.PDFAFlavour.PDFA_2_U)).isEmpty();
             assertThat(VeraPdf.failures(archive, org.verapdf.pdfa.flavours.PDFAFlavour.PDFUA_1)).isEmpty();
             // Without the option: the school's default, off until its admin sets it.
             assertThat(cmd.run(app, "fr", new Args(teachers, Set.of("cover", "pdfa")))).isZero();
-            assertThat(isArchive(Files.readAllBytes(file))).isFalse();
+            assertThat(VeraPdf.isArchive(Files.readAllBytes(file))).isFalse();
             app.printDefaults().setArchive(lyceeId, true, "admin.0330001a");
             assertThat(cmd.run(app, "fr", new Args(teachers, Set.of("cover", "pdfa")))).isZero();
-            assertThat(isArchive(Files.readAllBytes(file))).isTrue();
+            assertThat(VeraPdf.isArchive(Files.readAllBytes(file))).isTrue();
             assertThat(cmd.run(app, "fr", new Args(plus(teachers, "--pdfa=no"), Set.of("cover", "pdfa")))).isZero();
-            assertThat(isArchive(Files.readAllBytes(file))).isFalse();
+            assertThat(VeraPdf.isArchive(Files.readAllBytes(file))).isFalse();
             assertThatThrownBy(() -> cmd.run(app, "fr", new Args(plus(teachers, "--pdfa=peut-être"), Set.of("cover", "pdfa"))))
                     .isInstanceOf(CliError.class).satisfies(e -> assertThat(french(e)).contains("--pdfa").contains("peut-être"));
             assertThat(app.audit().recent(lyceeId, 10)).anyMatch(e -> e.action().equals("structure.print-defaults"));
@@ -292,7 +292,7 @@ class LettersIT {
         assertThat(app.jobWorker().poll()).isGreaterThanOrEqualTo(1);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         app.letters().download(id, "admin.pdfa", out);
-        assertThat(isArchive(out.toByteArray())).isTrue();
+        assertThat(VeraPdf.isArchive(out.toByteArray())).isTrue();
         assertThat(VeraPdf.failures(out.toByteArray(), org.verapdf.pdfa.flavours.PDFAFlavour.PDFA_2_U)).isEmpty();
     }
 
@@ -300,15 +300,6 @@ class LettersIT {
         List<String> all = new java.util.ArrayList<>(words);
         all.add(more);
         return all;
-    }
-
-    /** A PDF/A copy: the PDF/A identification in its XMP and an output intent. */
-    static boolean isArchive(byte[] pdf) throws Exception {
-        try (var doc = org.apache.pdfbox.Loader.loadPDF(pdf)) {
-            var meta = doc.getDocumentCatalog().getMetadata();
-            return meta != null && new String(meta.toByteArray(), java.nio.charset.StandardCharsets.UTF_8).contains("pdfaid:part")
-                    && !doc.getDocumentCatalog().getOutputIntents().isEmpty();
-        }
     }
 
     /** The error as the command line prints it (French, the default language). */

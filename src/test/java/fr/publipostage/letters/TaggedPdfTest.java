@@ -58,6 +58,16 @@ class TaggedPdfTest {
         assertThat(VeraPdf.failures(pdf, PDFAFlavour.PDFUA_1)).isEmpty();
     }
 
+    /** The validator is not blind: the same letters untagged ({@code PUBLIPOSTAGE_PDF_TAGGED=false}) fail. */
+    @Test
+    void untaggedLettersFailTheSameCheck() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Letters.engine(Letters.SCHOOL, new fr.publipostage.templates.BuiltinTemplates(), POOL, 2, 3, false)
+                .print(LetterEngineTest.selection(1, false, false), Letters.accounts(4, false), out);
+        assertThat(VeraPdf.failures(out.toByteArray(), PDFAFlavour.PDFUA_1))
+                .extracting(VeraPdf.Failure::rule).contains("7.1-3", "7.2-34");
+    }
+
     @ParameterizedTest(name = "{0} layout {1} cover {2}")
     @CsvSource({"fr,1,false", "fr,2,true", "en,8,true"})
     void archiveCopiesAreValidPdfA2uAndPdfUa(String language, int layout, boolean cover) throws Exception {

@@ -59,6 +59,15 @@ public final class VeraPdf {
         }
     }
 
+    /** A PDF/A copy: the PDF/A identification in its XMP metadata and an output intent. */
+    public static boolean isArchive(byte[] pdf) throws java.io.IOException {
+        try (var doc = org.apache.pdfbox.Loader.loadPDF(pdf)) {
+            var meta = doc.getDocumentCatalog().getMetadata();
+            return meta != null && new String(meta.toByteArray(), java.nio.charset.StandardCharsets.UTF_8).contains("pdfaid:part")
+                    && !doc.getDocumentCatalog().getOutputIntents().isEmpty();
+        }
+    }
+
     /** The profile's name and date as veraPDF reports them (for the README and the report). */
     public static String profile(PDFAFlavour flavour) {
         var details = org.verapdf.pdfa.validation.profiles.Profiles.getVeraProfileDirectory()

@@ -245,6 +245,39 @@ class LetterApiIT {
         assertThat(web.as(Who.CLASS_TEACHER).get(BASE + "/accounts/" + outside.id()).statusCode()).isEqualTo(404);
     }
 
+    /** PDF/A archive copies: asked per print, else the school's default, which its admins set (not class teachers). */
+    @Test
+    void archiveCopiesPerPrintAndTheSchoolsDefault() throws Exception {
+        WebFixture.Client admin = web.as(Who.LOCAL_OWN);
+        String defaults = "/api/structures/" + WebFixture.OWN + "/print-defaults";
+        String oneClass = "profile=Student&class=2nde+1&sort=class";
+        try {
+            assertThat(json(admin.get(defaults)).get("archive").asBoolean()).isFalse();
+            assertThat(json(admin.get(defaults)).get("editable").asBoolean()).isTrue();
+            assertThat(json(web.as(Who.CLASS_TEACHER).get(defaults)).get("editable").asBoolean()).isFalse();
+            HttpResponse<byte[]> plain = postBytes(admin, BASE, oneClass);
+            assertThat(plain.statusCode()).isEqualTo(200);
+            assertThat(fr.publipostage.letters.VeraPdf.isArchive(plain.body())).isFalse();
+            HttpResponse<byte[]> asked = postBytes(admin, BASE, oneClass + "&pdfa=yes");
+            assertThat(fr.publipostage.letters.VeraPdf.isArchive(asked.body())).isTrue();
+            assertThat(fr.publipostage.letters.VeraPdf.failures(asked.body(), org.verapdf.pdfa.flavours.PDFAFlavour.PDFA_2_U)).isEmpty();
+            // The school's default, set by its admin, applies when the print does not say.
+            HttpResponse<String> set = admin.postForm(defaults, Map.of("archive", "yes"));
+            assertThat(set.statusCode()).isEqualTo(200);
+            assertThat(json(set).get("archive").asBoolean()).isTrue();
+            assertThat(json(admin.get(defaults)).get("archive").asBoolean()).isTrue();
+            assertThat(fr.publipostage.letters.VeraPdf.isArchive(postBytes(admin, BASE, oneClass).body())).isTrue();
+            assertThat(fr.publipostage.letters.VeraPdf.isArchive(postBytes(admin, BASE, oneClass + "&pdfa=no").body())).isFalse();
+            assertThat(web.as(Who.CLASS_TEACHER).postForm(defaults, Map.of("archive", "no")).statusCode()).isEqualTo(403);
+            HttpResponse<String> bad = admin.post(BASE, Map.of("profile", "Student", "pdfa", "peut-être"), "X-CSRF-Token", admin.csrf);
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(json(bad).get("error").asText()).contains("pdfa").contains("peut-être");
+            assertThat(admin.postForm(defaults, Map.of("archive", "bof")).statusCode()).isEqualTo(400);
+        } finally {
+            admin.postForm(defaults, Map.of("archive", "no"));
+        }
+    }
+
     @Test
     void badInputIsA400SentenceInTheAdminsLanguage() {
         WebFixture.Client admin = web.as(Who.LOCAL_OWN);
