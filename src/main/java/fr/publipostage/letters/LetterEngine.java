@@ -332,12 +332,18 @@ public final class LetterEngine {
 
         private void addSheet(Sheet sheet) {
             pending.add(sheet);
-            if (pending.size() >= chunkPages) submit();
+            // Tagged, a chunk's structure tree grows with its letters, not its pages: eight cards weigh
+            // eight letters, so a chunk of cards stays within the heap a chunk of letters needs.
+            pendingWeight += conformance.tagged() ? Math.max(1, sheet.accounts().size()) : 1;
+            if (pending.size() >= chunkPages || pendingWeight >= chunkPages) submit();
         }
+
+        private int pendingWeight;
 
         private void submit() {
             List<Sheet> chunk = List.copyOf(pending);
             pending.clear();
+            pendingWeight = 0;
             Path file = dir.resolve(String.format("chunk-%05d.pdf", chunkNo++));
             // Back-pressure: at most threads + 1 chunks rendering or waiting.
             while (inFlight.size() > threads) collectOldest();
@@ -396,8 +402,8 @@ public final class LetterEngine {
             if (done.size() == 1) {
                 Files.copy(done.get(0), counting);
             } else {
-                PdfFiles.mergeFiles(done.stream().map(Path::toFile).toList(), counting,
-                        IOUtils.createTempFileOnlyStreamCache());
+                // One chunk in memory at a time (PDFBox's merge keeps the whole result until it saves).
+                ChunkConcatenator.concatenate(done.stream().map(Path::toFile).toList(), counting);
             }
             counting.flush();
             return counting.count;
