@@ -201,7 +201,7 @@ public final class LetterEngine {
         if (sheets.isEmpty()) builder.flush();
         if (sheets.isEmpty()) return null;
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(64 * 1024);
-        renderChunk(structure, selection.layout(), List.of(sheets.get(0)), bytes, pdf.defaults());
+        renderChunk(structure, selection.layout(), List.of(sheets.get(0)), bytes, pdf.defaults(), false);
         return bytes.toByteArray();
     }
 
@@ -350,7 +350,7 @@ public final class LetterEngine {
             inFlight.add(workers.submit(() -> {
                 if (cancelled.getAsBoolean()) throw new CancellationException("cancelled");
                 try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-                    renderChunk(structure, selection.layout(), chunk, os, conformance);
+                    renderChunk(structure, selection.layout(), chunk, os, conformance, true);
                 }
                 return file;
             }));
@@ -399,12 +399,9 @@ public final class LetterEngine {
         long merge(OutputStream out) throws IOException {
             CountingStream counting = new CountingStream(out);
             if (done.isEmpty()) return 0;
-            if (done.size() == 1) {
-                Files.copy(done.get(0), counting);
-            } else {
-                // One chunk in memory at a time (PDFBox's merge keeps the whole result until it saves).
-                ChunkConcatenator.concatenate(done.stream().map(Path::toFile).toList(), counting);
-            }
+            // One chunk in memory at a time (PDFBox's merge keeps the whole result until it saves); a
+            // single chunk goes through it too, to be compressed like the others.
+            ChunkConcatenator.concatenate(done.stream().map(Path::toFile).toList(), counting);
             counting.flush();
             return counting.count;
         }
@@ -413,12 +410,15 @@ public final class LetterEngine {
     // ---- rendering one chunk ---------------------------------------------------------------------
 
     /** Renders the sheets into one PDF document written to {@code out}; each sheet must be one page. */
+    /** {@code part}: a chunk that {@link ChunkConcatenator} will put into the file (saved uncompressed). */
     void renderChunk(Structure structure, int layout, List<Sheet> sheets, OutputStream out,
-                     PdfRenderer.Conformance conformance) throws IOException {
+                     PdfRenderer.Conformance conformance, boolean part) throws IOException {
         String xhtml = xhtml(structure, layout, sheets);
-        pdf.render(xhtml, out, (renderer, pages) -> {
+        PdfRenderer.LayoutCheck oneSheetOnePage = (renderer, pages) -> {
             if (pages != sheets.size()) throw overflow(renderer, structure, layout, sheets, pages);
-        }, conformance);
+        };
+        if (part) pdf.renderPart(xhtml, out, oneSheetOnePage, conformance);
+        else pdf.render(xhtml, out, oneSheetOnePage, conformance);
     }
 
     private String xhtml(Structure structure, int layout, List<Sheet> sheets) {

@@ -97,12 +97,21 @@ public final class PdfRenderer {
      * @return the number of pages written
      */
     public int render(String xhtml, OutputStream out, LayoutCheck check) throws IOException {
-        return render(xhtml, out, check, uri -> { }, defaults);
+        return render(xhtml, out, check, uri -> { }, defaults, false);
     }
 
     /** Same, as {@code conformance} says (tagged, PDF/A). */
     public int render(String xhtml, OutputStream out, LayoutCheck check, Conformance conformance) throws IOException {
-        return render(xhtml, out, check, uri -> { }, conformance);
+        return render(xhtml, out, check, uri -> { }, conformance, false);
+    }
+
+    /**
+     * A part of a file that {@link ChunkConcatenator} puts together: saved without object streams, so
+     * that the concatenation reads it without inflating and rebuilding every small object (tagged
+     * parts hold a structure tree of ~100 objects per letter; the concatenation compresses once).
+     */
+    int renderPart(String xhtml, OutputStream out, LayoutCheck check, Conformance conformance) throws IOException {
+        return render(xhtml, out, check, uri -> { }, conformance, true);
     }
 
     /**
@@ -113,11 +122,11 @@ public final class PdfRenderer {
      * @return the number of pages written
      */
     public int render(String xhtml, OutputStream out, LayoutCheck check, Consumer<String> refused) throws IOException {
-        return render(xhtml, out, check, refused, defaults);
+        return render(xhtml, out, check, refused, defaults, false);
     }
 
     private int render(String xhtml, OutputStream out, LayoutCheck check, Consumer<String> refused,
-                       Conformance conformance) throws IOException {
+                       Conformance conformance, boolean part) throws IOException {
         try (PDDocument doc = new PDDocument()) {
             PdfRendererBuilder builder = builder(null, doc, conformance);
             // Before OpenHTMLtoPDF resolves it: the admin sees the URI he wrote; resolved ones are checked too.
@@ -128,7 +137,7 @@ public final class PdfRenderer {
             }, ExternalResourceControlPriority.RUN_BEFORE_RESOLVING_URI);
             fonts.forDocument(doc).registerAll(builder);
             builder.withHtmlContent(xhtml, "about:letters");
-            return run(builder, doc, out, check);
+            return run(builder, doc, out, check, part);
         }
     }
 
@@ -259,12 +268,21 @@ public final class PdfRenderer {
 
     private int run(PdfRendererBuilder builder, PDDocument doc, OutputStream out, LayoutCheck check)
             throws IOException {
+        return run(builder, doc, out, check, false);
+    }
+
+    private int run(PdfRendererBuilder builder, PDDocument doc, OutputStream out, LayoutCheck check, boolean part)
+            throws IOException {
         try (PdfBoxRenderer renderer = builder.buildPdfRenderer()) {
             renderer.layout();
             int pages = renderer.getRootBox().getLayer().getPages().size();
             if (check != null) check.check(renderer, pages);
             renderer.createPDFWithoutClosing();
-            PdfFiles.save(doc, out);
+            if (part) {
+                doc.save(out, org.apache.pdfbox.pdfwriter.compress.CompressParameters.NO_COMPRESSION);
+            } else {
+                PdfFiles.save(doc, out);
+            }
             pagesWritten.accept(pages);
             return pages;
         }
