@@ -90,6 +90,7 @@ function syncFromForm() {
 /** Layout and cover change the letters, not the accounts: the form is updated without a new check. */
 function layoutChanged(value) {
   form.querySelector(`input[name="layout"][value="${value}"]`).checked = true;
+  app.refreshSummary();
   hideSample();
 }
 for (const label of layoutRadios) {
@@ -98,6 +99,7 @@ for (const label of layoutRadios) {
 }
 coverBox.addEventListener('change', () => {
   document.getElementById('cover').checked = coverBox.checked;
+  app.refreshSummary();
   hideSample();
 });
 
@@ -152,6 +154,13 @@ function hideSample() {
   view.sample.hidden = true;
 }
 
+/** The caption says what page 1 really shows: a class cover sheet, a real activation code, or none. */
+function sampleCaption(holds) {
+  if (holds === 'cover') return t('printweb.sampleCaptionCover');
+  if (holds === 'noCode') return t('printweb.sampleCaptionNoCode');
+  return t('printweb.sampleCaption');
+}
+
 async function showSample() {
   showError('');
   hideSample();
@@ -164,7 +173,7 @@ async function showSample() {
     const url = await dataUrl(await res.blob());
     const layout = form.querySelector('input[name="layout"]:checked').value;
     const img = el('img', { id: 'print-sample-image', src: url, alt: t('printweb.sampleAlt', LAYOUTS[layout]()) });
-    view.sample.replaceChildren(img, el('figcaption', { text: t('printweb.sampleCaption') }));
+    view.sample.replaceChildren(img, el('figcaption', { id: 'print-sample-caption', text: sampleCaption(res.headers.get('X-Sample-Holds')) }));
     view.sample.hidden = false;
     view.status.textContent = '';
   } catch (e) {

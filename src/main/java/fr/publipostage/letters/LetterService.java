@@ -121,16 +121,20 @@ public final class LetterService implements JobWorker.Handler {
     public record SamplePage(byte[] png, PageHolds holds) {
     }
 
-    /** PNG of the real page 1 of this selection's print (a cover sheet when it starts with one). */
-    public byte[] preview(Selection selection, Scope scope) throws IOException {
-        return sample(selection, scope).png();
+    /**
+     * PNG of the real page 1 of this selection's print (a cover sheet when it starts with one). It shows
+     * real activation codes: audited like the PDF (channel {@code preview}).
+     */
+    public byte[] preview(Selection selection, Scope scope, String adminLogin) throws IOException {
+        return sample(selection, scope, adminLogin).png();
     }
 
-    /** The real page 1 of this selection's print and what it holds. */
-    public SamplePage sample(Selection selection, Scope scope) throws IOException {
+    /** The real page 1 of this selection's print and what it holds; audited like {@link #preview}. */
+    public SamplePage sample(Selection selection, Scope scope, String adminLogin) throws IOException {
         List<Account> first = firstAccounts(selection, scope);
         byte[] pdf = engine.firstPage(selection, first);
         if (pdf == null) throw new JobUnavailable("render.empty");
+        record(adminLogin, selection, Math.min(first.size(), LetterEngine.perSheet(selection.layout())), "preview", null);
         PageHolds holds;
         if (selection.cover() && selection.sortedByClass()) {
             holds = PageHolds.cover;
@@ -141,12 +145,15 @@ public final class LetterService implements JobWorker.Handler {
         return new SamplePage(preview.png(pdf), holds);
     }
 
-    /** PNG of one person's letter in the given layout. */
-    public byte[] previewAccount(long structureId, long accountId, int layout, Scope scope) throws IOException {
+    /** PNG of one person's letter in the given layout; audited like his PDF. */
+    public byte[] previewAccount(long structureId, long accountId, int layout, Scope scope, String adminLogin)
+            throws IOException {
         Selection one = withLayout(Selection.everyone(structureId), layout);
         List<Account> found = findAccount(one, scope, accountId);
         if (found.isEmpty()) throw new JobUnavailable("render.empty");
-        return preview.png(engine.firstPage(one, found));
+        byte[] png = preview.png(engine.firstPage(one, found));
+        record(adminLogin, one, 1, "preview", Map.of("accountId", accountId));
+        return png;
     }
 
     /** Queues a background print; returns the job id for {@link #status}, {@link #cancel}, {@link #download}. */

@@ -124,7 +124,7 @@ public final class LetterApi implements RouteGroup {
     /** The real page 1 of this selection's print, as it will print (it shows a real activation code). */
     private void preview(Context ctx) throws IOException {
         Auth.Allowed allowed = auth.credentialOutput(ctx);
-        LetterService.SamplePage page = letters.sample(selection(ctx, allowed), allowed.scope());
+        LetterService.SamplePage page = letters.sample(selection(ctx, allowed), allowed.scope(), allowed.admin().login());
         // What the page shows (cover, code, noCode): the page's caption says it, and only it.
         ctx.header(SAMPLE_HOLDS, page.holds().name());
         ctx.contentType("image/png").result(page.png());

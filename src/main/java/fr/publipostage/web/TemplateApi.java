@@ -6,7 +6,6 @@ import fr.publipostage.customisation.Sample;
 import fr.publipostage.customisation.TemplateEditor;
 import fr.publipostage.customisation.TemplateRejected;
 import fr.publipostage.customisation.TextDiff;
-import fr.publipostage.security.AccessDenied;
 import fr.publipostage.security.StructureAccess;
 import fr.publipostage.security.WebSession;
 import fr.publipostage.templates.Messages;
@@ -123,7 +122,10 @@ public final class TemplateApi implements RouteGroup {
         ctx.status(HttpStatus.UNPROCESSABLE_CONTENT).json(body);
     }
 
-    /** The page: the schools the admin may customise; none (a class teacher only) is a 403. */
+    /**
+     * The page: the schools the admin may customise. None (a class teacher only): a 403 page with the
+     * top bar, saying why and where his work is, not a bare error.
+     */
     private void page(Context ctx) {
         WebSession web = auth.admin(ctx);
         String lang = Lang.of(ctx);
@@ -131,7 +133,12 @@ public final class TemplateApi implements RouteGroup {
         for (StructureAccess a : auth.customisable(web.admin())) {
             structures.add(Map.of("uai", a.structure().uai(), "name", a.structure().name()));
         }
-        if (structures.isEmpty()) throw AccessDenied.forbidden();
+        if (structures.isEmpty()) {
+            views.render(ctx, HttpStatus.FORBIDDEN.getCode(), "error", Map.of("csrf", web.csrfToken(), "admin", web.admin(),
+                    "customises", false, "notice", true, "heading", messages.get(lang, "editorweb.title"),
+                    "message", messages.get(lang, "editorweb.notForClassTeachers")));
+            return;
+        }
         List<Map<String, Object>> variables = new ArrayList<>();
         for (TemplateCatalog.Variable v : TemplateCatalog.VARIABLES) {
             variables.add(Map.of("name", v.name(), "description", messages.get(lang, v.descriptionKey())));
@@ -278,7 +285,7 @@ public final class TemplateApi implements RouteGroup {
         int layout = asked == null ? 1 : asked;
         if (layout != 1 && layout != 2 && layout != 8) throw new BadRequest("editorweb.badLayout");
         byte[] png = editor.previewPage(allowed.structureId(), ctx.pathParam("name"), ctx.formParam("text"), sample,
-                layout, language(ctx), allowed.scope(), document(ctx));
+                layout, language(ctx), allowed.scope(), allowed.admin().login(), document(ctx));
         ctx.contentType("image/png").result(png);
     }
 
@@ -289,7 +296,7 @@ public final class TemplateApi implements RouteGroup {
         Sample sample = sample(ctx);
         if (sample.kind() == Sample.Kind.ACCOUNT) allowed = auth.credentialOutput(ctx);
         TemplateEditor.MailPreview mail = editor.previewMail(allowed.structureId(), ctx.pathParam("name"),
-                ctx.formParam("text"), sample, language(ctx), allowed.scope());
+                ctx.formParam("text"), sample, language(ctx), allowed.scope(), allowed.admin().login());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("subject", mail.subject());
         m.put("html", mail.html());

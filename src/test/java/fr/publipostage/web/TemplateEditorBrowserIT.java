@@ -161,6 +161,8 @@ class TemplateEditorBrowserIT {
             assertThat(rows.count()).isEqualTo(1);
             assertThat(rows.first().textContent()).contains("1").contains(Who.LOCAL_OWN.login).contains("enregistrement")
                     .contains("Nouvelle formule d’accueil");
+            assertThat(rows.first().locator("td").nth(2).textContent()).as("the history's date, the one French format")
+                    .matches("\\d{2}/\\d{2}/\\d{4} \\d{2}:\\d{2}");
             page.getByLabel("Comparer la version").selectOption("0");
             page.getByLabel("avec la version").selectOption("1");
             page.locator("#ed-compare-run").click();
