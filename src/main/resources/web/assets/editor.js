@@ -241,7 +241,9 @@ function readAsDataUrl(blob) {
   });
 }
 
-async function preview() {
+/** Redraws the preview; {@code auto} (as the admin types) says nothing in the status line unless it fails,
+ * so it never hides what a save just said. */
+async function preview(auto = false) {
   if (!state.name) return;
   const sample = sampleValue();
   if (!sample) { status(t('editorweb.accountRequired')); $('ed-account-search').focus(); return; }
@@ -260,7 +262,7 @@ async function preview() {
   const started = performance.now();
   $('ed-preview-out').setAttribute('aria-busy', 'true');
   $('ed-preview').disabled = true;
-  status(t('editorweb.rendering'));
+  if (!auto) status(t('editorweb.rendering'));
   try {
     const res = await postCredentials(fileUrl() + (mail ? '/preview-mail' : '/preview.png'), fields,
       mail ? 'application/json' : 'image/png, application/json');
@@ -289,7 +291,7 @@ async function preview() {
       $('ed-mail').hidden = true;
       await loaded;
     }
-    status(t('editorweb.rendered', Math.round(performance.now() - started)));
+    if (!auto) status(t('editorweb.rendered', Math.round(performance.now() - started)));
   } catch (e) {
     status(e.message);
   } finally {
@@ -654,7 +656,7 @@ function docsSharing(key) {
 let previewTimer = null;
 function schedulePreview() {
   clearTimeout(previewTimer);
-  previewTimer = setTimeout(() => preview().catch((e) => status(e.message)), 600);
+  previewTimer = setTimeout(() => preview(true).catch((e) => status(e.message)), 600);
 }
 
 function showDocument(doc) {
@@ -807,7 +809,7 @@ $('ed-file-list').addEventListener('click', (ev) => {
   const b = ev.target.closest('.ed-file');
   if (b) openFile(b.dataset.name).catch((e) => status(e.message));
 });
-$('ed-preview').addEventListener('click', preview);
+$('ed-preview').addEventListener('click', () => preview(false));
 $('ed-save').addEventListener('click', save);
 $('ed-history-open').addEventListener('click', () => {
   if (!$('ed-history').hidden) {

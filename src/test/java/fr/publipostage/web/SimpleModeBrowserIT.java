@@ -120,8 +120,13 @@ class SimpleModeBrowserIT {
             // Save: version 1 of the school's French texts, in the history.
             page.getByLabel("Commentaire").fill("rentrée");
             page.locator("#ed-save").click();
-            page.locator("#ed-status").filter(new Locator.FilterOptions().setHasText("version 1")).waitFor(
-                    new Locator.WaitForOptions().setTimeout(150_000));
+            try {
+                page.locator("#ed-status").filter(new Locator.FilterOptions().setHasText("version 1")).waitFor(
+                        new Locator.WaitForOptions().setTimeout(150_000));
+            } catch (RuntimeException e) {
+                throw new AssertionError("the save's status: " + page.locator("#ed-status").textContent()
+                        + " | problems: " + page.locator("#ed-problems").textContent(), e);
+            }
             assertThat(savedVersion()).isEqualTo(1);
             page.locator("#ed-history-open").click();
             page.locator("#ed-history-table tbody tr").first().waitFor();
