@@ -169,9 +169,9 @@ class BrowserIT {
             page.keyboard().press("Escape");
             page.locator("#card-dialog").waitFor(new Locator.WaitForOptions().setState(com.microsoft.playwright.options.WaitForSelectorState.HIDDEN));
             // The dialog's "close" event (which gives focus back) is a task queued after it hides: wait for it.
-            // Polled from here: the page's CSP (no 'unsafe-eval') refuses Playwright's in-page polling of a string.
-            page.waitForCondition(() -> Boolean.TRUE.equals(page.evaluate("document.activeElement.classList.contains('open-card')")),
-                    new Page.WaitForConditionOptions().setTimeout(5_000));
+            // A function, not an expression: Playwright re-polls an expression through eval(), which our CSP forbids.
+            page.waitForFunction("() => document.activeElement.classList.contains('open-card')", null,
+                    new Page.WaitForFunctionOptions().setTimeout(5_000));
             assertThat(page.evaluate("document.activeElement.classList.contains('open-card')")).as("focus back on the row").isEqualTo(true);
             // Escape closed the card only: the search and the table are as they were.
             assertThat(page.getByLabel("Nom contient", new Page.GetByLabelOptions().setExact(true)).inputValue()).isEqualTo(lastName);
