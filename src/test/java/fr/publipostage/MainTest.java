@@ -24,7 +24,10 @@ class MainTest {
 
     @Test
     void badInputIsReportedInFrench() {
-        assertThat(stderrOf(List.of("explode"), 2)).startsWith("publipostage: commande inconnue « explode »");
+        assertThat(stderrOf(List.of("explode"), 2)).startsWith("publipostage: commande inconnue « explode »")
+                .contains("backup, restore");
+        // Issue 19's verbs too: a usage error before any database is opened.
+        assertThat(stderrOf(List.of("restore"), 2)).startsWith("publipostage: usage : restore DOSSIER");
         assertThat(stderrOf(List.of("render-html", "only-one.xhtml"), 2)).contains("usage : render-html");
         assertThat(stderrOf(List.of("render-html", "/no/such.xhtml", "/tmp/out.pdf"), 2)).contains("fichier introuvable");
     }
@@ -39,6 +42,7 @@ class MainTest {
         } finally {
             System.setOut(saved);
         }
-        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("commandes : serve").contains("FICHIER.csv");
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("commandes : serve").contains("FICHIER.csv")
+                .contains("admin reset-password --login L").contains("backup --out DOSSIER").contains("restore DOSSIER");
     }
 }

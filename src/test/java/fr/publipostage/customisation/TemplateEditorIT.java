@@ -231,6 +231,10 @@ class TemplateEditorIT {
                 .isEqualTo("editor.check.unknownKey");
         assertThat(refused("messages_fr.properties", "ui.title=Bonjour\n").get(0).key())
                 .isEqualTo("editor.check.unknownKey");
+        // The simple mode saves this file: a text too long for the page is refused like an overlong template.
+        Problem longIntro = refused("messages_fr.properties",
+                "letter.activation.intro=" + "Un texte bien trop long pour tenir sur la page. ".repeat(90) + "\n").get(0);
+        assertThat(longIntro.key()).isEqualTo("editor.check.overflow");
         assertThat(refused("mail-activation.html.vm", "<p>$account.nosuch</p>")).isNotEmpty();
         assertThat(refused("print-document.vm", editor.file(lycee, "print-document.vm").text().replace("$content", ""))
                 .get(0).key()).isEqualTo("editor.check.noContent");

@@ -54,6 +54,12 @@ final class Axe {
             report.append("  ").append(line).append('\n');
             if ("serious".equals(v.get("impact")) || "critical".equals(v.get("impact"))) serious.add(state + ": " + line);
         }
+        // axe leaves disabled controls out of its contrast rule; issue 13 wants them readable too.
+        for (String faint : unreadableDisabledButtons(page)) {
+            String line = "serious disabled-contrast: a disabled button's text below 4.5:1 — " + faint;
+            report.append("  ").append(line).append('\n');
+            serious.add(state + ": " + line);
+        }
         try {
             Files.createDirectories(REPORT.getParent());
             Files.writeString(REPORT, report, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -61,5 +67,27 @@ final class Axe {
             throw new UncheckedIOException(e);
         }
         return serious;
+    }
+
+    /**
+     * Visible disabled buttons whose text has less than WCAG's 4.5:1 contrast with the background
+     * behind it (the first opaque one among the button and its ancestors): "id or text ratio:1".
+     */
+    @SuppressWarnings("unchecked")
+    static List<String> unreadableDisabledButtons(Page page) {
+        return (List<String>) page.evaluate("() => {"
+                + " const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);"
+                + " const lum = (c) => { const [r, g, b] = rgb(c).slice(0, 3).map((v) => { v /= 255;"
+                + "   return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });"
+                + "   return 0.2126 * r + 0.7152 * g + 0.0722 * b; };"
+                + " const opaque = (c) => { const v = rgb(c); return v.length === 3 || (v.length === 4 && v[3] >= 0.99); };"
+                + " const behind = (e) => { for (; e; e = e.parentElement) { const c = getComputedStyle(e).backgroundColor;"
+                + "   if (opaque(c)) return c; } return 'rgb(255, 255, 255)'; };"
+                + " return [...document.querySelectorAll('button:disabled')]"
+                + "   .filter((b) => b.getClientRects().length > 0 && b.textContent.trim() !== '')"
+                + "   .map((b) => { const a = lum(getComputedStyle(b).color), c = lum(behind(b));"
+                + "     return [b.id || b.textContent.trim(), (Math.max(a, c) + 0.05) / (Math.min(a, c) + 0.05)]; })"
+                + "   .filter(([, ratio]) => ratio < 4.5)"
+                + "   .map(([name, ratio]) => name + ' ' + ratio.toFixed(2) + ':1'); }");
     }
 }

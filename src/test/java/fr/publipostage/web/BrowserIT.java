@@ -353,6 +353,8 @@ class BrowserIT {
             Locator sentRows = page.locator("#mail-recipients tbody tr");
             assertThat(sentRows.count()).isEqualTo(Math.min(20, toMail));
             assertThat(page.locator("#mail-send").isDisabled()).as("sent once").isTrue();
+            // Issue 13: the disabled "Envoyer…" is readable (it was grey on dark blue, 1.1:1); axe skips disabled controls.
+            assertThat(Axe.unreadableDisabledButtons(page)).as("disabled buttons with faint text").isEmpty();
             for (String state : sentRows.locator("td.state").allTextContents()) assertThat(state).isEqualTo("envoyé");
             String address = sentRows.first().locator("td").nth(4).textContent();
             String login = sentRows.first().locator("td").nth(1).textContent();
@@ -486,6 +488,11 @@ class BrowserIT {
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("9-print-sample.png")).setFullPage(true));
             axeViolations.addAll(Axe.check(page, "9-print-sample"));
 
+            // Issue 18: the school's archive copy, asked for with the print panel's checkbox.
+            Locator archive = page.getByLabel("Copie d’archive PDF/A-2u");
+            assertThat(archive.isChecked()).as("the school's default: no archive copy").isFalse();
+            archive.check();
+
             // Over the direct limit: a background job with a progress bar, which survives a reload.
             page.locator("#print-generate").click();
             Locator bar = page.locator("#print-progress");
@@ -519,6 +526,7 @@ class BrowserIT {
             Download pdf = page.waitForDownload(download::click);
             assertThat(pdf.suggestedFilename()).isEqualTo("lettres-" + WebFixture.OWN + "-eleves-A4.pdf");
             LetterApiIT.Pdf read = LetterApiIT.read(Files.readAllBytes(pdf.path()));
+            assertThat(fr.publipostage.letters.VeraPdf.isArchive(Files.readAllBytes(pdf.path()))).as("a PDF/A-2u copy").isTrue();
             assertThat(read.pages()).isEqualTo(LetterApiIT.expectedPages(pupils, 1, true));
             fr.publipostage.directory.Account pending = pupils.stream().filter(a -> !a.activated()).findFirst().orElseThrow();
             assertThat(read.text()).contains(pending.displayLogin()).contains(pending.activationCode());

@@ -134,7 +134,7 @@ class SimpleModeBrowserIT {
             // At 1366 px the restore button is on screen without scrolling the table sideways.
             Locator restore = page.locator(".ed-restore").first();
             restore.scrollIntoViewIfNeeded();
-            double right = (Double) restore.evaluate("b => b.getBoundingClientRect().right");
+            double right = ((Number) restore.evaluate("b => b.getBoundingClientRect().right")).doubleValue();
             assertThat(right).as("restore button inside the 1366 px window").isLessThanOrEqualTo(1366);
             assertThat((Boolean) page.locator("#ed-history .table-wrap").evaluate("w => w.scrollWidth <= w.clientWidth"))
                     .as("the history table needs no sideways scroll").isTrue();
