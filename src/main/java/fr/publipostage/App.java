@@ -140,6 +140,7 @@ public final class App implements AutoCloseable {
     private final LetterEngine letterEngine;
     private final JobStore jobStore;
     private final LetterService letters;
+    private final fr.publipostage.customisation.PrintDefaults printDefaults;
     private final JobWorker jobWorker;
     private final Leases leases;
     private final WorkEvents workEvents;
@@ -154,7 +155,8 @@ public final class App implements AutoCloseable {
         SqlSessionFactory sessions = MyBatis.sessionFactory(database.dataSource(),
                 List.of(DirectoryMapper.class, AdminMapper.class, AuditMapper.class, SelectionMapper.class,
                         SessionMapper.class, CampaignMapper.class, LetterJobMapper.class, LeaseMapper.class,
-                        TemplateMapper.class, LogoMapper.class, OidcMapper.class, QueueMapper.class, SummaryMapper.class));
+                        TemplateMapper.class, LogoMapper.class, OidcMapper.class, QueueMapper.class, SummaryMapper.class,
+                        fr.publipostage.customisation.PrintDefaultsMapper.class));
         this.sessions = sessions;
         this.metrics = new Metrics(sessions);
         this.clientAddress = ClientAddress.from(config);
@@ -203,7 +205,7 @@ public final class App implements AutoCloseable {
         Duration jobLease = config.getDuration(Setting.PDF_JOB_LEASE);
         this.shutdownGrace = config.getDuration(Setting.SHUTDOWN_GRACE);
         if (jobLease.toMillis() < 400) {
-            throw new Config.ConfigException(Setting.PDF_JOB_LEASE.envName + " must be at least 400ms");
+            throw new Config.ConfigException("config.error.atLeast", Setting.PDF_JOB_LEASE.envName, "400ms", config.get(Setting.PDF_JOB_LEASE));
         }
         // One lease engine for letter jobs and campaign batches; its heartbeat ticks at least four times a lease.
         Duration shortest = jobLease.compareTo(mailSettings.effectiveLease()) < 0 ? jobLease : mailSettings.effectiveLease();
@@ -214,12 +216,13 @@ public final class App implements AutoCloseable {
         int threads = config.getInt(Setting.PDF_THREADS) > 0 ? config.getInt(Setting.PDF_THREADS)
                 : Runtime.getRuntime().availableProcessors();
         this.pdfWorkers = Executors.newFixedThreadPool(threads, daemon("pdf-chunk"));
-        this.pdfRenderer = new PdfRenderer(new Fonts(), metrics::pagesRendered);
+        this.pdfRenderer = new PdfRenderer(new Fonts(), config.getBoolean(Setting.PDF_TAGGED), metrics::pagesRendered);
         this.letterEngine = new LetterEngine(selections, this::structureById, velocity, templateVariables, pdfRenderer, pdfWorkers, threads, config.getInt(Setting.PDF_CHUNK_PAGES),
                 runDirectory.path(), clock);
         this.jobStore = new JobStore(sessions);
         // One rasteriser for the print step's sample page and the editor's preview: the same image of the same PDF.
         PagePreview pagePreview = new PagePreview(110f);
+        this.printDefaults = new fr.publipostage.customisation.PrintDefaults(sessions, audit);
         this.letters = new LetterService(selections, letterEngine, jobStore, audit, json, pagePreview,
                 config.getInt(Setting.PDF_DIRECT_MAX));
         this.jobWorker = new JobWorker(jobStore, leases, letters, jobLease,
@@ -291,8 +294,9 @@ public final class App implements AutoCloseable {
                 new OidcRoutes(auth, views, loginPage, oidcLogin, config.getBoolean(Setting.COOKIE_SECURE)),
                 new SelectionApi(auth, access, selections, presets, csv, audit, secondFactor, messages, clock),
                 new CampaignApi(auth, selections, campaigns, this::sandbox, views, messages),
-                new LetterApi(auth, selections, letters, messages),
-                new TemplateApi(auth, templateEditor, views, messages),
+                new LetterApi(auth, selections, letters, printDefaults, messages),
+                new TemplateApi(auth, templateEditor, new fr.publipostage.customisation.SchoolNameService(sessions, audit),
+                        views, messages),
                 new LogoApi(auth, logos, messages)
         ), metrics, clientAddress).create();
     }
@@ -446,6 +450,11 @@ public final class App implements AutoCloseable {
     /** Printing letters: direct, background jobs, previews. */
     public LetterService letters() {
         return letters;
+    }
+
+    /** A school's print defaults (PDF/A archive copies). */
+    public fr.publipostage.customisation.PrintDefaults printDefaults() {
+        return printDefaults;
     }
 
     public JobWorker jobWorker() {

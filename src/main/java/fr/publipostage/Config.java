@@ -1,5 +1,6 @@
 package fr.publipostage;
 
+import fr.publipostage.templates.Messages;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -29,10 +30,10 @@ public final class Config {
             try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
                 file.load(reader);
             } catch (IOException e) {
-                throw new ConfigException("cannot read settings file " + path + ": " + e.getMessage());
+                throw new ConfigException("config.error.cannotRead", path, e.getMessage());
             }
         } else if (env.containsKey("PUBLIPOSTAGE_CONFIG")) {
-            throw new ConfigException("settings file not found: " + path);
+            throw new ConfigException("config.error.fileNotFound", path);
         }
         Map<Setting, String> values = new EnumMap<>(Setting.class);
         for (Setting s : Setting.values()) {
@@ -67,7 +68,7 @@ public final class Config {
         try {
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw new ConfigException(s.envName + " must be a whole number, got \"" + v + "\"");
+            throw new ConfigException("config.error.notNumber", s.envName, v);
         }
     }
 
@@ -76,7 +77,7 @@ public final class Config {
         return switch (v) {
             case "true", "yes", "1", "on" -> true;
             case "false", "no", "0", "off" -> false;
-            default -> throw new ConfigException(s.envName + " must be true or false, got \"" + v + "\"");
+            default -> throw new ConfigException("config.error.notBoolean", s.envName, v);
         };
     }
 
@@ -91,7 +92,7 @@ public final class Config {
     public static java.time.Duration parseDuration(String name, String text) {
         java.util.regex.Matcher m = DURATION.matcher(text.trim().toLowerCase(java.util.Locale.ROOT));
         if (!m.matches()) {
-            throw new ConfigException(name + " must be a duration such as 500ms, 30s, 2m or 1h, got \"" + text + "\"");
+            throw new ConfigException("config.error.badDuration", name, text);
         }
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);
@@ -107,10 +108,28 @@ public final class Config {
         return !get(s).isBlank();
     }
 
-    /** A setting that cannot be used; its message is shown to the operator as is. */
+    /**
+     * A setting that cannot be used: an i18n key ({@code config.error.*}) and its arguments, worded for the
+     * operator in {@code PUBLIPOSTAGE_LANGUAGE} ({@link #message}); {@link #getMessage()} is the English text
+     * (logs).
+     */
     public static final class ConfigException extends RuntimeException {
-        public ConfigException(String message) {
-            super(message);
+        private final String key;
+        private final transient Object[] args;
+
+        public ConfigException(String key, Object... args) {
+            super(new Messages().get("en", key, args));
+            this.key = key;
+            this.args = args.clone();
+        }
+
+        public String key() {
+            return key;
+        }
+
+        /** The sentence in this language. */
+        public String message(Messages messages, String language) {
+            return messages.get(language, key, args);
         }
     }
 }

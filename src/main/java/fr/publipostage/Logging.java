@@ -18,7 +18,7 @@ public final class Logging {
     public static void apply(Config config) {
         String format = config.get(Setting.LOG_FORMAT).trim().toLowerCase(Locale.ROOT);
         if (!format.equals("text") && !format.equals("json")) {
-            throw new Config.ConfigException(Setting.LOG_FORMAT.envName + " must be text or json, got \"" + format + "\"");
+            throw new Config.ConfigException("config.error.logFormat", Setting.LOG_FORMAT.envName, format);
         }
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) return;
         // What logback.xml found by itself at start-up: the environment, else text.

@@ -84,7 +84,7 @@ public final class Main {
                     }
                 case "letters":
                     try (App app = openClosedOnExit(config)) {
-                        return new LettersCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of("cover")));
+                        return new LettersCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of("cover", "pdfa")));
                     }
                 case "template":
                     try (App app = openClosedOnExit(config)) {
@@ -97,20 +97,19 @@ public final class Main {
                 case "restore":
                     return new RestoreCommand(System.out, lost(lang)).run(config, lang, new Args(rest, Set.of()));
                 case "help", "--help", "-h":
-                    System.out.println("verbs: serve [--port N] | import FILE.csv [--structure UAI] | admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...] | admin reset-password --login L | admin reset-totp --login L"
-                            + " | letters --structure UAI [filters] [--sort class,profile] [--layout 1|2|8] [--cover] --out FILE.pdf | render-html IN.xhtml OUT.pdf"
-                            + " | mail --structure UAI [filters] | mail --campaign ID"
-                            + " | template list|get|set|reset|history|rollback --structure UAI [NAME] [FILE|VERSION] [--comment TEXT]"
-                            + " | backup --out DIR | restore DIR");
+                    System.out.println(new Messages().get(lang, "cli.help"));
                     return 0;
                 default:
-                    throw new CliError("unknown command \"" + verb + "\" (try: serve, import, admin, letters, render-html, mail, template, backup, restore, help)");
+                    throw CliError.of("cli.error.unknownCommand", verb);
             }
         } catch (DatabaseUnavailable e) {
             printDatabaseProblem(new Messages(), lang, e);
             return 2;
-        } catch (CliError | Config.ConfigException e) {
-            System.err.println("publipostage: " + e.getMessage());
+        } catch (CliError e) {
+            System.err.println("publipostage: " + e.message(new Messages(), cliLanguage()));
+            return 2;
+        } catch (Config.ConfigException e) {
+            System.err.println("publipostage: " + e.message(new Messages(), cliLanguage()));
             return 2;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -118,6 +117,15 @@ public final class Main {
         } catch (Exception e) {
             System.err.println("publipostage: " + e);
             return 1;
+        }
+    }
+
+    /** The language of command-line messages (PUBLIPOSTAGE_LANGUAGE), French when it cannot be read. */
+    private static String cliLanguage() {
+        try {
+            return Messages.language(Config.fromEnvironment().get(Setting.LANGUAGE));
+        } catch (RuntimeException e) {
+            return Messages.DEFAULT_LANGUAGE;
         }
     }
 }

@@ -70,6 +70,7 @@ public enum Setting {
     PDF_DIRECT_MAX("PUBLIPOSTAGE_PDF_DIRECT_MAX", "300", "selections up to this many accounts print directly; larger ones run as a background job"),
     PDF_JOB_LEASE("PUBLIPOSTAGE_PDF_JOB_LEASE", "30s", "a letters job whose instance stopped renewing its lease (killed, frozen, cut from the database) is taken over by another instance after this time"),
     SHUTDOWN_GRACE("PUBLIPOSTAGE_SHUTDOWN_GRACE", "20s", "on SIGTERM, how long the instance waits for the message being sent and the PDF chunks being rendered before handing its work back anyway"),
+    PDF_TAGGED("PUBLIPOSTAGE_PDF_TAGGED", "true", "letters are tagged PDF/UA-1 (structure, language, alternative texts) for screen readers; false only to compare the cost"),
     PDF_JOB_TTL_MINUTES("PUBLIPOSTAGE_PDF_JOB_TTL_MINUTES", "60", "a finished letters job's PDF is deleted after this many minutes if not downloaded (it is deleted at once after its download)");
 
     public final String envName;

@@ -3,7 +3,7 @@
 // The check table asks the server for one window of rows at a time (search and column sort are
 // part of the selection query), so a 10,000-account school never lands in the DOM at once.
 
-import { t, el, csrf, ApiError, request, askCode, saveBlob } from './page.js';
+import { t, el, csrf, ApiError, request, askCode, saveBlob, formatDate } from './page.js';
 const PAGE = 50;
 
 
@@ -89,7 +89,19 @@ async function loadStructures() {
   }
 }
 
+/** Only the profiles this admin can select in this school (a class teacher: pupils and parents). */
+function showProfiles() {
+  const s = state.structures.find((x) => x.uai === state.uai);
+  const allowed = new Set(s && s.profiles ? s.profiles : []);
+  form.querySelectorAll('input[name="profile"]').forEach((box) => {
+    const offered = allowed.has(box.value);
+    box.closest('label').hidden = !offered;
+    if (!offered) box.checked = false;
+  });
+}
+
 async function loadStructure() {
+  showProfiles();
   const [levels, presets] = await Promise.all([getJson(base() + '/levels'), getJson(base() + '/presets')]);
   $('levels').replaceChildren(...levels.map((l) => checkbox('level', l, l, false)));
   $('preset-buttons').replaceChildren(...presets.map((p) => {
@@ -126,6 +138,81 @@ function resetForm() {
   document.querySelectorAll('#preset-buttons button').forEach((b) => b.setAttribute('aria-pressed', 'false'));
 }
 
+// ---------------------------------------------------------------- the form survives a reload
+
+// The form and the table's search and order, kept for this tab (sessionStorage): a reload
+// (during a print job, say) gives the admin back his selection, not only the job. No credentials in it.
+const FORM_KEY = 'publipostage.selectionForm';
+let restoring = false;
+
+function saveForm() {
+  if (restoring || !state.uai) return;
+  const kept = {
+    uai: state.uai,
+    params: selectionParams().toString(),
+    search: Object.fromEntries(['search-last', 'search-first', 'search-class'].map((id) => [id, $(id).value])),
+    order: state.order,
+    presetId: state.presetId,
+  };
+  try { sessionStorage.setItem(FORM_KEY, JSON.stringify(kept)); } catch (e) { /* private mode: nothing kept */ }
+}
+
+function savedForm() {
+  try { return JSON.parse(sessionStorage.getItem(FORM_KEY) || 'null'); } catch (e) { return null; }
+}
+
+/** Puts selection parameters (the API's names) back into the form. */
+async function applyParams(p) {
+  resetForm();
+  const all = (name) => p.getAll(name).flatMap((v) => v.split(','));
+  for (const v of all('profile')) {
+    const box = form.querySelector(`input[name="profile"][value="${CSS.escape(v)}"]`);
+    if (box && !box.closest('label').hidden) box.checked = true;
+  }
+  for (const v of all('level')) {
+    const box = form.querySelector(`input[name="level"][value="${CSS.escape(v)}"]`);
+    if (box) box.checked = true;
+  }
+  for (const [name, fallback] of [['activation', 'all'], ['email', 'all'], ['local-admin', 'any'], ['layout', '1']]) {
+    const radio = form.querySelector(`input[name="${name}"][value="${CSS.escape(p.get(name) || fallback)}"]`);
+    if (radio) radio.checked = true;
+  }
+  $('created-after').value = p.get('created-after') || '';
+  $('created-before').value = p.get('created-before') || '';
+  const sort = (p.get('sort') || '').split(',').filter((v) => v);
+  $('sort1').value = sort[0] || '';
+  $('sort2').value = sort[1] || '';
+  $('cover').checked = p.get('cover') === 'yes';
+  await loadClasses();
+  for (const v of all('class')) {
+    const box = form.querySelector(`input[name="class"][value="${CSS.escape(v)}"]`);
+    if (box) box.checked = true;
+  }
+}
+
+/** After a reload (or a change of language): the kept form of this tab, on step 1, ready for its check. */
+async function restoreForm(kept) {
+  if (!kept || !state.structures.some((s) => s.uai === kept.uai)) return;
+  restoring = true;
+  try {
+    if (kept.uai !== state.uai) {
+      state.uai = kept.uai;
+      $('structure').value = kept.uai;
+      await loadStructure();
+    }
+    await applyParams(new URLSearchParams(kept.params));
+    for (const [id, value] of Object.entries(kept.search || {})) if ($(id)) $(id).value = value || '';
+    state.order = kept.order || null;
+    showOrder();
+    state.presetId = kept.presetId || null;
+    document.querySelectorAll('#preset-buttons button').forEach((b) =>
+      b.setAttribute('aria-pressed', String(b.dataset.preset === state.presetId)));
+  } finally {
+    restoring = false;
+  }
+  saveForm();
+}
+
 async function applyPreset(preset, button) {
   resetForm();
   const p = preset.parameters;
@@ -157,6 +244,7 @@ async function applyPreset(preset, button) {
 function selectionChanged() {
   state.checked = false;
   show($('selection-error'), '');
+  saveForm();
 }
 
 // ---------------------------------------------------------------- steps
@@ -193,6 +281,7 @@ async function runCheck() {
     return false;
   }
   state.checked = true;
+  saveForm();
   return true;
 }
 
@@ -260,21 +349,21 @@ function lockIcon() {
   return svg;
 }
 
-function formatDate(iso) {
-  const [y, m, d] = iso.split('-');
-  return document.documentElement.lang === 'fr' ? `${d}/${m}/${y}` : iso;
-}
-
 function sortBy(column) {
   if (state.order && state.order.column === column) state.order = { column, desc: !state.order.desc };
   else state.order = { column, desc: false };
+  showOrder();
+  state.offset = 0;
+  saveForm();
+  reload();
+}
+
+function showOrder() {
   document.querySelectorAll('#accounts th').forEach((th) => {
-    const on = th.dataset.col === column;
+    const on = state.order && th.dataset.col === state.order.column;
     th.setAttribute('aria-sort', on ? (state.order.desc ? 'descending' : 'ascending') : 'none');
     th.querySelector('.arrow').textContent = on ? (state.order.desc ? '\u25BC' : '\u25B2') : '';
   });
-  state.offset = 0;
-  reload();
 }
 
 async function reload() {
@@ -288,7 +377,7 @@ async function reload() {
 let searchTimer = null;
 function searchChanged() {
   clearTimeout(searchTimer);
-  searchTimer = setTimeout(() => { state.offset = 0; reload(); }, 300);
+  searchTimer = setTimeout(() => { state.offset = 0; saveForm(); reload(); }, 300);
 }
 
 // ---------------------------------------------------------------- account card
@@ -315,7 +404,7 @@ async function openCard(id, returnFocus) {
   item(t('card.classes'), (card.classes || []).join(', ') || t('ui.none'));
   if (card.functions && card.functions.length) item(t('card.functions'), card.functions.join(', '));
   item(t('card.created'), card.createdAt ? formatDate(card.createdAt) : t('ui.none'));
-  if (card.language) item(t('card.language'), card.language);
+  if (card.language) item(t('card.language'), t(`card.languageName.${card.language}`));
   if (card.blocked) item(t('card.blocked'), t('ui.none'));
   const relTitle = card.profile === 'Relative' ? t('card.children') : card.profile === 'Student' ? t('card.parents') : t('card.relatives');
   const rel = card.relatives.length
@@ -325,14 +414,26 @@ async function openCard(id, returnFocus) {
   $('card-body').replaceChildren(dl, el('h3', { text: relTitle }), rel);
   dialog.returnFocus = returnFocus;
   dialog.dataset.accountId = String(id);  // for the card's actions (print.js)
+  // A row is clicked, not focused: its button takes the focus first, so that the browser's own focus
+  // restoration when the card closes goes to the row, not to whatever had the focus before.
+  if (returnFocus && returnFocus.isConnected) returnFocus.focus({ preventScroll: true });
   dialog.showModal();
   $('card-close').focus();
 }
 
 $('card-close').addEventListener('click', () => $('card-dialog').close());
 $('card-dialog').addEventListener('close', () => {
-  const target = $('card-dialog').returnFocus;
-  if (target && target.isConnected) target.focus();
+  const dialog = $('card-dialog');
+  // After the browser's own focus restoration (the element focused before the dialog, e.g. a search
+  // box), the row that opened the card gets the focus back; found again by its id if the table was
+  // redrawn meanwhile.
+  setTimeout(() => {
+    let target = dialog.returnFocus;
+    if (!target || !target.isConnected) {
+      target = document.querySelector(`#accounts tbody tr[data-id="${CSS.escape(dialog.dataset.accountId || '')}"] button.open-card`);
+    }
+    if (target) target.focus();
+  }, 0);
 });
 
 // ---------------------------------------------------------------- second factor and CSV
@@ -383,6 +484,7 @@ export function currentSelection() {
 }
 
 function renderSummary() {
+  saveForm();
   const s = state.structures.find((x) => x.uai === state.uai);
   const data = new FormData(form);
   const labelOf = (input) => input.closest('label').textContent.trim();
@@ -446,6 +548,13 @@ $('show-codes').addEventListener('click', async () => {
   if (await askCode()) await loadPage().catch((e) => show($('check-error'), e.message));
 });
 
-window.publipostage = Object.freeze({ t, el, currentSelection, askCode, fetchCredentials, csrf });
+// refreshSummary: the print panel's layout and cover write into the form without a new check; the
+// summary of step 3 follows them.
+window.publipostage = Object.freeze({ t, el, currentSelection, askCode, fetchCredentials, csrf, refreshSummary: renderSummary });
 
-loadStructures().catch((e) => show($('app-error'), e.message));
+// Logging out forgets the kept form (the next admin of this tab starts afresh).
+const logoutForm = $('logout') && $('logout').form;
+if (logoutForm) logoutForm.addEventListener('submit', () => { try { sessionStorage.removeItem(FORM_KEY); } catch (e) { /* none */ } });
+
+const keptForm = savedForm();
+loadStructures().then(() => restoreForm(keptForm)).catch((e) => show($('app-error'), e.message));

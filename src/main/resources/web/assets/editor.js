@@ -5,7 +5,7 @@
 
 /* global CodeMirror */
 
-import { t, el, csrf, ApiError, request, askCode } from './page.js';
+import { t, el, csrf, ApiError, request, askCode, formatDateTime as formatDate } from './page.js';
 const $ = (id) => document.getElementById(id);
 
 
@@ -18,6 +18,12 @@ const state = {
   version: 0,        // the version the text was loaded from: what a save names as its start
   generation: 0,     // CodeMirror's change generation at load / save (clean = not edited since)
   previewUrl: null,
+  mode: 'simple',    // 'simple': the texts as fields; 'advanced': the files in the code editor
+  fields: null,      // the simple mode's texts file (GET …/fields)
+  doc: 'activation', // the document shown in simple mode
+  values: {},        // key → the field's text, placeholders written {prénom}
+  baseline: '',      // the values as loaded or saved
+  previewSeq: 0,
 };
 
 // ---------------------------------------------------------------- HTTP
@@ -119,6 +125,8 @@ const cm = CodeMirror.fromTextArea($('ed-code'), {
   indentWithTabs: false,
   // Tab leaves the editor like any field: no keyboard trap.
   extraKeys: { Tab: false, 'Shift-Tab': false },
+  // The editor grows with its text (the page scrolls): no inner scroll region unreachable by keyboard.
+  viewportMargin: Infinity,
   screenReaderLabel: t('editorweb.codeLabel'),
 });
 // The label of the textarea names CodeMirror's own input, and clicking it focuses the editor.
@@ -128,6 +136,7 @@ $('ed-code-label').addEventListener('click', () => cm.focus());
 window.publipostageEditor = cm;  // for the browser test, which types through CodeMirror's API too
 
 function edited() {
+  if (state.mode === 'simple') return state.fields !== null && JSON.stringify(state.values) !== state.baseline;
   return state.name !== null && !cm.isClean(state.generation);
 }
 
@@ -138,12 +147,6 @@ cm.on('changes', () => {
 
 // ---------------------------------------------------------------- files
 
-function formatDate(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  return d.toLocaleString(document.documentElement.lang === 'en' ? 'en-GB' : 'fr-FR',
-    { dateStyle: 'short', timeStyle: 'short' });
-}
 
 function stateText(f) {
   if (!f.overridden) {
@@ -238,19 +241,32 @@ function readAsDataUrl(blob) {
   });
 }
 
-async function preview() {
+/** Redraws the preview; {@code auto} (as the admin types) says nothing in the status line unless it fails,
+ * so it never hides what a save just said. */
+async function preview(auto = false) {
   if (!state.name) return;
   const sample = sampleValue();
   if (!sample) { status(t('editorweb.accountRequired')); $('ed-account-search').focus(); return; }
-  const fields = { text: cm.getValue(), sample, layout: $('ed-layout').value, language: $('ed-language').value };
-  const mail = state.kind === 'MAIL';
+  let text;
+  try { text = currentText(); } catch (e) { status(e.message); return; }
+  const fields = { text, sample, layout: $('ed-layout').value, language: $('ed-language').value };
+  let mail = state.kind === 'MAIL';
+  if (state.mode === 'simple') {
+    const d = state.doc;
+    mail = d === 'mailActivation' || d === 'mailReminder';
+    if (sample === 'worst' || sample === 'worst-activated') fields.sample = (d === 'reminder' || d === 'mailReminder') ? 'worst-activated' : 'worst';
+    if (d === 'card') fields.document = 'card';
+    if (d === 'cover') fields.document = 'cover';
+  }
+  const seq = ++state.previewSeq;
   const started = performance.now();
   $('ed-preview-out').setAttribute('aria-busy', 'true');
   $('ed-preview').disabled = true;
-  status(t('editorweb.rendering'));
+  if (!auto) status(t('editorweb.rendering'));
   try {
     const res = await postCredentials(fileUrl() + (mail ? '/preview-mail' : '/preview.png'), fields,
       mail ? 'application/json' : 'image/png, application/json');
+    if (seq !== state.previewSeq) return;  // a newer preview was asked while this one rendered
     if (!res.ok) {
       const body = await res.json().catch(() => null);
       if (body && body.problems && body.problems.length) showProblems(body.problems);
@@ -269,13 +285,13 @@ async function preview() {
       const img = $('ed-preview-image');
       const url = await readAsDataUrl(await res.blob());
       const loaded = new Promise((resolve) => img.addEventListener('load', resolve, { once: true }));
-      img.alt = t('editorweb.previewAlt', state.name, sampleLabel(), $('ed-layout').value);
+      img.alt = t('editorweb.previewAlt', state.mode === 'simple' ? t(`texts.doc.${state.doc}`) : state.name, sampleLabel(), $('ed-layout').value);
       img.src = url;
       img.hidden = false;
       $('ed-mail').hidden = true;
       await loaded;
     }
-    status(t('editorweb.rendered', Math.round(performance.now() - started)));
+    if (!auto) status(t('editorweb.rendered', Math.round(performance.now() - started)));
   } catch (e) {
     status(e.message);
   } finally {
@@ -286,7 +302,14 @@ async function preview() {
 
 // ---------------------------------------------------------------- save, problems
 
-function showProblems(problems) {
+/** After a save or a restore: what the text breaks for screen readers (saved anyway), or nothing. */
+function showWarnings(body) {
+  if (body && body.warnings && body.warnings.length) showProblems(body.warnings, t('editorweb.warnings'));
+  else $('ed-problems').hidden = true;
+}
+
+function showProblems(problems, title) {
+  $('ed-problems-title').textContent = title || t('editorweb.problems');
   const items = problems.map((p) => {
     const text = p.line > 0
       ? (p.column > 0 ? t('editorweb.problemAt', p.line, p.column, p.message) : t('editorweb.problemLine', p.line, p.message))
@@ -304,6 +327,7 @@ function showProblems(problems) {
 }
 
 function goTo(line, column) {
+  if (state.mode === 'simple') { goToField(keyAtLine(line)); return; }
   const pos = { line: Math.max(0, line - 1), ch: Math.max(0, (column || 1) - 1) };
   cm.setCursor(pos);
   cm.scrollIntoView(pos, 80);
@@ -315,7 +339,9 @@ async function save() {
   $('ed-save').disabled = true;
   status(t('editorweb.saving'));
   try {
-    const res = await post(fileUrl(), { text: cm.getValue(), comment: $('ed-comment').value, version: String(state.version) });
+    let text;
+    try { text = currentText(); } catch (e) { status(e.message); return; }
+    const res = await post(fileUrl(), { text, comment: $('ed-comment').value, version: String(state.version) });
     const body = await res.json().catch(() => null);
     if (res.status === 422 && body && body.problems) {
       showProblems(body.problems);
@@ -331,10 +357,11 @@ async function save() {
       return;
     }
     if (!res.ok) throw new ApiError(res.status, body);
-    $('ed-problems').hidden = true;
+    showWarnings(body);
     showError('');
     state.version = body.version;
     state.generation = cm.changeGeneration(true);
+    state.baseline = JSON.stringify(state.values);
     $('ed-unsaved').hidden = true;
     $('ed-comment').value = '';
     await refreshState();
@@ -351,7 +378,7 @@ function showConflict(message) {
   reload.addEventListener('click', async () => {
     state.generation = cm.changeGeneration(true);  // the admin chose to drop his draft
     showError('');
-    await openFile(state.name);
+    if (state.mode === 'simple') await openSimple(); else await openFile(state.name);
     await loadFiles();
   });
   $('ed-error').replaceChildren(el('span', { text: message }), ' ', reload);
@@ -385,13 +412,14 @@ async function loadHistory(focus = true) {
       restore.addEventListener('click', () => restoreVersion(v.version));
       actions.append(restore);
     }
+    // The restore button right after the version number: on screen at 1366 px without scrolling sideways.
     return el('tr', { dataset: { version: v.version } },
       el('td', { text: String(v.version) }),
+      actions,
       el('td', { text: formatDate(v.savedAt) }),
       el('td', { text: v.author || '' }),
       el('td', { text: v.actionLabel + (v.restoredFrom ? ' ' + t('editorweb.restoredFrom', v.restoredFrom) : '') }),
-      el('td', { text: v.comment || '' }),
-      actions);
+      el('td', { text: v.comment || '' }));
   });
   $('ed-history-table').querySelector('tbody').replaceChildren(...rows);
   const options = (selected) => [0, ...versions.map((v) => v.version).reverse()].map((n) =>
@@ -461,8 +489,9 @@ async function afterChange(res) {
   const historyOpen = !$('ed-history').hidden;
   state.generation = cm.changeGeneration(true);
   await loadFiles();
-  await openFile(state.name, false);
+  if (state.mode === 'simple') await openSimple(false); else await openFile(state.name, false);
   if (historyOpen) await loadHistory(false);
+  showWarnings(body);
   status(body.message);
 }
 
@@ -550,6 +579,229 @@ async function removeLogo() {
   }
 }
 
+
+// ---------------------------------------------------------------- simple mode: the words as fields
+
+const textsFile = () => 'messages_' + $('ed-texts-language').value + '.properties';
+const fieldId = (key) => 'tx-' + key.replace(/\./g, '-');
+const token = (p) => '{' + t(`texts.ph.${p.name}`) + '}';
+
+/** The field's text as the admin sees it: {0} becomes {prénom}. */
+function toDisplay(text, placeholders) {
+  let out = text;
+  placeholders.forEach((p) => { out = out.split('{' + p.index + '}').join(token(p)); });
+  return out;
+}
+
+/** Back to the file's form, {prénom} → {0}; an unknown {…} is refused before anything is sent. */
+function toStored(key, text, placeholders) {
+  let out = text;
+  placeholders.forEach((p) => { out = out.split(token(p)).join('{' + p.index + '}'); });
+  const unknown = out.match(/\{(?!\d+\})[^{}]*\}/);
+  if (unknown) {
+    goToField(key);
+    throw new Error(t('editorweb.simple.unknownToken', unknown[0]));
+  }
+  return out;
+}
+
+function fieldsOf(doc) {
+  return state.fields ? state.fields.documents[doc] || [] : [];
+}
+
+function allFields() {
+  const seen = new Map();
+  Object.values(state.fields.documents).forEach((list) => list.forEach((f) => { if (!seen.has(f.key)) seen.set(f.key, f); }));
+  return [...seen.values()];
+}
+
+function propertiesValue(v) {
+  return v.replace(/\\/g, '\\\\').replace(/\r?\n/g, '\\n').replace(/\t/g, '\\t').replace(/^([ #!])/, '\\$1');
+}
+
+/** The texts file the fields make: the school's own wording of every changed field, and its other lines kept. */
+function composeTexts() {
+  const lines = [t('editorweb.simple.header')];
+  const keys = [];
+  allFields().forEach((f) => {
+    const stored = toStored(f.key, state.values[f.key], f.placeholders);
+    if (stored !== f.defaultText) { lines.push(f.key + ' = ' + propertiesValue(stored)); keys.push(f.key); }
+  });
+  Object.entries(state.fields.otherTexts || {}).forEach(([k, v]) => { lines.push(k + ' = ' + propertiesValue(v)); keys.push(k); });
+  state.composedKeys = keys;
+  return lines.join('\n') + '\n';
+}
+
+function currentText() {
+  return state.mode === 'simple' ? composeTexts() : cm.getValue();
+}
+
+/** The key written on a line of the composed file (for the server's problems). */
+function keyAtLine(line) {
+  return line >= 2 && state.composedKeys ? state.composedKeys[line - 2] : null;
+}
+
+function goToField(key) {
+  if (!key) return;
+  const doc = Object.keys(state.fields.documents).find((d) => fieldsOf(d).some((f) => f.key === key));
+  if (doc && doc !== state.doc) showDocument(doc);
+  const input = $(fieldId(key));
+  if (input) input.focus();
+}
+
+function docsSharing(key) {
+  return Object.keys(state.fields.documents).filter((d) => fieldsOf(d).some((f) => f.key === key));
+}
+
+let previewTimer = null;
+function schedulePreview() {
+  clearTimeout(previewTimer);
+  previewTimer = setTimeout(() => preview(true).catch((e) => status(e.message)), 600);
+}
+
+function showDocument(doc) {
+  state.doc = doc;
+  document.querySelectorAll('.ed-doc').forEach((b) => {
+    if (b.dataset.doc === doc) b.setAttribute('aria-current', 'true'); else b.removeAttribute('aria-current');
+  });
+  const langName = $('ed-texts-language').selectedOptions[0].textContent;
+  $('ed-file-title').textContent = t('editorweb.simple.title', t(`texts.doc.${doc}`), langName);
+  const items = fieldsOf(doc).map((f) => {
+    const id = fieldId(f.key);
+    const label = t(`texts.field.${f.key}`);
+    const input = el('textarea', {
+      id, rows: f.multiline ? 3 : 1, spellcheck: 'true', dataset: { key: f.key },
+      'aria-describedby': id + '-changed ' + id + '-default',
+    });
+    input.value = state.values[f.key];
+    const changed = el('span', { class: 'tx-changed', id: id + '-changed' });
+    const restore = el('button', { type: 'button', class: 'linklike', text: t('editorweb.simple.restoreField') });
+    const markChanged = () => {
+      const differs = input.value !== toDisplay(f.defaultText, f.placeholders);
+      changed.textContent = differs ? ' (' + t('editorweb.simple.changed') + ')' : '';
+      restore.hidden = !differs;
+    };
+    input.addEventListener('input', () => {
+      state.values[f.key] = input.value;
+      $('ed-unsaved').hidden = !edited();
+      markChanged();
+      schedulePreview();
+    });
+    restore.addEventListener('click', () => {
+      input.value = toDisplay(f.defaultText, f.placeholders);
+      input.dispatchEvent(new Event('input'));
+      input.focus();
+    });
+    markChanged();
+    const hint = el('p', { class: 'hint', id: id + '-default', text: t('editorweb.simple.default', toDisplay(f.defaultText, f.placeholders)) });
+    const shared = docsSharing(f.key).filter((d) => d !== doc);
+    const chips = f.placeholders.length ? el('div', { class: 'tx-chips', role: 'group', 'aria-label': t('editorweb.simple.insert') + ' ' + label },
+      el('span', { text: t('editorweb.simple.insert') }),
+      ...f.placeholders.map((p) => {
+        const chip = el('button', { type: 'button', class: 'tx-chip', text: '+ ' + t(`texts.ph.${p.name}`),
+          'aria-label': t('editorweb.simple.insertLabel', t(`texts.ph.${p.name}`), label) });
+        chip.addEventListener('click', () => {
+          const at = input.selectionStart ?? input.value.length;
+          const end = input.selectionEnd ?? at;
+          input.setRangeText(token(p), at, end, 'end');
+          input.dispatchEvent(new Event('input'));
+          input.focus();
+        });
+        return chip;
+      })) : null;
+    return el('div', { class: 'tx-field' },
+      el('label', { for: id }, label), changed,
+      input, chips, hint,
+      shared.length ? el('p', { class: 'hint', text: t('editorweb.simple.sharedWith', shared.map((d) => t(`texts.doc.${d}`)).join(', ')) }) : null,
+      restore);
+  });
+  const others = Object.keys(state.fields.otherTexts || {}).length;
+  $('ed-fields').replaceChildren(el('p', { class: 'hint', text: t('editorweb.simple.lead') }),
+    others ? el('p', { class: 'hint', text: t('editorweb.simple.other', others) }) : null, ...items);
+  // The preview follows the document: a mail has no layout.
+  $('ed-layout').disabled = doc === 'mailActivation' || doc === 'mailReminder' || doc === 'card' || doc === 'cover';
+  schedulePreview();
+}
+
+async function openSimple(focusTitle = true) {
+  status(t('editorweb.loading'));
+  const name = textsFile();
+  const file = await getJson(base() + '/' + encodeURIComponent(name) + '/fields');
+  state.name = file.name;
+  state.kind = 'TEXTS';
+  state.version = file.version;
+  state.fields = file;
+  state.values = {};
+  allFields().forEach((f) => { state.values[f.key] = toDisplay(f.text, f.placeholders); });
+  state.baseline = JSON.stringify(state.values);
+  $('ed-language').value = file.language;
+  $('ed-doc-list').replaceChildren(...Object.keys(file.documents).map((d) => el('li', {},
+    el('button', { type: 'button', class: 'ed-doc', dataset: { doc: d }, text: t(`texts.doc.${d}`) }))));
+  $('ed-workspace').hidden = false;
+  $('ed-fields').hidden = false;
+  $('ed-code-block').hidden = true;
+  const f = currentFile();
+  $('ed-file-state').textContent = f ? stateText(f) : '';
+  $('ed-comment').value = '';
+  $('ed-problems').hidden = true;
+  $('ed-history').hidden = true;
+  $('ed-history-open').setAttribute('aria-expanded', 'false');
+  if (!$('ed-unsaved')) $('ed-file-state').after(el('span', { id: 'ed-unsaved', class: 'ed-unsaved', hidden: true, text: '(' + t('editorweb.unsaved') + ')' }));
+  $('ed-unsaved').hidden = true;
+  showDocument(state.doc);
+  status(t('editorweb.loaded', t('editorweb.mode.simple')));
+  if (focusTitle) $('ed-file-title').focus();
+}
+
+async function setMode(mode) {
+  if (mode === state.mode) return;
+  if (edited() && !await confirmDialog(t('editorweb.confirmLeave'))) return;
+  state.mode = mode;
+  $('ed-mode-simple').setAttribute('aria-pressed', String(mode === 'simple'));
+  $('ed-mode-advanced').setAttribute('aria-pressed', String(mode === 'advanced'));
+  $('ed-simple-nav').hidden = mode !== 'simple';
+  document.querySelector('.ed-files').hidden = mode !== 'advanced';
+  $('ed-vars').hidden = mode !== 'advanced';
+  $('ed-fields').hidden = mode !== 'simple';
+  $('ed-code-block').hidden = mode !== 'advanced';
+  clearPreview();
+  state.fields = null;
+  state.name = null;
+  if (mode === 'simple') {
+    await openSimple();
+  } else {
+    const mark = $('ed-unsaved');
+    if (mark) mark.remove();
+    $('ed-workspace').hidden = true;
+    $('ed-file-title').textContent = t('editorweb.choose');
+    $('ed-file-state').textContent = '';
+    $('ed-layout').disabled = false;
+  }
+}
+
+async function loadArticle() {
+  try {
+    const n = await getJson('/api/structures/' + encodeURIComponent(state.uai) + '/name-with-article');
+    $('ed-article').value = n.nameWithArticle;
+    $('ed-article-hint').textContent = t('editorweb.article.hint', n.ofName, n.toName);
+  } catch (e) {
+    $('ed-article-status').textContent = e.message;
+  }
+}
+
+async function saveArticle(ev) {
+  ev.preventDefault();
+  try {
+    const n = await json(await post('/api/structures/' + encodeURIComponent(state.uai) + '/name-with-article', { value: $('ed-article').value }));
+    $('ed-article').value = n.nameWithArticle;
+    $('ed-article-hint').textContent = t('editorweb.article.hint', n.ofName, n.toName);
+    $('ed-article-status').textContent = t('editorweb.article.saved', n.ofName);
+    schedulePreview();
+  } catch (e) {
+    $('ed-article-status').textContent = e.message;
+  }
+}
+
 // ---------------------------------------------------------------- wiring
 
 $('nav-templates').setAttribute('aria-current', 'page');
@@ -557,7 +809,7 @@ $('ed-file-list').addEventListener('click', (ev) => {
   const b = ev.target.closest('.ed-file');
   if (b) openFile(b.dataset.name).catch((e) => status(e.message));
 });
-$('ed-preview').addEventListener('click', preview);
+$('ed-preview').addEventListener('click', () => preview(false));
 $('ed-save').addEventListener('click', save);
 $('ed-history-open').addEventListener('click', () => {
   if (!$('ed-history').hidden) {
@@ -575,6 +827,17 @@ document.querySelectorAll('input[name="ed-sample"]').forEach((r) => r.addEventLi
 }));
 document.querySelectorAll('.ed-var').forEach((b) => b.addEventListener('click', () => insertVariable(b.dataset.insert)));
 $('ed-logo-form').addEventListener('submit', uploadLogo);
+$('ed-mode-simple').addEventListener('click', () => setMode('simple').catch((e) => status(e.message)));
+$('ed-mode-advanced').addEventListener('click', () => setMode('advanced').catch((e) => status(e.message)));
+$('ed-doc-list').addEventListener('click', (ev) => {
+  const b = ev.target.closest('.ed-doc');
+  if (b) { showDocument(b.dataset.doc); $('ed-file-title').focus(); }
+});
+$('ed-texts-language').addEventListener('change', async () => {
+  if (edited() && !await confirmDialog(t('editorweb.confirmLeave'))) return;
+  openSimple().catch((e) => status(e.message));
+});
+$('ed-article-form').addEventListener('submit', saveArticle);
 $('ed-logo-remove').addEventListener('click', removeLogo);
 $('ed-structure').addEventListener('change', async (ev) => {
   if (edited() && !await confirmDialog(t('editorweb.confirmLeave'))) { ev.target.value = state.uai; return; }
@@ -587,11 +850,13 @@ $('ed-structure').addEventListener('change', async (ev) => {
   clearPreview();
   $('ed-logo-status').textContent = '';
   loadLogo();
-  loadFiles().catch((e) => showError(e.message));
+  loadArticle();
+  loadFiles().then(() => { if (state.mode === 'simple') return openSimple(false); }).catch((e) => showError(e.message));
 });
 window.addEventListener('beforeunload', (ev) => {
   if (edited()) { ev.preventDefault(); ev.returnValue = ''; }
 });
 
-loadFiles().catch((e) => showError(e.message));
+loadFiles().then(() => openSimple(false)).catch((e) => showError(e.message));
 loadLogo();
+loadArticle();

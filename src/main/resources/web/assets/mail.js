@@ -3,7 +3,7 @@
 // table with filters, ledger CSV, pause / resume / cancel / resend to failed, the sandbox mailbox.
 // Every visible text comes from the page's i18n JSON through t().
 
-import { saveBlob } from './page.js';
+import { saveBlob, formatDateTime } from './page.js';
 
 const app = window.publipostage;
 const { t, csrf } = app;
@@ -77,10 +77,13 @@ function post(path, body) {
 const view = {
   error: el('p', { class: 'alert', role: 'alert', id: 'mail-error', hidden: true }),
   preview: el('div', { id: 'mail-preview' }),
-  campaign: el('section', { id: 'mail-campaign', class: 'campaign', 'aria-labelledby': 'mail-campaign-title', hidden: true }),
+  // The campaign (progress and ledger table) takes the whole width of step 3, below the two panels:
+  // its eight columns do not fit a half-width panel.
+  campaign: el('section', { id: 'mail-campaign', class: 'campaign panel', 'aria-labelledby': 'mail-campaign-title', hidden: true }),
   history: el('div', { id: 'mail-history' }),
 };
-panel.replaceChildren(view.error, view.preview, view.campaign, view.history);
+panel.replaceChildren(view.error, view.preview, view.history);
+document.querySelector('#step-3 .panels').after(view.campaign);
 
 function showError(message) {
   view.error.textContent = message || '';
@@ -236,14 +239,14 @@ function buildCampaignView() {
     b.addEventListener('click', () => act(action));
     return b;
   });
-  const ledger = el('a', { href: campaignUrl('/ledger.csv'), id: 'mail-ledger', download: '' }, t('mailweb.ledger'));
+  const ledger = el('a', { href: campaignUrl('/ledger.csv'), id: 'mail-ledger', class: 'button', download: '' }, t('mailweb.ledger'));
   const prev = el('button', { type: 'button', id: 'mail-prev' }, t('check.prev'));
   const next = el('button', { type: 'button', id: 'mail-next' }, t('check.next'));
   prev.addEventListener('click', () => { state.filter.offset = Math.max(0, state.filter.offset - ROWS); loadRecipients(); });
   next.addEventListener('click', () => { state.filter.offset += ROWS; loadRecipients(); });
   const head = COLUMNS.map((label) => el('th', { scope: 'col', text: label() }));
   view.campaign.replaceChildren(
-    el('h4', { id: 'mail-campaign-title', tabindex: '-1', text: t('mailweb.campaignTitle', c.id) }),
+    el('h3', { id: 'mail-campaign-title', tabindex: '-1', text: t('mailweb.campaignTitle', c.id) }),
     el('p', {}, t('mailweb.campaignStatus') + ' ', el('span', { class: 'status-badge', id: 'mail-status' })),
     el('div', { class: 'progress', id: 'mail-progress', role: 'progressbar', 'aria-labelledby': 'mail-campaign-title',
       'aria-valuemin': '0' }),
@@ -258,8 +261,10 @@ function buildCampaignView() {
     el('div', { class: 'mail-filters' },
       el('div', { class: 'field' }, el('label', { for: 'mail-filter-status', text: t('mailweb.filterStatus') }), statusSelect),
       el('div', { class: 'field' }, el('label', { for: 'mail-filter-search', text: t('mailweb.filterSearch') }), search)),
-    el('div', { class: 'table-wrap' }, el('table', { id: 'mail-recipients' },
-      el('caption', { class: 'visually-hidden', text: t('mailweb.tableCaption') }),
+    // Focusable: when a narrow window makes it scroll sideways, the keyboard can scroll it too.
+    el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'mail-recipients-caption' },
+      el('table', { id: 'mail-recipients', class: 'ledger' },
+      el('caption', { class: 'visually-hidden', id: 'mail-recipients-caption', text: t('mailweb.tableCaption') }),
       el('thead', {}, el('tr', {}, ...head)), el('tbody'))),
     el('div', { class: 'pager' }, prev, el('span', { id: 'mail-page-info', role: 'status' }), next));
   view.campaign.hidden = false;
@@ -316,9 +321,9 @@ async function loadRecipients() {
     el('td', { text: r.login }),
     el('td', { text: r.kindLabel }),
     el('td', { class: 'state', text: r.statusLabel }),
-    el('td', { text: r.address || '' }),
-    el('td', { text: r.time ? new Date(r.time).toLocaleString(document.documentElement.lang) : '' }),
-    el('td', { text: String(r.attempts) }),
+    el('td', { class: 'address', text: r.address || '' }),
+    el('td', { class: 'time', text: r.time ? formatDateTime(r.time) : '' }),
+    el('td', { class: 'number', text: String(r.attempts) }),
     el('td', { text: r.reason || '' }))));
   const from = page.total === 0 ? 0 : page.offset + 1;
   const to = page.offset + page.rows.length;
@@ -376,7 +381,7 @@ async function loadHistory() {
   if (!list.length) { view.history.replaceChildren(); return; }
   view.history.replaceChildren(el('h4', { text: t('mailweb.history') }), el('ul', { id: 'mail-history-list' }, ...list.map((c) => {
     const b = el('button', { type: 'button', class: 'linklike' }, t('mailweb.historyItem', c.id,
-      new Date(c.createdAt).toLocaleString(document.documentElement.lang), c.statusLabel, c.counts.sent, c.counts.toSend));
+      formatDateTime(c.createdAt), c.statusLabel, c.counts.sent, c.counts.toSend));
     b.addEventListener('click', () => { showCampaign(c); document.getElementById('mail-campaign-title').focus(); });
     return el('li', {}, b);
   })));

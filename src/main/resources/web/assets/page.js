@@ -23,6 +23,24 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/**
+ * The one date format of each language (the server's DateView writes the same): 31/08/2025 in French,
+ * 2025-08-31 in English; with the time, "31/08/2025 14:05". Takes an ISO date or date-time.
+ */
+export function formatDate(iso) {
+  if (!iso) return '';
+  const d = /^\d{4}-\d{2}-\d{2}$/.test(iso) ? new Date(iso + 'T12:00:00') : new Date(iso);
+  const pad = (n) => String(n).padStart(2, '0');
+  const [y, m, day] = [d.getFullYear(), pad(d.getMonth() + 1), pad(d.getDate())];
+  return document.documentElement.lang === 'en' ? `${y}-${m}-${day}` : `${day}/${m}/${y}`;
+}
+
+export function formatDateTime(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return formatDate(iso) + ' ' + String(d.getHours()).padStart(2, '0') + ':' + String(d.getMinutes()).padStart(2, '0');
+}
+
 /** A refused API call: the server's message in the admin's language, its status, code and body. */
 export class ApiError extends Error {
   constructor(status, body) {

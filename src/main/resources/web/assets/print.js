@@ -41,6 +41,10 @@ function fileName(res, fallback) {
 const layoutRadios = ['1', '2', '8'].map((v) => el('label', { class: 'check' },
   el('input', { type: 'radio', name: 'print-layout', value: v, id: 'print-layout-' + v }), ' ' + LAYOUTS[v]()));
 const coverBox = el('input', { type: 'checkbox', id: 'print-cover', 'aria-describedby': 'print-cover-hint' });
+// PDF/A archive copy: starts from the school's default, which its admins (not class teachers) may change.
+const pdfaBox = el('input', { type: 'checkbox', id: 'print-pdfa', 'aria-describedby': 'print-pdfa-hint' });
+const pdfaDefaultButton = el('button', { type: 'button', id: 'print-pdfa-default', hidden: true }, t('printweb.pdfaDefault'));
+const pdfaStatus = el('span', { id: 'print-pdfa-status', role: 'status' });
 const sampleButton = el('button', { type: 'button', id: 'print-sample' }, t('printweb.sample'));
 const generateButton = el('button', { type: 'button', class: 'primary', id: 'print-generate' }, t('printweb.generate', 0));
 const view = {
@@ -52,6 +56,8 @@ panel.replaceChildren(
   el('fieldset', {}, el('legend', { text: t('ui.layout') }), ...layoutRadios),
   el('label', { class: 'check' }, coverBox, ' ' + t('ui.cover')),
   el('p', { class: 'hint', id: 'print-cover-hint', text: t('printweb.coverHint') }),
+  el('label', { class: 'check' }, pdfaBox, ' ' + t('printweb.pdfa')),
+  el('p', { class: 'hint', id: 'print-pdfa-hint' }, t('printweb.pdfaHint'), ' ', pdfaDefaultButton, ' ', pdfaStatus),
   view.error,
   el('div', { class: 'actions' }, sampleButton, generateButton),
   view.status,
@@ -84,6 +90,7 @@ function syncFromForm() {
 /** Layout and cover change the letters, not the accounts: the form is updated without a new check. */
 function layoutChanged(value) {
   form.querySelector(`input[name="layout"][value="${value}"]`).checked = true;
+  app.refreshSummary();
   hideSample();
 }
 for (const label of layoutRadios) {
@@ -92,8 +99,46 @@ for (const label of layoutRadios) {
 }
 coverBox.addEventListener('change', () => {
   document.getElementById('cover').checked = coverBox.checked;
+  app.refreshSummary();
   hideSample();
 });
+
+/** The school's default for the archive copy (loaded when its selection is checked). */
+let defaultsOf = null;
+async function loadPrintDefaults() {
+  const uai = selection().uai;
+  if (!uai || defaultsOf === uai) return;
+  defaultsOf = uai;
+  pdfaStatus.textContent = '';
+  try {
+    const res = await fetch(base(uai) + '/print-defaults', { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+    if (!res.ok) throw await failure(res);
+    const defaults = await res.json();
+    pdfaBox.checked = defaults.archive;
+    pdfaDefaultButton.hidden = !defaults.editable;
+  } catch (e) {
+    defaultsOf = null;
+    showError(e.message);
+  }
+}
+
+async function savePrintDefault() {
+  pdfaStatus.textContent = '';
+  try {
+    const res = await fetch(base() + '/print-defaults', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      body: 'archive=' + (pdfaBox.checked ? 'yes' : 'no'),
+    });
+    if (!res.ok) throw await failure(res);
+    pdfaBox.checked = (await res.json()).archive;
+    pdfaStatus.textContent = t('printweb.pdfaDefaultSaved');
+  } catch (e) {
+    showError(e.message);
+  }
+}
+pdfaDefaultButton.addEventListener('click', savePrintDefault);
 
 function dataUrl(blob) {
   return new Promise((resolve, reject) => {
@@ -109,6 +154,13 @@ function hideSample() {
   view.sample.hidden = true;
 }
 
+/** The caption says what page 1 really shows: a class cover sheet, a real activation code, or none. */
+function sampleCaption(holds) {
+  if (holds === 'cover') return t('printweb.sampleCaptionCover');
+  if (holds === 'noCode') return t('printweb.sampleCaptionNoCode');
+  return t('printweb.sampleCaption');
+}
+
 async function showSample() {
   showError('');
   hideSample();
@@ -121,7 +173,7 @@ async function showSample() {
     const url = await dataUrl(await res.blob());
     const layout = form.querySelector('input[name="layout"]:checked').value;
     const img = el('img', { id: 'print-sample-image', src: url, alt: t('printweb.sampleAlt', LAYOUTS[layout]()) });
-    view.sample.replaceChildren(img, el('figcaption', { text: t('printweb.sampleCaption') }));
+    view.sample.replaceChildren(img, el('figcaption', { id: 'print-sample-caption', text: sampleCaption(res.headers.get('X-Sample-Holds')) }));
     view.sample.hidden = false;
     view.status.textContent = '';
   } catch (e) {
@@ -141,7 +193,7 @@ async function generate() {
     const res = await app.fetchCredentials(base() + '/letters', {
       method: 'POST',
       headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/pdf, application/json' },
-      body: s.query,
+      body: s.query + (s.query ? '&' : '') + 'pdfa=' + (pdfaBox.checked ? 'yes' : 'no'),
     });
     if (!res.ok) throw await failure(res);
     if (res.status === 202) {
@@ -337,5 +389,5 @@ cardButton.addEventListener('click', async () => {
 new MutationObserver(() => {
   if (!document.getElementById('step-3').hidden) { syncFromForm(); hideSample(); }
 }).observe(document.getElementById('step-3'), { attributes: true, attributeFilter: ['hidden'] });
-document.addEventListener('publipostage:selection', () => syncFromForm());
+document.addEventListener('publipostage:selection', () => { syncFromForm(); loadPrintDefaults(); });
 resume();

@@ -17,6 +17,7 @@ import java.util.Set;
 /**
  * {@code admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...]},
  * the password read from stdin; {@code --class} makes a class teacher limited to those classes.
+ * {@code admin reset-password --login L} gives a new one-time password;
  * {@code admin reset-totp --login L} removes an admin's authenticator app (audited).
  */
 public final class AdminCommand {
@@ -35,14 +36,13 @@ public final class AdminCommand {
         if (args.positional().size() == 1 && args.positional().get(0).equals("reset-totp")) return resetTotp(app, lang, args);
         args.allowOnly(Set.of("login", "super", "structure", "class"));
         if (args.positional().size() != 1 || !args.positional().get(0).equals("create")) {
-            throw new CliError("usage: admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...] (password on stdin)"
-                    + " | admin reset-password --login L | admin reset-totp --login L");
+            throw CliError.of("cli.error.usageAdmin");
         }
         String login = args.require("login");
         List<String> uais = args.all("structure");
         List<String> classes = args.all("class");
         if (!classes.isEmpty() && (uais.size() != 1 || args.has("super"))) {
-            throw new CliError("--class needs exactly one --structure UAI (and no --super)");
+            throw CliError.of("cli.error.classNeedsStructure");
         }
         String password;
         if (System.console() != null) {
@@ -51,7 +51,7 @@ public final class AdminCommand {
         } else {
             password = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
         }
-        if (password == null) throw new CliError("no password on standard input");
+        if (password == null) throw CliError.of("cli.error.noPassword");
         try {
             if (classes.isEmpty()) {
                 app.admins().create(login, password.strip(), args.has("super"), uais);
@@ -59,7 +59,7 @@ public final class AdminCommand {
                 app.admins().createClassTeacher(login, password.strip(), uais.get(0), classes);
             }
         } catch (AdminRefused e) {
-            throw new CliError(e.getMessage());
+            throw CliError.of(e.key(), e.args());
         }
         out.println(app.messages().get(lang, "cli.adminCreated", login));
         return 0;
@@ -76,7 +76,7 @@ public final class AdminCommand {
         try {
             credential = app.admins().resetPassword(login);
         } catch (AdminRefused e) {
-            throw new CliError(e.getMessage());
+            throw CliError.of(e.key(), e.args());
         }
         String operator = "cli:" + System.getProperty("user.name", "operator");
         app.audit().record(operator, AuditEvent.PASSWORD_RESET, null, null, Map.of("admin", login));
@@ -92,7 +92,7 @@ public final class AdminCommand {
         args.allowOnly(Set.of("login"));
         String login = args.require("login");
         if (!app.secondFactor().reset(login, "cli:" + System.getProperty("user.name"))) {
-            throw new CliError(app.messages().get(lang, "cli.adminUnknown", login));
+            throw CliError.of("cli.adminUnknown", login);
         }
         out.println(app.messages().get(lang, "cli.totpReset", login));
         return 0;

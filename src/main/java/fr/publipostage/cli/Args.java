@@ -27,7 +27,7 @@ public final class Args {
                 } else if (switches.contains(name)) {
                     value = "true";
                 } else {
-                    if (i + 1 >= words.size()) throw new CliError("option --" + name + " needs a value");
+                    if (i + 1 >= words.size()) throw CliError.of("cli.error.optionNeedsValue", name);
                     value = words.get(++i);
                 }
                 options.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
@@ -48,7 +48,7 @@ public final class Args {
     public String option(String name) {
         List<String> v = options.get(name);
         if (v == null) return null;
-        if (v.size() > 1) throw new CliError("option --" + name + " given more than once");
+        if (v.size() > 1) throw CliError.of("cli.error.optionTwice", name);
         return v.get(0);
     }
 
@@ -63,13 +63,13 @@ public final class Args {
     /** Refuses options this command does not know, so a typo is not silently ignored. */
     public void allowOnly(Set<String> known) {
         for (String name : options.keySet()) {
-            if (!known.contains(name)) throw new CliError("unknown option --" + name);
+            if (!known.contains(name)) throw CliError.of("cli.error.unknownOption", name);
         }
     }
 
     public String require(String name) {
         String v = option(name);
-        if (v == null || v.isBlank()) throw new CliError("option --" + name + " is required");
+        if (v == null || v.isBlank()) throw CliError.of("cli.error.optionRequired", name);
         return v;
     }
 }

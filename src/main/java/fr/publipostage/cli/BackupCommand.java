@@ -20,7 +20,7 @@ public final class BackupCommand {
 
     public int run(App app, String lang, Args args) {
         args.allowOnly(Set.of("out"));
-        if (!args.positional().isEmpty()) throw new CliError("usage: backup --out DIR");
+        if (!args.positional().isEmpty()) throw CliError.of("cli.error.usageBackup");
         Path dir = Path.of(args.require("out"));
         EmbeddedBackup.Backup b = EmbeddedBackup.backup(app.database(), dir);
         out.println(app.messages().get(lang, "cli.backup.done", b.directory(), b.files(), megabytes(b.bytes()),

@@ -25,7 +25,7 @@ public final class ImportCommand {
 
     public int run(App app, String lang, Args args) throws IOException {
         args.allowOnly(Set.of("structure"));
-        if (args.positional().size() != 1) throw new CliError("usage: import FILE.csv [--structure UAI]");
+        if (args.positional().size() != 1) throw CliError.of("cli.error.usageImport");
         Path file = Path.of(args.positional().get(0));
         Messages messages = app.messages();
         try (InputStream in = Files.newInputStream(file)) {
@@ -34,7 +34,7 @@ public final class ImportCommand {
                     report.created(), report.updated(), String.join(", ", report.structures())));
             return 0;
         } catch (NoSuchFileException e) {
-            throw new CliError("file not found: " + file);
+            throw CliError.of("cli.error.fileNotFound", file);
         } catch (ImportRejected e) {
             err.println(messages.get(lang, "import.rejected", e.problems().size()));
             for (ImportProblem p : e.problems()) {

@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code letters --structure UAI [filters] [--sort class,profile] [--layout 1|2|8] [--cover] --out FILE.pdf}.
+ * {@code letters --structure UAI [filters] [--sort class,profile] [--layout 1|2|8] [--cover] [--pdfa] --out FILE.pdf}.
  *
  * <p>The command line is the platform operator's tool, run on the server: it prints with the scope
  * of a local admin of the school ({@link Scope#LOCAL_ADMIN}: every account of the school except the
@@ -46,15 +46,23 @@ public final class LettersCommand {
         Set<String> known = new HashSet<>(SelectionParser.PARAMETERS);
         known.add("structure");
         known.add("out");
+        known.add("pdfa");
         args.allowOnly(known);
-        if (!args.positional().isEmpty()) throw new CliError("unexpected argument " + args.positional().get(0));
+        if (!args.positional().isEmpty()) throw CliError.of("cli.error.unexpected", args.positional().get(0));
         String uai = args.require("structure");
         Path file = Path.of(args.require("out"));
         Structure structure = app.structureByUai(uai);
-        if (structure == null) throw new CliError("unknown structure " + uai);
+        if (structure == null) throw CliError.of("cli.error.unknownStructure", uai);
         Map<String, List<String>> params = new LinkedHashMap<>(args.options());
         params.remove("structure");
         params.remove("out");
+        params.remove("pdfa");
+        // --pdfa (or --pdfa=yes|no): a PDF/A-2u archive copy; without it, the school's default.
+        boolean archive = args.has("pdfa") ? switch (args.option("pdfa")) {
+            case "true", "yes" -> true;
+            case "false", "no" -> false;
+            default -> throw CliError.of("cli.error.badPdfa", args.option("pdfa"));
+        } : app.printDefaults().archive(structure.id());
         Messages messages = app.messages();
         Selection selection;
         try {
@@ -62,12 +70,12 @@ public final class LettersCommand {
         } catch (InvalidSelection e) {
             throw new CliError(messages.get(lang, e.key(), e.value()));
         }
-        if (selection.cover() && !selection.sortedByClass()) throw new CliError("--cover needs --sort class");
+        if (selection.cover() && !selection.sortedByClass()) throw CliError.of("cli.error.coverNeedsSort");
         Path tmp = file.toAbsolutePath().resolveSibling(file.getFileName() + ".part");
         LetterEngine.Result result;
         try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
             result = app.letters().print(selection, Scope.LOCAL_ADMIN, "cli:" + System.getProperty("user.name"), "cli",
-                    os, (done, total) -> err.print("\r" + messages.get(lang, "render.progress", done, total)));
+                    os, (done, total) -> err.print("\r" + messages.get(lang, "render.progress", done, total)), archive);
         } catch (LetterFailure e) {
             Files.deleteIfExists(tmp);
             err.println();

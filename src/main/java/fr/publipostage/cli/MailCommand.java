@@ -46,12 +46,12 @@ public final class MailCommand {
         known.add("structure");
         known.add("campaign");
         args.allowOnly(known);
-        if (!args.positional().isEmpty()) throw new CliError("usage: mail --structure UAI [filters] | mail --campaign ID");
+        if (!args.positional().isEmpty()) throw CliError.of("cli.error.usageMail");
         Messages messages = app.messages();
         CampaignService campaigns = app.campaigns();
         long campaignId;
         if (args.has("campaign")) {
-            if (args.has("structure")) throw new CliError("--campaign and --structure cannot be combined");
+            if (args.has("structure")) throw CliError.of("cli.error.campaignAndStructure");
             Campaign existing;
             try {
                 campaignId = Long.parseLong(args.require("campaign"));
@@ -72,7 +72,7 @@ public final class MailCommand {
         } else {
             String uai = args.require("structure");
             Structure structure = campaigns.structureByUai(uai);
-            if (structure == null) throw new CliError("unknown structure " + uai);
+            if (structure == null) throw CliError.of("cli.error.unknownStructure", uai);
             Map<String, List<String>> params = new LinkedHashMap<>();
             for (String f : FILTERS) if (args.has(f)) params.put(f, args.all(f));
             Selection selection;

@@ -25,16 +25,17 @@ public final class RenderHtmlCommand {
     static final String INNER = "publipostage.render.inner";
 
     public int run(List<String> args) throws IOException, InterruptedException {
-        if (args.size() != 2) throw new CliError("usage: render-html IN.xhtml OUT.pdf");
+        if (args.size() != 2) throw CliError.of("cli.error.usageRender");
         Path in = Path.of(args.get(0));
         Path out = Path.of(args.get(1));
-        if (!Files.isRegularFile(in)) throw new CliError("file not found: " + in);
+        if (!Files.isRegularFile(in)) throw CliError.of("cli.error.fileNotFound", in);
         Optional<List<String>> child = childCommand(args);
         if (child.isPresent()) {
             Process p = new ProcessBuilder(child.get()).inheritIO().start();
             return p.waitFor();
         }
-        PdfRenderer renderer = new PdfRenderer(new Fonts());
+        // The bare engine of the peer benchmark: untagged, like the files it is compared on.
+        PdfRenderer renderer = new PdfRenderer(new Fonts(), false);
         try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out), 1 << 16)) {
             renderer.renderFile(in, os);
         }

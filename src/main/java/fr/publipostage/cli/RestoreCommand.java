@@ -28,7 +28,7 @@ public final class RestoreCommand {
 
     public int run(Config config, String lang, Args args) {
         args.allowOnly(Set.of());
-        if (args.positional().size() != 1) throw new CliError("usage: restore DIR   (into the empty data directory of PUBLIPOSTAGE_DATA_DIR)");
+        if (args.positional().size() != 1) throw CliError.of("cli.error.usageRestore");
         if (config.has(Setting.DB_URL)) throw new DatabaseUnavailable("db.backup.external", null, null);
         Messages messages = new Messages();
         EmbeddedBackup.Restore r = EmbeddedBackup.restore(Path.of(args.positional().get(0)), Path.of(config.get(Setting.DATA_DIR)));

@@ -60,7 +60,7 @@ public final class ServeCommand {
             app.startBackgroundWork();
         } catch (io.javalin.util.JavalinBindException e) {
             app.close();
-            throw new CliError("port " + port + " is already in use: choose another with --port N or PUBLIPOSTAGE_PORT");
+            throw CliError.of("cli.error.portInUse", port);
         } catch (RuntimeException e) {
             app.close();
             throw e;

@@ -27,7 +27,7 @@ import java.util.Set;
  * changes nothing.
  */
 public final class TemplateCommand {
-    static final String USAGE = "usage: template list|get|set|reset|history|rollback --structure UAI [NAME] [FILE|VERSION] [--comment TEXT]";
+    static final String USAGE = "cli.error.usageTemplate";
 
     private final InputStream in;
     private final PrintStream out;
@@ -42,10 +42,10 @@ public final class TemplateCommand {
     public int run(App app, String lang, Args args) throws IOException {
         args.allowOnly(Set.of("structure", "comment"));
         List<String> words = args.positional();
-        if (words.isEmpty()) throw new CliError(USAGE);
+        if (words.isEmpty()) throw CliError.of(USAGE);
         String uai = args.require("structure");
         Structure structure = app.structureByUai(uai);
-        if (structure == null) throw new CliError("unknown structure " + uai);
+        if (structure == null) throw CliError.of("cli.error.unknownStructure", uai);
         long id = structure.id();
         TemplateEditor editor = app.templateEditor();
         Messages messages = app.messages();
@@ -55,14 +55,14 @@ public final class TemplateCommand {
                 case "list" -> {
                     expect(words, 1);
                     for (TemplateEditor.FileState f : editor.files(id)) {
-                        out.println(String.join("\t", f.name(), f.overridden() ? "overridden" : "default",
+                        out.println(String.join("\t", f.name(), messages.get(lang, f.overridden() ? "cli.template.overridden" : "cli.template.default"),
                                 f.version() == 0 ? "-" : "v" + f.version(), f.author() == null ? "-" : f.author(),
-                                f.savedAt() == null ? "-" : f.savedAt().toString(), f.comment() == null ? "" : f.comment()));
+                                f.savedAt() == null ? "-" : fr.publipostage.templates.DateView.dateTime(f.savedAt(), lang), f.comment() == null ? "" : f.comment()));
                     }
                     return 0;
                 }
                 case "get" -> {
-                    if (words.size() != 2 && words.size() != 3) throw new CliError(USAGE);
+                    if (words.size() != 2 && words.size() != 3) throw CliError.of(USAGE);
                     String text = editor.file(id, words.get(1)).text();
                     if (words.size() == 3 && !words.get(2).equals("-")) {
                         Files.writeString(Path.of(words.get(2)), text, StandardCharsets.UTF_8);
@@ -77,6 +77,9 @@ public final class TemplateCommand {
                     String text = read(words.get(2));
                     TemplateEditor.Saved saved = editor.save(id, words.get(1), text, args.option("comment"), author, null);
                     out.println(messages.get(lang, "cli.template.saved", saved.name(), uai, saved.version()));
+                    for (var w : saved.warnings()) {
+                        out.println(messages.get(lang, "cli.template.warning", w.line(), messages.get(lang, w.key(), w.args().toArray())));
+                    }
                     return 0;
                 }
                 case "reset" -> {
@@ -88,7 +91,7 @@ public final class TemplateCommand {
                 case "history" -> {
                     expect(words, 2);
                     for (TemplateVersion v : editor.history(id, words.get(1))) {
-                        out.println(String.join("\t", "v" + v.version(), v.action(), v.author(), v.createdAt().toString(),
+                        out.println(String.join("\t", "v" + v.version(), v.action(), v.author(), fr.publipostage.templates.DateView.dateTime(v.createdAt(), lang),
                                 v.comment() == null ? "" : v.comment()));
                     }
                     return 0;
@@ -99,13 +102,13 @@ public final class TemplateCommand {
                     try {
                         version = Integer.parseInt(words.get(2));
                     } catch (NumberFormatException e) {
-                        throw new CliError("VERSION must be a number: " + words.get(2));
+                        throw CliError.of("cli.error.versionNumber", words.get(2));
                     }
                     TemplateEditor.Saved saved = editor.rollback(id, words.get(1), version, args.option("comment"), author);
                     out.println(messages.get(lang, "cli.template.saved", saved.name(), uai, saved.version()));
                     return 0;
                 }
-                default -> throw new CliError(USAGE);
+                default -> throw CliError.of(USAGE);
             }
         } catch (NoSuchTemplate e) {
             throw new CliError(messages.get(lang, "cli.template.unknown", e.getMessage()));
@@ -122,7 +125,7 @@ public final class TemplateCommand {
     }
 
     private static void expect(List<String> words, int count) {
-        if (words.size() != count) throw new CliError(USAGE);
+        if (words.size() != count) throw CliError.of(USAGE);
     }
 
     /** The new text, UTF-8, from a file or from standard input ({@code -}). */
@@ -131,13 +134,13 @@ public final class TemplateCommand {
         try {
             bytes = file.equals("-") ? in.readAllBytes() : Files.readAllBytes(Path.of(file));
         } catch (NoSuchFileException e) {
-            throw new CliError("file not found: " + file);
+            throw CliError.of("cli.error.fileNotFound", file);
         }
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .decode(java.nio.ByteBuffer.wrap(bytes)).toString().replaceFirst("^\uFEFF", "");
         } catch (CharacterCodingException e) {
-            throw new CliError("not UTF-8 text: " + file);
+            throw CliError.of("cli.error.notUtf8", file);
         }
     }
 }

@@ -12,6 +12,7 @@ import fr.publipostage.templates.MessageOverrides;
 import fr.publipostage.templates.ImageLimits;
 import fr.publipostage.templates.Messages;
 import fr.publipostage.templates.TemplateCatalog;
+import fr.publipostage.templates.TextCatalog;
 import fr.publipostage.templates.TemplateError;
 import fr.publipostage.templates.TemplateResolver;
 import java.io.ByteArrayInputStream;
@@ -74,6 +75,78 @@ final class TemplateChecks {
         return problems;
     }
 
+    /**
+     * What would break the letters' tagged structure (PDF/UA) without stopping them from printing: an
+     * image or object without alternative text, a skipped heading level or a first heading that is not
+     * {@code h1}, a document without title. Reported on save as warnings (the text is saved), with the
+     * line in the edited text when it is there. Read from the worst case's pages, layouts 1 (with its
+     * cover sheet) and 8, so every letter, card and cover template is seen.
+     */
+    List<Problem> accessibility(Structure structure, TemplateCatalog.Entry file, String text, TemplateResolver draft) {
+        if (file.kind() == TemplateCatalog.Kind.MAIL) return List.of();
+        Rendering rendering = renderings.through(draft);
+        List<Account> worst = worstCases(structure.id());
+        java.util.LinkedHashSet<Problem> warnings = new java.util.LinkedHashSet<>();
+        for (int layout : new int[] {1, 8}) {
+            String xhtml;
+            try {
+                xhtml = rendering.letters().xhtml(sheetSelection(structure.id(), layout, layout == 1), worst);
+            } catch (TemplateError e) {
+                return List.of();  // reported by check() already
+            }
+            Page page = read(xhtml);
+            if (page.document() == null) return List.of();
+            warnings.addAll(accessibility(page.document(), text));
+        }
+        return List.copyOf(warnings);
+    }
+
+    static List<Problem> accessibility(org.w3c.dom.Document doc, String edited) {
+        List<Problem> warnings = new ArrayList<>();
+        org.w3c.dom.NodeList titles = doc.getElementsByTagNameNS("*", "title");
+        if (titles.getLength() == 0 || titles.item(0).getTextContent().isBlank()) {
+            warnings.add(new Problem("editor.warn.title", List.of(), lineOf(edited, "<head"), 0));
+        }
+        org.w3c.dom.NodeList all = doc.getElementsByTagNameNS("*", "*");
+        int previous = 0;
+        boolean imageReported = false;
+        boolean headingReported = false;
+        for (int i = 0; i < all.getLength(); i++) {
+            org.w3c.dom.Element e = (org.w3c.dom.Element) all.item(i);
+            String tag = e.getLocalName();
+            if ((tag.equals("img") || tag.equals("object")) && e.getAttribute("alt").isBlank() && !imageReported) {
+                imageReported = true;
+                warnings.add(new Problem("editor.warn.alt", List.of("<" + tag + ">"), lineWithout(edited, "<" + tag, "alt="), 0));
+            }
+            if (tag.length() == 2 && tag.charAt(0) == 'h' && tag.charAt(1) >= '1' && tag.charAt(1) <= '6') {
+                int level = tag.charAt(1) - '0';
+                if (!headingReported && (previous == 0 ? level != 1 : level > previous + 1)) {
+                    headingReported = true;
+                    warnings.add(new Problem("editor.warn.heading", List.of(previous == 0 ? "—" : "h" + previous, tag),
+                            lineOf(edited, "<" + tag), 0));
+                }
+                previous = level;
+            }
+        }
+        return warnings;
+    }
+
+    /** 1-based line of the first occurrence of {@code what} in the edited text, 0 when it is not there. */
+    private static int lineOf(String text, String what) {
+        int at = text.indexOf(what);
+        return at < 0 ? 0 : (int) text.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
+    }
+
+    /** 1-based line of the first line holding {@code what} but not {@code without}, 0 when none. */
+    private static int lineWithout(String text, String what, String without) {
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            int at = lines[i].indexOf(what);
+            if (at >= 0 && !lines[i].substring(at).contains(without)) return i + 1;
+        }
+        return lineOf(text, what);
+    }
+
     /** Only keys of the letters and mails, known to the bundle, with no placeholder the text does not receive. */
     private List<Problem> checkTexts(TemplateCatalog.Entry file, String text) {
         List<Problem> problems = new ArrayList<>();
@@ -91,7 +164,9 @@ final class TemplateChecks {
                 problems.add(new Problem("editor.check.unknownKey", List.of(key), line, 0));
                 continue;
             }
-            int known = maxPlaceholder(messages.get(file.language(), key));
+            // What the templates give the text (TextCatalog), else what the built-in text uses.
+            int known = TextCatalog.field(key).isPresent() ? TextCatalog.placeholderCount(key) - 1
+                    : maxPlaceholder(messages.get(file.language(), key));
             int used = maxPlaceholder(t.getValue());
             if (used > known) {
                 problems.add(new Problem("editor.check.placeholder", List.of(key, "{" + used + "}", known + 1), line, 0));

@@ -15,6 +15,7 @@ import fr.publipostage.templates.DraftTemplates;
 import fr.publipostage.templates.Messages;
 import fr.publipostage.templates.StructureTemplates;
 import fr.publipostage.templates.TemplateCatalog;
+import fr.publipostage.templates.TextCatalog;
 import fr.publipostage.templates.TemplateError;
 import fr.publipostage.templates.TemplateSource;
 import fr.publipostage.templates.TemplateVersion;
@@ -48,11 +49,35 @@ public final class TemplateEditor {
                            int version, String builtinText) {
     }
 
-    public record Saved(String name, int version, boolean overridden) {
+    /** {@code warnings}: what the saved text breaks in the tagged (PDF/UA) letters, see {@link TemplateChecks#accessibility}. */
+    public record Saved(String name, int version, boolean overridden, List<Problem> warnings) {
+        public Saved {
+            warnings = List.copyOf(warnings);
+        }
+
+        public Saved(String name, int version, boolean overridden) {
+            this(name, version, overridden, List.of());
+        }
     }
 
     public record MailPreview(String subject, String html, String text) {
     }
+
+    /** One text of the simple mode: its built-in wording, the one in force, and what it receives. */
+    public record TextField(String key, String defaultText, String text, boolean overridden, boolean multiline,
+                            List<TextCatalog.Placeholder> placeholders) {
+    }
+
+    /**
+     * The school's texts file of one language as the simple mode edits it: the documents and their
+     * fields, and the file's own lines for keys no field shows (kept as they are by a simple-mode save).
+     */
+    public record TextFields(String name, String language, int version, boolean overridden,
+                             Map<String, List<TextField>> documents, Map<String, String> otherTexts) {
+    }
+
+    /** What the sample page of a texts file shows: the letter (by the sample), a card, or a class cover sheet. */
+    public enum PreviewDocument { LETTER, CARD, COVER }
 
     private final StructureTemplates templates;
     private final TemplateChecks checks;
@@ -103,6 +128,29 @@ public final class TemplateEditor {
                 latest == null ? 0 : latest.version(), builtin);
     }
 
+    /** The texts file {@code name} (messages_fr or messages_en) as fields, for the editor's simple mode. */
+    public TextFields textFields(long structureId, String name) {
+        TemplateCatalog.Entry entry = entry(name);
+        if (entry.kind() != TemplateCatalog.Kind.TEXTS) throw new NoSuchTemplate(name);
+        FileText file = file(structureId, name);
+        Map<String, String> own = new LinkedHashMap<>(file.overridden()
+                ? fr.publipostage.templates.MessageOverrides.parse(file.text()) : Map.of());
+        Map<String, List<TextField>> documents = new LinkedHashMap<>();
+        for (TextCatalog.Document d : TextCatalog.DOCUMENTS) {
+            List<TextField> fields = new ArrayList<>();
+            for (TextCatalog.Field f : d.fields()) {
+                String builtin = messages.get(entry.language(), f.key());
+                String mine = own.get(f.key());
+                fields.add(new TextField(f.key(), builtin, mine == null ? builtin : mine, mine != null, f.multiline(),
+                        f.placeholders()));
+            }
+            documents.put(d.id(), fields);
+        }
+        Map<String, String> others = new java.util.TreeMap<>(own);
+        others.keySet().removeAll(TextCatalog.keys());
+        return new TextFields(name, entry.language(), file.version(), file.overridden(), documents, others);
+    }
+
     public List<TemplateVersion> history(long structureId, String name) {
         entry(name);
         return templates.history(structureId, name);
@@ -120,6 +168,12 @@ public final class TemplateEditor {
     /** Line diff from version {@code from} to version {@code to} (0 = the built-in file). */
     public List<TextDiff.Line> diff(long structureId, String name, int from, int to) {
         return TextDiff.lines(versionText(structureId, name, from), versionText(structureId, name, to));
+    }
+
+    /** What this (saved) text breaks in the letters' tagged structure: reported, not refused. */
+    private List<Problem> warnings(long structureId, String name, String text) {
+        return checks.accessibility(structure(structureId), entry(name), text,
+                new DraftTemplates(templates, structureId, name, text));
     }
 
     /** Everything wrong with this text; empty when it may be saved. Nothing is stored. */
@@ -144,7 +198,7 @@ public final class TemplateEditor {
         int version = templates.append(new TemplateVersion(structureId, name, 0, normalised, author, null,
                 blankToNull(comment), TemplateVersion.SAVE, null), expectedVersion);
         record(author, "template.save", structureId, name, version, comment);
-        return new Saved(name, version, true);
+        return new Saved(name, version, true, warnings(structureId, name, normalised));
     }
 
     /** Makes an earlier version's text the current one again (as a new version), after the same checks. */
@@ -159,7 +213,7 @@ public final class TemplateEditor {
         int v = templates.append(new TemplateVersion(structureId, name, 0, old.text(), author, null, why,
                 TemplateVersion.ROLLBACK, version), null);
         record(author, "template.rollback", structureId, name, v, why);
-        return new Saved(name, v, true);
+        return new Saved(name, v, true, warnings(structureId, name, old.text()));
     }
 
     /** Back to the built-in file (recorded as a version; the history stays). */
@@ -181,11 +235,17 @@ public final class TemplateEditor {
      */
     public byte[] previewPage(long structureId, String name, String draft, Sample sample, int layout, String language,
                               Scope scope, String viewer) throws IOException {
+        return previewPage(structureId, name, draft, sample, layout, language, scope, viewer, PreviewDocument.LETTER);
+    }
+
+    /** Same, showing {@code document} for a texts file (its cover sheet's or card's words). */
+    public byte[] previewPage(long structureId, String name, String draft, Sample sample, int layout, String language,
+                              Scope scope, String viewer, PreviewDocument document) throws IOException {
         entry(name);
         Rendering rendering = rendering(structureId, name, draft);
         Account account = account(structureId, sample, language, scope);
-        boolean cover = name.equals("print-cover.vm");
-        int shown = name.equals("print-card.vm") ? 8 : cover ? 1 : layout;
+        boolean cover = name.equals("print-cover.vm") || document == PreviewDocument.COVER;
+        int shown = name.equals("print-card.vm") || document == PreviewDocument.CARD ? 8 : cover ? 1 : layout;
         Selection selection = TemplateChecks.sheetSelection(structureId, shown, cover);
         ByteArrayOutputStream pdf = new ByteArrayOutputStream(64 * 1024);
         try {

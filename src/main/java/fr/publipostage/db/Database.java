@@ -159,8 +159,7 @@ public final class Database implements AutoCloseable {
         if (!config.has(Setting.DB_SCHEMA)) return null;
         String schema = config.get(Setting.DB_SCHEMA);
         if (!SCHEMA.matcher(schema).matches()) {
-            throw new Config.ConfigException(Setting.DB_SCHEMA.envName + " must be a lower-case PostgreSQL name "
-                    + "(letters, digits, underscores; 63 at most), got \"" + schema + "\"");
+            throw new Config.ConfigException("config.error.schemaName", Setting.DB_SCHEMA.envName, schema);
         }
         return schema;
     }

@@ -357,6 +357,7 @@ public final class AccountImporter {
         for (Line line : lines) {
             if (!structureIds.containsKey(line.uai()) || line.structureName() != null) {
                 structureIds.put(line.uai(), mapper.upsertStructure(line.uai(), line.structureName()));
+                if (line.structureName() != null) mapper.deriveNameWithArticle(structureIds.get(line.uai()), SchoolNames.withArticle(line.structureName()));
             }
         }
         // A class takes its level from its pupils.

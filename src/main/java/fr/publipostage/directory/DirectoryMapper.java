@@ -15,6 +15,12 @@ public interface DirectoryMapper {
 
     long upsertStructure(@Param("uai") String uai, @Param("name") String name);
 
+    /** Stores the derived name with its article unless the school's admin corrected it (see {@link SchoolNames}). */
+    void deriveNameWithArticle(@Param("id") long id, @Param("nameWithArticle") String nameWithArticle);
+
+    /** The school admin's correction of the name with its article (null: derived again from the name). */
+    void updateNameWithArticle(@Param("id") long id, @Param("nameWithArticle") String nameWithArticle);
+
     void updateStructureDetails(@Param("uai") String uai, @Param("address") String address,
                                 @Param("defaultLanguage") String defaultLanguage, @Param("entUrl") String entUrl);
 

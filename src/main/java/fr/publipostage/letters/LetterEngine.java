@@ -16,7 +16,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.text.Collator;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayDeque;
@@ -24,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -117,36 +115,71 @@ public final class LetterEngine {
     }
 
     /**
+     * Pages of a whole print, cover sheets included, from the number of accounts under each first class
+     * ({@code SelectionService.classGroupSizes}; only their sum counts without cover sheets): the progress
+     * of a print is in pages from its first update to its last.
+     */
+    public static int pages(Selection selection, List<Integer> classGroupSizes) {
+        int layout = selection.layout();
+        if (!(selection.cover() && selection.sortedByClass())) {
+            return letterPages(classGroupSizes.stream().mapToInt(Integer::intValue).sum(), layout);
+        }
+        int pages = 0;
+        for (int n : classGroupSizes) pages += (n + COVER_ROWS_PER_PAGE - 1) / COVER_ROWS_PER_PAGE + letterPages(n, layout);
+        return pages;
+    }
+
+    /** The class an account's letters are grouped under with cover sheets: its first class in school order ("" for none), as sort_class. */
+    public static String coverGroup(Account a) {
+        return a.classes().isEmpty() ? "" : a.classes().get(0);
+    }
+
+    /**
      * Prints the selection into {@code out} (not closed).
      *
-     * @param expectedAccounts the selection's count, for progress (0 when unknown)
+     * @param expectedPages the print's pages ({@link #pages}), for progress (0 when unknown)
      * @throws LetterFailure      a sheet overflows or a template fails
      * @throws CancellationException when {@code cancelled} turned true
      */
-    public Result print(Selection selection, Scope scope, int expectedAccounts, OutputStream out, Progress progress,
+    public Result print(Selection selection, Scope scope, int expectedPages, OutputStream out, Progress progress,
                         BooleanSupplier cancelled) throws IOException {
+        return print(selection, scope, expectedPages, out, progress, cancelled, false);
+    }
+
+    /**
+     * Same; {@code archive}: a PDF/A-2u copy (tagged as well when the engine tags), for the school's
+     * archive.
+     */
+    public Result print(Selection selection, Scope scope, int expectedPages, OutputStream out, Progress progress,
+                        BooleanSupplier cancelled, boolean archive) throws IOException {
         // Read whole (one query, a consistent snapshot) before rendering: a cursor would hold its pooled
         // connection for the whole print while the rendering threads may need one (template lookups), and
         // a job's heartbeat another. An account is ~1 KB: 10,000 letters are ~10 MB of the heap.
         List<Account> accounts = selections.list(selection, scope);
-        return run(selection, progress, cancelled, letterPages(Math.max(expectedAccounts, accounts.size()),
-                selection.layout()), out, run -> accounts.forEach(run::accept));
+        return run(selection, progress, cancelled, expectedPages, out, pdf.defaults().withArchive(archive),
+                run -> accounts.forEach(run::accept));
     }
 
     /** Prints a given list of accounts (already selected and ordered), e.g. one person's letter. */
     public Result print(Selection selection, List<Account> accounts, OutputStream out) throws IOException {
-        return run(selection, Progress.NONE, () -> false, letterPages(accounts.size(), selection.layout()), out,
+        return print(selection, accounts, out, false);
+    }
+
+    /** Same, as a PDF/A-2u copy when {@code archive}. */
+    public Result print(Selection selection, List<Account> accounts, OutputStream out, boolean archive) throws IOException {
+        return run(selection, Progress.NONE, () -> false, 0, out, pdf.defaults().withArchive(archive),
                 run -> accounts.forEach(run::accept));
     }
 
     /** One print: {@code feed} hands the accounts, in order, to the run; parts are merged into {@code out}. */
     private Result run(Selection selection, Progress progress, BooleanSupplier cancelled, int expectedPages,
-                       OutputStream out, java.util.function.Consumer<Run> feed) throws IOException {
+                       OutputStream out, PdfRenderer.Conformance conformance, java.util.function.Consumer<Run> feed)
+            throws IOException {
         Structure structure = structures.apply(selection.structureId());
         if (structure == null) throw new IllegalArgumentException("no structure " + selection.structureId());
         // 0700, inside this run's 0700 directory: the chunks and the merge buffer hold activation codes.
         Path dir = fr.publipostage.jobs.RunDirectory.createPrivateDirectory(Files.createDirectories(tempDir), "letters-");
-        Run run = new Run(selection, structure, dir, progress, cancelled, expectedPages);
+        Run run = new Run(selection, structure, dir, progress, cancelled, expectedPages, conformance);
         try {
             feed.accept(run);
             run.finish();
@@ -175,7 +208,7 @@ public final class LetterEngine {
         if (sheets.isEmpty()) builder.flush();
         if (sheets.isEmpty()) return null;
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(64 * 1024);
-        renderChunk(structure, selection.layout(), List.of(sheets.get(0)), bytes);
+        renderChunk(structure, selection.layout(), List.of(sheets.get(0)), bytes, pdf.defaults(), false);
         return bytes.toByteArray();
     }
 
@@ -208,7 +241,6 @@ public final class LetterEngine {
         private final java.util.function.Consumer<Sheet> sink;
         private final boolean covers;
         private final int per;
-        private final Collator collator = Collator.getInstance(Locale.FRENCH);
         private final List<Account> group = new ArrayList<>();
         private String groupKey;
 
@@ -263,13 +295,9 @@ public final class LetterEngine {
             group.clear();
         }
 
-        /** The class an account is sorted under (its first class in French order), "" for none. */
+        /** The class an account is sorted under: its first class, as the query's sort_class. */
         private String classKey(Account a) {
-            String best = null;
-            for (String c : a.classes()) {
-                if (best == null || collator.compare(c, best) < 0) best = c;
-            }
-            return best == null ? "" : best;
+            return coverGroup(a);
         }
     }
 
@@ -289,10 +317,11 @@ public final class LetterEngine {
         private int accounts;
         private int pagesDone;
         private int pagesTotal;
-        private int coverPages;
+        private final PdfRenderer.Conformance conformance;
 
         Run(Selection selection, Structure structure, Path dir, Progress progress, BooleanSupplier cancelled,
-            int expectedPages) {
+            int expectedPages, PdfRenderer.Conformance conformance) {
+            this.conformance = conformance;
             this.selection = selection;
             this.structure = structure;
             this.dir = dir;
@@ -309,17 +338,19 @@ public final class LetterEngine {
         }
 
         private void addSheet(Sheet sheet) {
-            if (sheet.isCover()) {
-                coverPages++;
-                pagesTotal++;
-            }
             pending.add(sheet);
-            if (pending.size() >= chunkPages) submit();
+            // Tagged, a chunk's structure tree grows with its letters, not its pages: eight cards weigh
+            // eight letters, so a chunk of cards stays within the heap a chunk of letters needs.
+            pendingWeight += conformance.tagged() ? Math.max(1, sheet.accounts().size()) : 1;
+            if (pending.size() >= chunkPages || pendingWeight >= chunkPages) submit();
         }
+
+        private int pendingWeight;
 
         private void submit() {
             List<Sheet> chunk = List.copyOf(pending);
             pending.clear();
+            pendingWeight = 0;
             Path file = dir.resolve(String.format("chunk-%05d.pdf", chunkNo++));
             // Back-pressure: at most threads + 1 chunks rendering or waiting.
             while (inFlight.size() > threads) collectOldest();
@@ -327,7 +358,7 @@ public final class LetterEngine {
                 if (cancelled.getAsBoolean()) throw new CancellationException("cancelled");
                 fr.publipostage.jobs.RunDirectory.createPrivateFile(file);
                 try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-                    renderChunk(structure, selection.layout(), chunk, os);
+                    renderChunk(structure, selection.layout(), chunk, os, conformance, true);
                 }
                 return file;
             });
@@ -375,13 +406,9 @@ public final class LetterEngine {
         long merge(OutputStream out) throws IOException {
             CountingStream counting = new CountingStream(out);
             if (done.isEmpty()) return 0;
-            if (done.size() == 1) {
-                Files.copy(done.get(0), counting);
-            } else {
-                // PDFBox's scratch file in the print's own directory, not in the system's temp folder.
-                PdfFiles.mergeFiles(done.stream().map(Path::toFile).toList(), counting,
-                        MemoryUsageSetting.setupTempFileOnly().setTempDir(dir.toFile()).streamCache);
-            }
+            // One chunk in memory at a time (PDFBox's merge keeps the whole result until it saves); a
+            // single chunk goes through it too, to be compressed like the others.
+            ChunkConcatenator.concatenate(done.stream().map(Path::toFile).toList(), counting);
             counting.flush();
             return counting.count;
         }
@@ -432,12 +459,16 @@ public final class LetterEngine {
     // ---- rendering one chunk ---------------------------------------------------------------------
 
     /** Renders the sheets into one PDF document written to {@code out}; each sheet must be one page. */
-    void renderChunk(Structure structure, int layout, List<Sheet> sheets, OutputStream out) throws IOException {
+    /** {@code part}: a chunk that {@link ChunkConcatenator} will put into the file (saved uncompressed). */
+    void renderChunk(Structure structure, int layout, List<Sheet> sheets, OutputStream out,
+                     PdfRenderer.Conformance conformance, boolean part) throws IOException {
         String xhtml = xhtml(structure, layout, sheets);
+        PdfRenderer.LayoutCheck oneSheetOnePage = (renderer, pages) -> {
+            if (pages != sheets.size()) throw overflow(renderer, structure, layout, sheets, pages);
+        };
         try {
-            pdf.render(xhtml, out, (renderer, pages) -> {
-                if (pages != sheets.size()) throw overflow(renderer, structure, layout, sheets, pages);
-            });
+            if (part) pdf.renderPart(xhtml, out, oneSheetOnePage, conformance);
+            else pdf.render(xhtml, out, oneSheetOnePage, conformance);
         } catch (StackOverflowError e) {
             // The PDF engine lays boxes out recursively: a page nesting thousands of elements is the
             // template's fault, told as such rather than a server error.
@@ -458,7 +489,8 @@ public final class LetterEngine {
         Map<String, Object> shellVars = variables.forStructure(structure, structure.defaultLanguage(), today);
         shellVars.put("layout", layout);
         shellVars.put("content", MARKER);
-        String shell = velocity.render(structure.id(), "print-document.vm", shellVars);
+        String shell = Languages.onRoot(velocity.render(structure.id(), "print-document.vm", shellVars),
+                Languages.tag(structure.defaultLanguage()));
         int at = shell.indexOf(MARKER);
         if (at < 0) throw new TemplateError("print-document.vm", "must print $content where the letters go");
         StringBuilder sb = new StringBuilder(shell.length() + sheets.size() * 6000);
@@ -466,42 +498,52 @@ public final class LetterEngine {
         StringBuilderWriter w = new StringBuilderWriter(sb);
         for (int i = 0; i < sheets.size(); i++) {
             Sheet s = sheets.get(i);
+            // Each letter, card and cover page is a section of its own (Sect when tagged) in its language.
             if (s.isCover()) {
-                sb.append("<div class=\"sheet cover\" id=\"s").append(i).append("\">\n");
+                sb.append("<section class=\"sheet cover\" id=\"s").append(i).append("\" lang=\"")
+                        .append(Languages.tag(structure.defaultLanguage())).append("\">\n");
                 Map<String, Object> v = variables.forStructure(structure, structure.defaultLanguage(), today);
                 v.put("layout", layout);
                 v.put("cover", coverWithLabel(s.cover(), structure));
                 velocity.render(structure.id(), "print-cover.vm", v, w);
-                sb.append("</div>\n");
+                sb.append("</section>\n");
             } else if (layout == 1) {
-                sb.append("<div class=\"sheet letter\" id=\"s").append(i).append("\">\n");
-                letter(structure, layout, s.accounts().get(0), today, w);
-                sb.append("</div>\n");
+                Account a = s.accounts().get(0);
+                sb.append("<section class=\"sheet letter\" id=\"s").append(i).append("\" lang=\"")
+                        .append(Languages.tag(TemplateVariables.language(a, structure))).append("\">\n");
+                letter(structure, layout, a, today, w);
+                sb.append("</section>\n");
             } else if (layout == 2) {
-                sb.append("<div class=\"sheet two\" id=\"s").append(i).append("\"><table class=\"halves\"><tr>\n");
-                for (int k = 0; k < 2; k++) {
-                    sb.append("<td class=\"half\">");
-                    if (k < s.accounts().size()) letter(structure, layout, s.accounts().get(k), today, w);
-                    sb.append("</td>\n");
-                }
-                sb.append("</tr></table></div>\n");
+                // Layout grids are divs shown as CSS tables, not <table>: tagged, they are not data tables.
+                sb.append("<div class=\"sheet two\" id=\"s").append(i).append("\"><div class=\"halves\">\n");
+                for (int k = 0; k < 2; k++) cell(sb, w, "half", structure, layout, s.accounts(), k, today);
+                sb.append("</div></div>\n");
             } else {
-                sb.append("<div class=\"sheet cards\" id=\"s").append(i).append("\"><table class=\"cards\">\n");
+                sb.append("<div class=\"sheet cards\" id=\"s").append(i).append("\"><div class=\"cards\">\n");
                 for (int r = 0; r < 4; r++) {
-                    sb.append("<tr>");
-                    for (int c = 0; c < 2; c++) {
-                        int k = r * 2 + c;
-                        sb.append("<td class=\"card\">");
-                        if (k < s.accounts().size()) letter(structure, layout, s.accounts().get(k), today, w);
-                        sb.append("</td>");
-                    }
-                    sb.append("</tr>\n");
+                    sb.append("<div class=\"cards-row\">");
+                    for (int c = 0; c < 2; c++) cell(sb, w, "card", structure, layout, s.accounts(), r * 2 + c, today);
+                    sb.append("</div>\n");
                 }
-                sb.append("</table></div>\n");
+                sb.append("</div></div>\n");
             }
         }
         sb.append(shell, at + MARKER.length(), shell.length());
         return sb.toString();
+    }
+
+    /** One cell of a sheet's grid: a section holding the k-th letter in its language, or an empty div. */
+    private void cell(StringBuilder sb, java.io.Writer w, String cssClass, Structure structure, int layout,
+                      List<Account> accounts, int k, LocalDate today) {
+        if (k >= accounts.size()) {
+            sb.append("<div class=\"").append(cssClass).append(" empty\"></div>");
+            return;
+        }
+        Account a = accounts.get(k);
+        sb.append("<section class=\"").append(cssClass).append("\" lang=\"")
+                .append(Languages.tag(TemplateVariables.language(a, structure))).append("\">");
+        letter(structure, layout, a, today, w);
+        sb.append("</section>\n");
     }
 
     private CoverView coverWithLabel(CoverView c, Structure structure) {

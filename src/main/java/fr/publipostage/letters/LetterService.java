@@ -53,9 +53,10 @@ public final class LetterService implements JobWorker.Handler {
 
     /**
      * What a queued job prints: the selection as its request parameters (parsed again when the job
-     * runs, through the same checks as a request) and the viewer's scope.
+     * runs, through the same checks as a request), the viewer's scope and whether it is a PDF/A-2u
+     * archive copy (absent in jobs queued before: false).
      */
-    record Request(long structureId, Map<String, List<String>> parameters, Scope scope) {
+    record Request(long structureId, Map<String, List<String>> parameters, Scope scope, boolean archive) {
     }
 
     private final SelectionService selections;
@@ -89,10 +90,16 @@ public final class LetterService implements JobWorker.Handler {
      */
     public LetterEngine.Result print(Selection selection, Scope scope, String adminLogin, String channel,
                                      OutputStream out, LetterEngine.Progress progress) throws IOException {
-        int expected = selections.count(selection, scope).total();
+        return print(selection, scope, adminLogin, channel, out, progress, false);
+    }
+
+    /** Same; {@code archive}: a PDF/A-2u copy for the school's archive (tagged as well). */
+    public LetterEngine.Result print(Selection selection, Scope scope, String adminLogin, String channel,
+                                     OutputStream out, LetterEngine.Progress progress, boolean archive) throws IOException {
+        int expected = pages(selection, scope);
         if (expected == 0) throw new JobUnavailable("render.empty");
-        LetterEngine.Result r = engine.print(selection, scope, expected, out, progress, () -> false);
-        record(adminLogin, selection, r.accounts(), channel, null);
+        LetterEngine.Result r = engine.print(selection, scope, expected, out, progress, () -> false, archive);
+        record(adminLogin, selection, r.accounts(), channel, archive ? Map.of("archive", true) : null);
         return r;
     }
 
@@ -107,16 +114,35 @@ public final class LetterService implements JobWorker.Handler {
         return r;
     }
 
+    /** What page 1 of a print shows: a class cover sheet, letters with an activation code, or reminders only. */
+    public enum PageHolds { cover, code, noCode }
+
+    /** Page 1 as a PNG, and what it shows (the caption beside it must not promise a code it has not). */
+    public record SamplePage(byte[] png, PageHolds holds) {
+    }
+
     /**
      * PNG of the real page 1 of this selection's print (a cover sheet when it starts with one). It shows
      * real activation codes: audited like the PDF (channel {@code preview}).
      */
     public byte[] preview(Selection selection, Scope scope, String adminLogin) throws IOException {
+        return sample(selection, scope, adminLogin).png();
+    }
+
+    /** The real page 1 of this selection's print and what it holds; audited like {@link #preview}. */
+    public SamplePage sample(Selection selection, Scope scope, String adminLogin) throws IOException {
         List<Account> first = firstAccounts(selection, scope);
         byte[] pdf = engine.firstPage(selection, first);
         if (pdf == null) throw new JobUnavailable("render.empty");
         record(adminLogin, selection, Math.min(first.size(), LetterEngine.perSheet(selection.layout())), "preview", null);
-        return preview.png(pdf);
+        PageHolds holds;
+        if (selection.cover() && selection.sortedByClass()) {
+            holds = PageHolds.cover;
+        } else {
+            List<Account> sheet = first.subList(0, Math.min(first.size(), LetterEngine.perSheet(selection.layout())));
+            holds = sheet.stream().anyMatch(a -> !a.activated()) ? PageHolds.code : PageHolds.noCode;
+        }
+        return new SamplePage(preview.png(pdf), holds);
     }
 
     /** PNG of one person's letter in the given layout; audited like his PDF. */
@@ -132,16 +158,37 @@ public final class LetterService implements JobWorker.Handler {
 
     /** Queues a background print; returns the job id for {@link #status}, {@link #cancel}, {@link #download}. */
     public long submit(Selection selection, Scope scope, String adminLogin) {
-        int expected = selections.count(selection, scope).total();
+        return submit(selection, scope, adminLogin, false);
+    }
+
+    /** Same, as a PDF/A-2u archive copy when {@code archive}. */
+    public long submit(Selection selection, Scope scope, String adminLogin, boolean archive) {
+        int expected = pages(selection, scope);
         if (expected == 0) throw new JobUnavailable("render.empty");
-        return jobs.enqueue(selection.structureId(), adminLogin, toJson(new Request(selection.structureId(), selection.toParameters(), scope)),
-                LetterEngine.letterPages(expected, selection.layout()));
+        return jobs.enqueue(selection.structureId(), adminLogin,
+                toJson(new Request(selection.structureId(), selection.toParameters(), scope, archive)), expected);
+    }
+
+    /** Pages of this selection's print, cover sheets included: the one unit of its progress, known before it starts. */
+    public int pages(Selection selection, Scope scope) {
+        return LetterEngine.pages(selection, selections.classGroupSizes(selection, scope));
     }
 
     public JobStatus status(long jobId, String adminLogin) {
         LetterJob j = own(jobId, adminLogin);
         return new JobStatus(j.id(), j.structureId(), j.state(), j.pagesDone(), j.pagesTotal(), j.percent(),
                 j.secondsLeft(java.time.OffsetDateTime.now()), j.accounts(), j.bytes(), j.errorKey(), args(j.errorArgs()));
+    }
+
+    /** The selection a job prints (parsed again from its request), for the name of its file. */
+    public Selection jobSelection(long jobId) {
+        LetterJob j = jobs.find(jobId).orElseThrow(() -> new JobUnavailable("job.notFound"));
+        try {
+            Request request = json.readValue(j.request(), Request.class);
+            return selections.parse(request.structureId(), request.parameters());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The structure a job prints for, or -1 when there is no such job (the web checks it against the path). */
@@ -176,12 +223,13 @@ public final class LetterService implements JobWorker.Handler {
         Selection selection = selections.parse(request.structureId(), request.parameters());
         boolean[] stop = {false};
         try {
-            int expected = selections.count(selection, request.scope()).total();
+            int expected = pages(selection, request.scope());
             LetterEngine.Result r = engine.print(selection, request.scope(), expected, result,
-                    (done, total) -> stop[0] = context.progress(done, total), () -> stop[0]);
+                    (done, total) -> stop[0] = context.progress(done, total), () -> stop[0], request.archive());
             result.flush();
             context.progress(r.pages(), r.pages());
-            record(job.adminLogin(), selection, r.accounts(), "job", Map.of("jobId", job.id()));
+            record(job.adminLogin(), selection, r.accounts(), "job", request.archive()
+                    ? Map.of("jobId", job.id(), "archive", true) : Map.of("jobId", job.id()));
             return JobWorker.Outcome.done(r.accounts(), r.pages(), r.bytes());
         } catch (CancellationException e) {
             return JobWorker.Outcome.cancelled();
@@ -221,10 +269,7 @@ public final class LetterService implements JobWorker.Handler {
     }
 
     private static boolean sameFirstClass(Account a, Account b) {
-        java.text.Collator c = java.text.Collator.getInstance(java.util.Locale.FRENCH);
-        String ka = a.classes().stream().min(c).orElse("");
-        String kb = b.classes().stream().min(c).orElse("");
-        return ka.equals(kb);
+        return LetterEngine.coverGroup(a).equals(LetterEngine.coverGroup(b));
     }
 
     private static final class Enough extends RuntimeException {

@@ -42,17 +42,44 @@ public final class PdfRenderer {
         void check(PdfBoxRenderer renderer, int pageCount);
     }
 
+    /**
+     * What kind of PDF a render writes. {@code tagged}: PDF/UA-1 (structure tree, {@code /Lang} from the
+     * document's and each element's {@code lang}, title, alternative texts, artifacts); {@code archive}:
+     * PDF/A-2u (XMP identification, sRGB output intent); both together make one file of both kinds.
+     */
+    public record Conformance(boolean tagged, boolean archive) {
+        public static final Conformance PLAIN = new Conformance(false, false);
+        public static final Conformance TAGGED = new Conformance(true, false);
+
+        public Conformance withArchive(boolean archive) {
+            return new Conformance(tagged, archive);
+        }
+    }
+
     private final Fonts fonts;
+    private final Conformance defaults;
+    private final QrCodeDrawer qrCodes = new QrCodeDrawer(new fr.publipostage.templates.QrCodes());
     private final FSCacheEx<String, FSCacheValue> metrics = new MetricsCache();
     private final java.util.function.IntConsumer pagesWritten;
 
+    /** An engine that tags its PDFs (PDF/UA-1), the default. */
     public PdfRenderer(Fonts fonts) {
-        this(fonts, pages -> { });
+        this(fonts, true, pages -> { });
+    }
+
+    /** @param tagged whether PDFs are tagged (PDF/UA-1); false only for comparisons ({@code PUBLIPOSTAGE_PDF_TAGGED}) */
+    public PdfRenderer(Fonts fonts, boolean tagged) {
+        this(fonts, tagged, pages -> { });
     }
 
     /** {@code pagesWritten} hears the page count of every document written (the pages-rendered meter). */
     public PdfRenderer(Fonts fonts, java.util.function.IntConsumer pagesWritten) {
+        this(fonts, true, pagesWritten);
+    }
+
+    public PdfRenderer(Fonts fonts, boolean tagged, java.util.function.IntConsumer pagesWritten) {
         this.fonts = fonts;
+        this.defaults = new Conformance(tagged, false);
         this.pagesWritten = pagesWritten;
         // OpenHTMLtoPDF logs every font load and CSS remark through java.util.logging: off.
         XRLog.setLoggingEnabled(false);
@@ -62,13 +89,32 @@ public final class PdfRenderer {
         return fonts;
     }
 
+    /** What this engine writes unless asked for an archive copy: tagged or not. */
+    public Conformance defaults() {
+        return defaults;
+    }
+
     /**
      * Renders a document of ours (letters): only {@code data:} resources, our font families.
      *
      * @return the number of pages written
      */
     public int render(String xhtml, OutputStream out, LayoutCheck check) throws IOException {
-        return render(xhtml, out, check, uri -> { });
+        return render(xhtml, out, check, uri -> { }, defaults, false);
+    }
+
+    /** Same, as {@code conformance} says (tagged, PDF/A). */
+    public int render(String xhtml, OutputStream out, LayoutCheck check, Conformance conformance) throws IOException {
+        return render(xhtml, out, check, uri -> { }, conformance, false);
+    }
+
+    /**
+     * A part of a file that {@link ChunkConcatenator} puts together: saved without object streams, so
+     * that the concatenation reads it without inflating and rebuilding every small object (tagged
+     * parts hold a structure tree of ~100 objects per letter; the concatenation compresses once).
+     */
+    int renderPart(String xhtml, OutputStream out, LayoutCheck check, Conformance conformance) throws IOException {
+        return render(xhtml, out, check, uri -> { }, conformance, true);
     }
 
     /**
@@ -79,8 +125,13 @@ public final class PdfRenderer {
      * @return the number of pages written
      */
     public int render(String xhtml, OutputStream out, LayoutCheck check, Consumer<String> refused) throws IOException {
+        return render(xhtml, out, check, refused, defaults, false);
+    }
+
+    private int render(String xhtml, OutputStream out, LayoutCheck check, Consumer<String> refused,
+                       Conformance conformance, boolean part) throws IOException {
         try (PDDocument doc = new PDDocument()) {
-            PdfRendererBuilder builder = builder(null, doc);
+            PdfRendererBuilder builder = builder(null, doc, conformance);
             // Before OpenHTMLtoPDF resolves it: the admin sees the URI he wrote; resolved ones are checked too.
             builder.useExternalResourceAccessControl((uri, type) -> {
                 boolean ok = allowed(uri, null) && imageWithinLimits(uri, type);
@@ -89,7 +140,7 @@ public final class PdfRenderer {
             }, ExternalResourceControlPriority.RUN_BEFORE_RESOLVING_URI);
             fonts.forDocument(doc).registerAll(builder);
             builder.withHtmlContent(xhtml, "about:letters");
-            return run(builder, doc, out, check);
+            return run(builder, doc, out, check, part);
         }
     }
 
@@ -147,7 +198,7 @@ public final class PdfRenderer {
     private int renderDom(org.w3c.dom.Document dom, Path folder, Map<String, Fonts.Face> adopted, OutputStream out)
             throws IOException {
         try (PDDocument doc = new PDDocument()) {
-            PdfRendererBuilder builder = builder(folder, doc);
+            PdfRendererBuilder builder = builder(folder, doc, defaults);
             Fonts.ForDocument docFonts = fonts.forDocument(doc);
             for (Map.Entry<String, Fonts.Face> alias : adopted.entrySet()) {
                 docFonts.add(builder, alias.getKey().substring(alias.getKey().indexOf('|') + 1), alias.getValue());
@@ -176,12 +227,19 @@ public final class PdfRenderer {
         }
     }
 
-    private PdfRendererBuilder builder(Path folder, PDDocument doc) {
+    private PdfRendererBuilder builder(Path folder, PDDocument doc, Conformance conformance) {
         PdfRendererBuilder b = new PdfRendererBuilder();
         b.usePDDocument(doc);
         b.useFastMode();
+        if (conformance.tagged()) b.usePdfUaAccessibility(true);
+        if (conformance.archive()) {
+            b.usePdfAConformance(PdfRendererBuilder.PdfAConformance.PDFA_2_U);
+            b.useColorProfile(SRGB);
+        }
         b.useCacheStore(PdfRendererBuilder.CacheStore.PDF_FONT_METRICS, metrics);
         b.withProducer("Publipostage");
+        b.useObjectDrawerFactory(qrCodes);
+        b.useUnicodeLineBreaker(new ApostropheLineBreaker());
         b.useExternalResourceAccessControl((uri, type) -> allowed(uri, folder),
                 ExternalResourceControlPriority.RUN_AFTER_RESOLVING_URI);
         // Files of the document's folder, fonts among them with GSUB hidden.
@@ -192,6 +250,12 @@ public final class PdfRenderer {
         b.withDiagnosticConsumer(d -> { });
         return b;
     }
+
+    /**
+     * The sRGB profile of the PDF/A output intent: the Java runtime's own ("sRGB built-in", ICC v2.3,
+     * monitor class), so no profile file is shipped; OpenHTMLtoPDF's colours are all sRGB.
+     */
+    private static final byte[] SRGB = java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_sRGB).getData();
 
     /**
      * A {@code data:} image of a letter is drawn only within the logo's limits, read from its header:
@@ -220,12 +284,21 @@ public final class PdfRenderer {
 
     private int run(PdfRendererBuilder builder, PDDocument doc, OutputStream out, LayoutCheck check)
             throws IOException {
+        return run(builder, doc, out, check, false);
+    }
+
+    private int run(PdfRendererBuilder builder, PDDocument doc, OutputStream out, LayoutCheck check, boolean part)
+            throws IOException {
         try (PdfBoxRenderer renderer = builder.buildPdfRenderer()) {
             renderer.layout();
             int pages = renderer.getRootBox().getLayer().getPages().size();
             if (check != null) check.check(renderer, pages);
             renderer.createPDFWithoutClosing();
-            PdfFiles.save(doc, out);
+            if (part) {
+                doc.save(out, org.apache.pdfbox.pdfwriter.compress.CompressParameters.NO_COMPRESSION);
+            } else {
+                PdfFiles.save(doc, out);
+            }
             pagesWritten.accept(pages);
             return pages;
         }

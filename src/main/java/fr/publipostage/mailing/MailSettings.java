@@ -43,7 +43,7 @@ public record MailSettings(String host, Integer port, Tls tls, String user, Stri
         try {
             tls = Tls.valueOf(tlsText);
         } catch (IllegalArgumentException e) {
-            throw new Config.ConfigException(Setting.SMTP_TLS.envName + " must be none, starttls or ssl, got \"" + tlsText + "\"");
+            throw new Config.ConfigException("config.error.badTls", Setting.SMTP_TLS.envName, tlsText);
         }
         Integer port = config.has(Setting.SMTP_PORT) ? positive(config, Setting.SMTP_PORT) : null;
         MailSettings s = new MailSettings(config.get(Setting.SMTP_HOST).trim(), port, tls,
@@ -59,8 +59,7 @@ public record MailSettings(String host, Integer port, Tls tls, String user, Stri
         // A trust store that cannot be read stops the start with its reason, not the first campaign.
         if (!s.trustStore.isEmpty()) SmtpTls.load(java.nio.file.Path.of(s.trustStore), s.trustStorePassword);
         if (!s.sandbox() && s.from.isBlank()) {
-            throw new Config.ConfigException(Setting.SMTP_FROM.envName + " is required when "
-                    + Setting.SMTP_HOST.envName + " is set (the address the mails come from)");
+            throw new Config.ConfigException("config.error.fromRequired", Setting.SMTP_FROM.envName, Setting.SMTP_HOST.envName);
         }
         return s;
     }
@@ -130,13 +129,13 @@ public record MailSettings(String host, Integer port, Tls tls, String user, Stri
 
     private static int atLeast(Config config, Setting s, int min) {
         int v = config.getInt(s);
-        if (v < min) throw new Config.ConfigException(s.envName + " must be " + min + " or more, got " + v);
+        if (v < min) throw new Config.ConfigException("config.error.tooSmall", s.envName, min, v);
         return v;
     }
 
     private static int positive(Config config, Setting s) {
         int v = config.getInt(s);
-        if (v < 1 || v > 65535) throw new Config.ConfigException(s.envName + " must be a port number, got " + v);
+        if (v < 1 || v > 65535) throw new Config.ConfigException("config.error.badPort", s.envName, v);
         return v;
     }
 }

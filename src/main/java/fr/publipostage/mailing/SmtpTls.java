@@ -40,7 +40,7 @@ public final class SmtpTls {
             context.init(null, tmf.getTrustManagers(), null);
             return new IdentityChecking(context.getSocketFactory());
         } catch (GeneralSecurityException e) {
-            throw new Config.ConfigException(Setting.SMTP_TRUSTSTORE.envName + ": " + e.getMessage());
+            throw new Config.ConfigException("config.error.because", Setting.SMTP_TRUSTSTORE.envName, e.getMessage());
         }
     }
 
@@ -55,7 +55,7 @@ public final class SmtpTls {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new Config.ConfigException(name + ": cannot read " + file + " (" + e.getMessage() + ")");
+            throw new Config.ConfigException("config.error.cannotReadFile", name, file, e.getMessage());
         }
         try {
             KeyStore store;
@@ -69,13 +69,12 @@ public final class SmtpTls {
             } else {
                 store = KeyStore.getInstance(file.toFile(), password.isEmpty() ? null : password.toCharArray());
             }
-            if (store.size() == 0) throw new Config.ConfigException(name + ": " + file + " holds no certificate");
+            if (store.size() == 0) throw new Config.ConfigException("config.error.noCertificate", name, file);
             return store;
         } catch (IOException | GeneralSecurityException e) {
             String why = e.getCause() instanceof java.security.UnrecoverableKeyException || String.valueOf(e.getMessage()).contains("password")
                     ? "wrong " + Setting.SMTP_TRUSTSTORE_PASSWORD.envName : e.getMessage();
-            throw new Config.ConfigException(name + ": " + file + " is neither a PEM file of certificates nor a PKCS#12 file ("
-                    + why + ")");
+            throw new Config.ConfigException("config.error.notAKeyStore", name, file, why);
         }
     }
 

@@ -27,27 +27,39 @@ public final class AdminService {
     }
 
     /** A refused creation; the message is for the operator. */
+    /** A refused creation: an i18n key ({@code cli.error.admin.*}) and its arguments; the message is the key. */
     public static final class AdminRefused extends RuntimeException {
-        public AdminRefused(String message) {
-            super(message);
+        private final transient Object[] args;
+
+        public AdminRefused(String key, Object... args) {
+            super(key);
+            this.args = args.clone();
+        }
+
+        public String key() {
+            return getMessage();
+        }
+
+        public Object[] args() {
+            return args.clone();
         }
     }
 
     public Admin create(String login, String password, boolean superAdmin, List<String> uais) {
         checkLoginAndPassword(login, password);
         if (superAdmin == !uais.isEmpty()) {
-            throw new AdminRefused("an admin is either --super or local to one or more --structure UAI");
+            throw new AdminRefused("cli.error.admin.superOrStructure");
         }
         try (SqlSession session = sessions.openSession(false)) {
             AdminMapper mapper = session.getMapper(AdminMapper.class);
-            if (mapper.findByLogin(login) != null) throw new AdminRefused("an admin with login " + login + " exists already");
+            if (mapper.findByLogin(login) != null) throw new AdminRefused("cli.error.admin.exists", login);
             long id = mapper.insert(login, login, hash(password), superAdmin, false);
             for (String uai : uais) {
                 mapper.linkStructure(id, uai);
             }
             if (mapper.structureUais(id).size() != uais.size()) {
                 session.rollback(true);
-                throw new AdminRefused("unknown structure among " + uais);
+                throw new AdminRefused("cli.error.admin.unknownStructure", String.join(", ", uais));
             }
             session.commit(true);
             return mapper.findByLogin(login);
@@ -60,15 +72,15 @@ public final class AdminService {
      */
     public Admin createClassTeacher(String login, String password, String uai, List<String> classNames) {
         checkLoginAndPassword(login, password);
-        if (uai == null || classNames.isEmpty()) throw new AdminRefused("a class teacher needs one --structure UAI and one or more --class NAME");
+        if (uai == null || classNames.isEmpty()) throw new AdminRefused("cli.error.admin.classTeacher");
         try (SqlSession session = sessions.openSession(false)) {
             AdminMapper mapper = session.getMapper(AdminMapper.class);
-            if (mapper.findByLogin(login) != null) throw new AdminRefused("an admin with login " + login + " exists already");
+            if (mapper.findByLogin(login) != null) throw new AdminRefused("cli.error.admin.exists", login);
             long id = mapper.insert(login, login, hash(password), false, false);
             for (String className : classNames) {
                 if (mapper.linkClass(id, uai, className) != 1) {
                     session.rollback(true);
-                    throw new AdminRefused("unknown class \"" + className + "\" in structure " + uai);
+                    throw new AdminRefused("cli.error.admin.unknownClass", className, uai);
                 }
             }
             session.commit(true);
@@ -78,10 +90,10 @@ public final class AdminService {
 
     private static void checkLoginAndPassword(String login, String password) {
         if (login == null || !LOGIN.matcher(login).matches()) {
-            throw new AdminRefused("login must be 3 to 64 letters, digits, dots, dashes or underscores");
+            throw new AdminRefused("cli.error.admin.badLogin");
         }
         if (password == null || password.length() < 10) {
-            throw new AdminRefused("password must have at least 10 characters");
+            throw new AdminRefused("cli.error.admin.shortPassword");
         }
     }
 
@@ -124,7 +136,7 @@ public final class AdminService {
     }
 
     public void changePassword(Admin admin, String newPassword) {
-        if (newPassword == null || newPassword.length() < 10) throw new AdminRefused("password must have at least 10 characters");
+        if (newPassword == null || newPassword.length() < 10) throw new AdminRefused("cli.error.admin.shortPassword");
         try (SqlSession session = sessions.openSession(true)) {
             session.getMapper(AdminMapper.class).updatePassword(admin.id(), hash(newPassword), false);
         }
@@ -181,9 +193,9 @@ public final class AdminService {
         try (SqlSession session = sessions.openSession(false)) {
             AdminMapper mapper = session.getMapper(AdminMapper.class);
             Admin admin = mapper.findByLogin(login);
-            if (admin == null) throw new AdminRefused("no admin with login " + login);
+            if (admin == null) throw new AdminRefused("cli.adminUnknown", login);
             if (admin.fromProvider()) {
-                throw new AdminRefused(login + " logs in through the ENT's single sign-on and has no password here");
+                throw new AdminRefused("cli.error.admin.fromProvider", login);
             }
             String password = newPassword();
             mapper.resetPassword(admin.id(), hash(password));

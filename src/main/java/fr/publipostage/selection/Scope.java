@@ -1,5 +1,6 @@
 package fr.publipostage.selection;
 
+import fr.publipostage.directory.Profile;
 import fr.publipostage.security.StructureAccess;
 import java.util.List;
 
@@ -13,6 +14,12 @@ public record Scope(boolean hideSuperAdmins, List<Long> onlyClassIds) {
 
     public Scope {
         onlyClassIds = onlyClassIds == null ? null : List.copyOf(onlyClassIds);
+    }
+
+    /** The profiles this viewer can ever select: a class teacher sees pupils and parents only. */
+    public List<Profile> profiles() {
+        if (onlyClassIds != null) return List.of(Profile.Student, Profile.Relative);
+        return List.of(Profile.values());
     }
 
     /** The scope of an admin's right on a structure ({@code security.AccessControl}). */

@@ -17,6 +17,9 @@ public interface SelectionMapper {
 
     Counts count(@Param("s") Selection selection, @Param("scope") Scope scope);
 
+    /** How many selected accounts fall under each first class (sort_class; no class is one group), in no order. */
+    List<Integer> classGroupSizes(@Param("s") Selection selection, @Param("scope") Scope scope);
+
     /** The given accounts that the selection and scope allow (the selection is usually everyone of a structure). */
     List<Account> byIds(@Param("s") Selection selection, @Param("scope") Scope scope, @Param("ids") Collection<Long> ids);
 

@@ -44,7 +44,8 @@ public final class SelectionService {
             DirectoryMapper directory = session.getMapper(DirectoryMapper.class);
             if (scope.onlyClassIds() == null) return directory.listLevels(structureId);
             return directory.listClasses(structureId).stream().filter(c -> scope.onlyClassIds().contains(c.id()))
-                    .map(SchoolClass::level).filter(java.util.Objects::nonNull).distinct().sorted().toList();
+                    .map(SchoolClass::level).filter(java.util.Objects::nonNull).distinct()
+                    .sorted(fr.publipostage.directory.SchoolOrder.LEVELS).toList();
         }
     }
 
@@ -83,6 +84,13 @@ public final class SelectionService {
     public SelectionMapper.Counts count(Selection selection, Scope scope) {
         try (SqlSession session = sessions.openSession(true)) {
             return session.getMapper(SelectionMapper.class).count(selection, scope);
+        }
+    }
+
+    /** How many selected accounts each first class holds (accounts without a class: one group). */
+    public List<Integer> classGroupSizes(Selection selection, Scope scope) {
+        try (SqlSession session = sessions.openSession(true)) {
+            return session.getMapper(SelectionMapper.class).classGroupSizes(selection, scope);
         }
     }
 

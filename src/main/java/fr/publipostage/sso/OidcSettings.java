@@ -55,17 +55,17 @@ public record OidcSettings(String issuer, String clientId, String clientSecret, 
     private void check() {
         if (!publicUrl.isEmpty()) url(Setting.PUBLIC_URL, publicUrl);
         if (!enabled()) {
-            if (only) throw new Config.ConfigException(Setting.OIDC_ONLY.envName + "=true needs " + Setting.OIDC_ISSUER.envName);
+            if (only) throw new Config.ConfigException("config.error.needs", Setting.OIDC_ONLY.envName + "=true", Setting.OIDC_ISSUER.envName);
             return;
         }
         url(Setting.OIDC_ISSUER, issuer);
-        if (clientId.isEmpty()) throw new Config.ConfigException(Setting.OIDC_CLIENT_ID.envName + " is required with " + Setting.OIDC_ISSUER.envName);
-        if (loginClaim.isEmpty()) throw new Config.ConfigException(Setting.OIDC_LOGIN_CLAIM.envName + " must name a claim");
-        if (mfaFreshMinutes < 1) throw new Config.ConfigException(Setting.OIDC_MFA_FRESH_MINUTES.envName + " must be 1 or more");
+        if (clientId.isEmpty()) throw new Config.ConfigException("config.error.requiredWith", Setting.OIDC_CLIENT_ID.envName, Setting.OIDC_ISSUER.envName);
+        if (loginClaim.isEmpty()) throw new Config.ConfigException("config.error.claim", Setting.OIDC_LOGIN_CLAIM.envName);
+        if (mfaFreshMinutes < 1) throw new Config.ConfigException("config.error.oneOrMore", Setting.OIDC_MFA_FRESH_MINUTES.envName);
         if (clockSkewSeconds < 0 || clockSkewSeconds > 600) {
-            throw new Config.ConfigException(Setting.OIDC_CLOCK_SKEW_SECONDS.envName + " must be between 0 and 600");
+            throw new Config.ConfigException("config.error.between", Setting.OIDC_CLOCK_SKEW_SECONDS.envName, 0, 600);
         }
-        if (timeoutMillis < 1000) throw new Config.ConfigException(Setting.OIDC_TIMEOUT_SECONDS.envName + " must be 1 or more");
+        if (timeoutMillis < 1000) throw new Config.ConfigException("config.error.oneOrMore", Setting.OIDC_TIMEOUT_SECONDS.envName);
     }
 
     private static void url(Setting setting, String value) {
@@ -76,7 +76,7 @@ public record OidcSettings(String issuer, String clientId, String clientSecret, 
                 throw new IllegalArgumentException();
             }
         } catch (Exception e) {
-            throw new Config.ConfigException(setting.envName + " must be an http(s) URL without query, got \"" + value + "\"");
+            throw new Config.ConfigException("config.error.url", setting.envName, value);
         }
     }
 

@@ -15,14 +15,15 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 
 /**
- * QR codes (ZXing) as tiny 1-bit PNG images, one pixel per module with a 2-module quiet zone, given
- * to templates as {@code data:} URIs: the PDF scales them up (CSS {@code image-rendering: pixelated}
- * keeps the modules sharp) and stores each as a ~200-byte 1-bit image.
+ * QR codes (ZXing) with the 4-module quiet zone the standard asks. Letters draw them as vector cells
+ * ({@code <object type="image/x-qr" data-qr="$qr.url">}, see {@code letters.QrCodeDrawer}); {@code $qr}
+ * alone still prints as the {@code data:} URI of a 1-bit PNG (one pixel per module) for a school's
+ * older template written {@code <img src="$qr"/>}.
  */
 public final class QrCodes {
     private static final Map<EncodeHintType, Object> HINTS = Map.of(
             EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M,
-            EncodeHintType.MARGIN, 2,
+            EncodeHintType.MARGIN, 4,
             EncodeHintType.CHARACTER_SET, "UTF-8",
             // A fixed mask: choosing the best of 8 costs 8 penalty passes per code (most of ZXing's
             // time) for a code that scans as well either way at this size.

@@ -1,5 +1,6 @@
 package fr.publipostage.templates;
 
+import fr.publipostage.directory.SchoolNames;
 import fr.publipostage.directory.Structure;
 
 /** {@code $structure}: the school as a letter shows it. Missing text is the empty string. */
@@ -12,6 +13,21 @@ public final class StructureView implements TemplateView {
 
     public String getName() {
         return structure.name();
+    }
+
+    /** The name with its French article: "le Lycée Montesquieu", "l’École …", "la Cité scolaire …". */
+    public String getNameWithArticle() {
+        return structure.withArticle();
+    }
+
+    /** "du Lycée Montesquieu", "de l’École …", "de la Cité scolaire …" (French texts: "le secrétariat {1}"). */
+    public String getOfName() {
+        return SchoolNames.of(structure.withArticle());
+    }
+
+    /** "au Lycée Montesquieu", "à l’École …", "à la Cité scolaire …". */
+    public String getToName() {
+        return SchoolNames.to(structure.withArticle());
     }
 
     public String getUai() {

@@ -37,15 +37,14 @@ public final class ClientAddress {
         for (String p : text.split("[,\\s]+")) {
             if (p.isBlank()) continue;
             if (!p.matches("[0-9a-fA-F:.]+(/[0-9]{1,3})?")) {
-                throw new Config.ConfigException(Setting.TRUSTED_PROXIES.envName
-                        + " must list IP addresses or CIDR ranges (e.g. 127.0.0.1, 10.0.0.0/8), got \"" + p + "\"");
+                throw new Config.ConfigException("config.error.trustedProxies", Setting.TRUSTED_PROXIES.envName, p);
             }
             patterns.add(p);
         }
         try {
             return new ClientAddress(patterns);
         } catch (IllegalArgumentException e) {
-            throw new Config.ConfigException(Setting.TRUSTED_PROXIES.envName + ": " + e.getMessage());
+            throw new Config.ConfigException("config.error.because", Setting.TRUSTED_PROXIES.envName, e.getMessage());
         }
     }
 

@@ -1,5 +1,7 @@
 package fr.publipostage.web;
 
+import fr.publipostage.customisation.PrintDefaults;
+import fr.publipostage.directory.Account;
 import fr.publipostage.letters.LetterEngine;
 import fr.publipostage.letters.LetterFailure;
 import fr.publipostage.letters.LetterService;
@@ -29,12 +31,20 @@ public final class LetterApi implements RouteGroup {
     private final SelectionService selections;
     private final LetterService letters;
     private final Messages messages;
+    private final DownloadNames names;
+    /** Response header of the sample page: what page 1 holds ({@link LetterService.PageHolds}). */
+    static final String SAMPLE_HOLDS = "X-Sample-Holds";
 
-    public LetterApi(Auth auth, SelectionService selections, LetterService letters, Messages messages) {
+    private final PrintDefaults printDefaults;
+
+    public LetterApi(Auth auth, SelectionService selections, LetterService letters, PrintDefaults printDefaults,
+                     Messages messages) {
+        this.printDefaults = printDefaults;
         this.auth = auth;
         this.selections = selections;
         this.letters = letters;
         this.messages = messages;
+        this.names = new DownloadNames(messages);
     }
 
     @Override
@@ -46,6 +56,8 @@ public final class LetterApi implements RouteGroup {
         routes.post(base + "/jobs/{job}/cancel", this::cancel);
         routes.get(base + "/jobs/{job}/pdf", this::download);
         routes.get(base + "/accounts/{id}", this::account);
+        routes.get("/api/structures/{uai}/print-defaults", this::printDefaults);
+        routes.post("/api/structures/{uai}/print-defaults", this::savePrintDefaults);
 
         routes.exception(LetterService.JobUnavailable.class, (e, ctx) -> refuse(ctx, switch (e.key()) {
             case "job.notYours" -> HttpStatus.FORBIDDEN;
@@ -70,14 +82,52 @@ public final class LetterApi implements RouteGroup {
         String type = ctx.contentType();
         if (type != null && type.startsWith("application/x-www-form-urlencoded")) params.putAll(ctx.formParamMap());
         params.remove("_csrf");
+        params.remove("pdfa");
         return selections.parse(allowed.structureId(), params);
+    }
+
+    /** {@code pdfa=yes|no} of the request (query or form), else the school's default. */
+    private boolean archive(Context ctx, Auth.Allowed allowed) {
+        String value = ctx.queryParam("pdfa");
+        if (value == null) value = ctx.formParam("pdfa");
+        if (value == null || value.isEmpty()) return printDefaults.archive(allowed.structureId());
+        return yesNo(value, "pdfa");
+    }
+
+    private static boolean yesNo(String value, String name) {
+        return switch (value) {
+            case "yes", "true", "on" -> true;
+            case "no", "false", "off" -> false;
+            default -> throw new BadRequest("printweb.badYesNo", name, value);
+        };
+    }
+
+    /** The school's print defaults; {@code editable}: whether this admin may change them. */
+    private void printDefaults(Context ctx) {
+        Auth.Allowed allowed = auth.structure(ctx);
+        ctx.json(new PrintDefaultsBody(printDefaults.archive(allowed.structureId()),
+                allowed.access().role() != fr.publipostage.security.Role.CLASS_TEACHER));
+    }
+
+    /** A school admin sets the default ({@code archive=yes|no}, form field). */
+    private void savePrintDefaults(Context ctx) {
+        Auth.Allowed allowed = auth.customisation(ctx);
+        String value = ctx.formParam("archive");
+        if (value == null) throw new BadRequest("printweb.badYesNo", "archive", "");
+        boolean archive = printDefaults.setArchive(allowed.structureId(), yesNo(value, "archive"), allowed.admin().login());
+        ctx.json(new PrintDefaultsBody(archive, true));
+    }
+
+    record PrintDefaultsBody(boolean archive, boolean editable) {
     }
 
     /** The real page 1 of this selection's print, as it will print (it shows a real activation code). */
     private void preview(Context ctx) throws IOException {
         Auth.Allowed allowed = auth.credentialOutput(ctx);
-        byte[] png = letters.preview(selection(ctx, allowed), allowed.scope(), allowed.admin().login());
-        ctx.contentType("image/png").result(png);
+        LetterService.SamplePage page = letters.sample(selection(ctx, allowed), allowed.scope(), allowed.admin().login());
+        // What the page shows (cover, code, noCode): the page's caption says it, and only it.
+        ctx.header(SAMPLE_HOLDS, page.holds().name());
+        ctx.contentType("image/png").result(page.png());
     }
 
     /**
@@ -90,14 +140,15 @@ public final class LetterApi implements RouteGroup {
         Selection selection = selection(ctx, allowed);
         String login = allowed.admin().login();
         if (!letters.printsDirectly(selection, allowed.scope())) {
-            long id = letters.submit(selection, allowed.scope(), login);
+            long id = letters.submit(selection, allowed.scope(), login, archive(ctx, allowed));
             ctx.status(HttpStatus.ACCEPTED).json(statusBody(letters.status(id, login), allowed, Lang.of(ctx)));
             return;
         }
         ByteArrayOutputStream pdf = new ByteArrayOutputStream();
-        LetterEngine.Result r = letters.print(selection, allowed.scope(), login, "web", pdf, LetterEngine.Progress.NONE);
+        LetterEngine.Result r = letters.print(selection, allowed.scope(), login, "web", pdf, LetterEngine.Progress.NONE,
+                archive(ctx, allowed));
         if (r.accounts() == 0) throw new LetterService.JobUnavailable("render.empty");
-        sendPdf(ctx, "lettres-" + allowed.access().structure().uai() + ".pdf", pdf.toByteArray());
+        sendPdf(ctx, names.letters(allowed.access().structure().uai(), selection, Lang.of(ctx)), pdf.toByteArray());
     }
 
     private static void sendPdf(Context ctx, String file, byte[] pdf) {
@@ -139,8 +190,8 @@ public final class LetterApi implements RouteGroup {
             throw new LetterService.JobUnavailable(status.state().equals("expired") ? "job.notFound" : "job.notDone");
         }
         ctx.contentType("application/pdf");
-        ctx.header("Content-Disposition", "attachment; filename=\"lettres-" + allowed.access().structure().uai() + "-"
-                + status.id() + ".pdf\"");
+        String file = names.letters(allowed.access().structure().uai(), letters.jobSelection(status.id()), Lang.of(ctx));
+        ctx.header("Content-Disposition", "attachment; filename=\"" + file + "\"");
         letters.download(status.id(), allowed.admin().login(), ctx.outputStream());
     }
 
@@ -154,6 +205,8 @@ public final class LetterApi implements RouteGroup {
             throw new NotFound("card.notFound");
         }
         int layout = selections.parse(allowed.structureId(), ctx.queryParamMap()).layout();
+        Account account = selections.account(allowed.structureId(), accountId, allowed.scope())
+                .orElseThrow(() -> new NotFound("card.notFound"));
         ByteArrayOutputStream pdf = new ByteArrayOutputStream();
         try {
             letters.printAccount(allowed.structureId(), accountId, layout, allowed.scope(), allowed.admin().login(), pdf);
@@ -161,7 +214,7 @@ public final class LetterApi implements RouteGroup {
             if (e.key().equals("render.empty")) throw new NotFound("card.notFound");
             throw e;
         }
-        sendPdf(ctx, "lettre-" + accountId + ".pdf", pdf.toByteArray());
+        sendPdf(ctx, names.letter(account, layout, Lang.of(ctx)), pdf.toByteArray());
     }
 
     private Map<String, Object> statusBody(LetterService.JobStatus s, Auth.Allowed allowed, String lang) {

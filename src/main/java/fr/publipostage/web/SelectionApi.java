@@ -12,6 +12,7 @@ import fr.publipostage.security.WebSession;
 import fr.publipostage.selection.AccountCard;
 import fr.publipostage.selection.CsvExport;
 import fr.publipostage.selection.Presets;
+import fr.publipostage.selection.Scope;
 import fr.publipostage.selection.Selection;
 import fr.publipostage.selection.SelectionMapper;
 import fr.publipostage.selection.SelectionService;
@@ -21,7 +22,6 @@ import io.javalin.http.HttpStatus;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +46,7 @@ public final class SelectionApi implements RouteGroup {
     private final AuditLog audit;
     private final SecondFactor secondFactor;
     private final Messages messages;
+    private final DownloadNames names;
     private final Clock clock;
 
     public SelectionApi(Auth auth, AccessControl access, SelectionService selections, Presets presets, CsvExport csv,
@@ -58,6 +59,7 @@ public final class SelectionApi implements RouteGroup {
         this.audit = audit;
         this.secondFactor = secondFactor;
         this.messages = messages;
+        this.names = new DownloadNames(messages);
         this.clock = clock;
     }
 
@@ -132,6 +134,8 @@ public final class SelectionApi implements RouteGroup {
         m.put("name", a.structure().name());
         m.put("role", a.role().name());
         m.put("roleLabel", messages.get(lang, "ui.role." + a.role().name()));
+        // The profiles the form offers: those this admin can ever see in the school.
+        m.put("profiles", Scope.of(a).profiles().stream().map(Enum::name).toList());
         return m;
     }
 
@@ -251,7 +255,7 @@ public final class SelectionApi implements RouteGroup {
         Selection selection = selections.parse(allowed.structureId(), ctx.queryParamMap());
         String lang = Lang.of(ctx);
         String uai = allowed.access().structure().uai();
-        String file = "publipostage-" + uai + "-" + LocalDate.now(clock).format(DateTimeFormatter.BASIC_ISO_DATE) + ".csv";
+        String file = names.accounts(uai, selection, lang, LocalDate.now(clock));
         // Recorded before the first byte leaves, so an interrupted download is recorded too.
         int count = selections.count(selection, allowed.scope()).total();
         Map<String, Object> details = new LinkedHashMap<>();

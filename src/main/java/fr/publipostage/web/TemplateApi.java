@@ -6,7 +6,6 @@ import fr.publipostage.customisation.Sample;
 import fr.publipostage.customisation.TemplateEditor;
 import fr.publipostage.customisation.TemplateRejected;
 import fr.publipostage.customisation.TextDiff;
-import fr.publipostage.security.AccessDenied;
 import fr.publipostage.security.StructureAccess;
 import fr.publipostage.security.WebSession;
 import fr.publipostage.templates.Messages;
@@ -44,12 +43,15 @@ public final class TemplateApi implements RouteGroup {
 
     private final Auth auth;
     private final TemplateEditor editor;
+    private final fr.publipostage.customisation.SchoolNameService schoolNames;
     private final Views views;
     private final Messages messages;
 
-    public TemplateApi(Auth auth, TemplateEditor editor, Views views, Messages messages) {
+    public TemplateApi(Auth auth, TemplateEditor editor, fr.publipostage.customisation.SchoolNameService schoolNames,
+                       Views views, Messages messages) {
         this.auth = auth;
         this.editor = editor;
+        this.schoolNames = schoolNames;
         this.views = views;
         this.messages = messages;
     }
@@ -61,12 +63,16 @@ public final class TemplateApi implements RouteGroup {
         routes.get(base, this::files);
         routes.get(base + "/{name}", this::file);
         routes.post(base + "/{name}", this::save);
+        routes.get(base + "/{name}/fields", this::fields);
         routes.get(base + "/{name}/history", this::history);
         routes.get(base + "/{name}/diff", this::diff);
         routes.post(base + "/{name}/rollback", this::rollback);
         routes.post(base + "/{name}/reset", this::reset);
         routes.post(base + "/{name}/preview.png", this::previewPage);
         routes.post(base + "/{name}/preview-mail", this::previewMail);
+
+        routes.get("/api/structures/{uai}/name-with-article", this::nameWithArticle);
+        routes.post("/api/structures/{uai}/name-with-article", this::saveNameWithArticle);
 
         routes.exception(TemplateRejected.class, (e, ctx) -> rejected(ctx, e.problems()));
         // The service names what was not found: a file or version, or the sample's account.
@@ -116,7 +122,10 @@ public final class TemplateApi implements RouteGroup {
         ctx.status(HttpStatus.UNPROCESSABLE_CONTENT).json(body);
     }
 
-    /** The page: the schools the admin may customise; none (a class teacher only) is a 403. */
+    /**
+     * The page: the schools the admin may customise. None (a class teacher only): a 403 page with the
+     * top bar, saying why and where his work is, not a bare error.
+     */
     private void page(Context ctx) {
         WebSession web = auth.admin(ctx);
         String lang = Lang.of(ctx);
@@ -124,7 +133,12 @@ public final class TemplateApi implements RouteGroup {
         for (StructureAccess a : auth.customisable(web.admin())) {
             structures.add(Map.of("uai", a.structure().uai(), "name", a.structure().name()));
         }
-        if (structures.isEmpty()) throw AccessDenied.forbidden();
+        if (structures.isEmpty()) {
+            views.render(ctx, HttpStatus.FORBIDDEN.getCode(), "error", Map.of("csrf", web.csrfToken(), "admin", web.admin(),
+                    "customises", false, "notice", true, "heading", messages.get(lang, "editorweb.title"),
+                    "message", messages.get(lang, "editorweb.notForClassTeachers")));
+            return;
+        }
         List<Map<String, Object>> variables = new ArrayList<>();
         for (TemplateCatalog.Variable v : TemplateCatalog.VARIABLES) {
             variables.add(Map.of("name", v.name(), "description", messages.get(lang, v.descriptionKey())));
@@ -182,6 +196,30 @@ public final class TemplateApi implements RouteGroup {
         TemplateEditor.Saved saved = editor.save(allowed.structureId(), ctx.pathParam("name"), text, comment(ctx),
                 allowed.admin().login(), expected);
         ctx.json(savedBody(saved, Lang.of(ctx), "editorweb.saved"));
+    }
+
+    /** The school's name with its article (French texts: "du Lycée Montesquieu"). */
+    private void nameWithArticle(Context ctx) {
+        Auth.Allowed allowed = auth.customisation(ctx);
+        ctx.json(schoolNames.get(allowed.structureId()));
+    }
+
+    /** Saves the admin's wording (form field value; empty: derived from the name again). */
+    private void saveNameWithArticle(Context ctx) {
+        Auth.Allowed allowed = auth.customisation(ctx);
+        String value = ctx.formParam("value");
+        if (value == null) throw new BadRequest("editorweb.article.missing");
+        try {
+            ctx.json(schoolNames.set(allowed.structureId(), value, allowed.admin().login()));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest("editorweb.article.tooLong");
+        }
+    }
+
+    /** A texts file as the simple mode's documents and fields (the same file, versions and checks). */
+    private void fields(Context ctx) {
+        Auth.Allowed allowed = auth.customisation(ctx);
+        ctx.json(editor.textFields(allowed.structureId(), ctx.pathParam("name")));
     }
 
     private void history(Context ctx) {
@@ -247,7 +285,7 @@ public final class TemplateApi implements RouteGroup {
         int layout = asked == null ? 1 : asked;
         if (layout != 1 && layout != 2 && layout != 8) throw new BadRequest("editorweb.badLayout");
         byte[] png = editor.previewPage(allowed.structureId(), ctx.pathParam("name"), ctx.formParam("text"), sample,
-                layout, language(ctx), allowed.scope(), allowed.admin().login());
+                layout, language(ctx), allowed.scope(), allowed.admin().login(), document(ctx));
         ctx.contentType("image/png").result(png);
     }
 
@@ -272,6 +310,15 @@ public final class TemplateApi implements RouteGroup {
         m.put("version", saved.version());
         m.put("overridden", saved.overridden());
         m.put("message", messages.get(lang, key, saved.version()));
+        List<Map<String, Object>> warnings = new ArrayList<>();
+        for (fr.publipostage.customisation.Problem w : saved.warnings()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("message", messages.get(lang, w.key(), w.args().toArray()));
+            one.put("line", w.line());
+            one.put("column", w.column());
+            warnings.add(one);
+        }
+        m.put("warnings", warnings);
         return m;
     }
 
@@ -295,6 +342,18 @@ public final class TemplateApi implements RouteGroup {
         if (lang == null || lang.isBlank()) return null;
         if (!Messages.LANGUAGES.contains(lang)) throw new BadRequest("editorweb.badLanguage");
         return lang;
+    }
+
+    /** What a texts file's sample page shows: letter (default), card or cover. */
+    private static TemplateEditor.PreviewDocument document(Context ctx) {
+        String d = ctx.formParam("document");
+        if (d == null || d.isBlank()) return TemplateEditor.PreviewDocument.LETTER;
+        return switch (d) {
+            case "letter" -> TemplateEditor.PreviewDocument.LETTER;
+            case "card" -> TemplateEditor.PreviewDocument.CARD;
+            case "cover" -> TemplateEditor.PreviewDocument.COVER;
+            default -> throw new BadRequest("editorweb.badDocument");
+        };
     }
 
     private static String comment(Context ctx) {

@@ -20,7 +20,7 @@ import org.apache.velocity.app.VelocityEngine;
  */
 public final class Views {
     /** Key prefixes the browser scripts may use. */
-    public static final List<String> SCRIPT_PREFIXES = List.of("ui.", "check.", "preset.", "card.", "auth.", "selection.", "csv.", "mailweb.", "printweb.", "editorweb.");
+    public static final List<String> SCRIPT_PREFIXES = List.of("ui.", "check.", "preset.", "card.", "auth.", "selection.", "csv.", "mailweb.", "printweb.", "editorweb.", "texts.");
 
     private final VelocityEngine engine;
     private final Messages messages;
@@ -76,12 +76,26 @@ public final class Views {
         }
     }
 
+    /** Dates in the page's language, the one format of each language ({@code $d.dateTime($instant)}). */
+    public static final class Dates {
+        private final String language;
+
+        Dates(String language) {
+            this.language = language;
+        }
+
+        public String dateTime(java.time.temporal.TemporalAccessor at) {
+            return Html.escape(fr.publipostage.templates.DateView.dateTime(at, language));
+        }
+    }
+
     /** Renders {@code web/views/NAME.vm} in the request's language, with the page's own values. */
     public void render(Context ctx, int status, String name, Map<String, Object> values) {
         String lang = Lang.of(ctx);
         VelocityContext vc = new VelocityContext();
         vc.put("t", new Texts(lang));
         vc.put("h", new Escaper());
+        vc.put("d", new Dates(lang));
         vc.put("lang", lang);
         vc.put("otherLang", lang.equals("fr") ? "en" : "fr");
         for (Map.Entry<String, Object> e : values.entrySet()) vc.put(e.getKey(), e.getValue());

@@ -67,11 +67,11 @@ class TemplateCommandIT {
         assertThat(out()).contains("version 1");
 
         assertThat(run("", "list", "--structure", uai)).isZero();
-        assertThat(out()).contains("print-reminder.vm\toverridden\tv1\tcli:").contains("rentrée")
-                .contains("print-activation.vm\tdefault\t-");
+        assertThat(out()).contains("print-reminder.vm\tpersonnalisé\tv1\tcli:").contains("rentrée")
+                .contains("print-activation.vm\td’origine\t-");
         // The other school is untouched.
         assertThat(run("", "list", "--structure", DemoDirectory.LYCEE_UAI)).isZero();
-        assertThat(out()).doesNotContain("overridden");
+        assertThat(out()).doesNotContain("personnalisé");
 
         assertThat(run("", "get", "--structure", uai, "print-reminder.vm")).isZero();
         assertThat(out()).contains("<h1>Collège : ");
@@ -107,10 +107,15 @@ class TemplateCommandIT {
         assertThatThrownBy(() -> run("", "get", "--structure", "0330001A", "nosuch.vm")).isInstanceOf(CliError.class)
                 .hasMessageContaining("nosuch.vm");
         assertThatThrownBy(() -> run("", "list", "--structure", "9999999Z")).isInstanceOf(CliError.class)
-                .hasMessageContaining("unknown structure");
+                .satisfies(e -> assertThat(french(e)).isEqualTo("établissement inconnu : 9999999Z"));
         assertThatThrownBy(() -> run("", "set", "--structure", "0330001A", "print-card.vm", "/no/such/file"))
-                .isInstanceOf(CliError.class).hasMessageContaining("file not found");
+                .isInstanceOf(CliError.class).satisfies(e -> assertThat(french(e)).startsWith("fichier introuvable"));
         assertThatThrownBy(() -> run("", "explode", "--structure", "0330001A")).isInstanceOf(CliError.class)
-                .hasMessageContaining("usage: template");
+                .satisfies(e -> assertThat(french(e)).startsWith("usage : template"));
+    }
+
+    /** The sentence the operator reads (French by default). */
+    private static String french(Throwable e) {
+        return ((CliError) e).message(new fr.publipostage.templates.Messages(), "fr");
     }
 }

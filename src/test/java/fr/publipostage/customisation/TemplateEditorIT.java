@@ -79,8 +79,39 @@ class TemplateEditorIT {
         }
     }
 
+    /** A tiny PNG as a data: URI (images load only from data: URIs). */
+    private static final String PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+
+    @Test
+    void anOverrideThatBreaksTheTaggedStructureIsSavedWithWarnings() {
+        String builtin = editor.file(lycee, ACTIVATION).text();
+        assertThat(editor.save(lycee, ACTIVATION, reworded(builtin), null, "admin.lycee", 0).warnings())
+                .as("the built-in structure tags well").isEmpty();
+        // An <img> without alt, on line 2 of the school's text, and a heading level skipped (h1 then h3).
+        String broken = builtin.replaceFirst("<div class=\"letter\">", "<div class=\"letter\">\n<img src=\"" + PNG + "\"/>")
+                .replace("<p><strong>$msg.get('letter.activation.stepsTitle')</strong></p>",
+                        "<h3>$msg.get('letter.activation.stepsTitle')</h3>");
+        TemplateEditor.Saved saved = editor.save(lycee, ACTIVATION, broken, "logo in the letter", "admin.lycee", 1);
+        assertThat(saved.version()).as("saved all the same").isEqualTo(2);
+        assertThat(saved.warnings()).extracting(Problem::key).containsExactly("editor.warn.alt", "editor.warn.heading");
+        Problem alt = saved.warnings().get(0);
+        assertThat(alt.line()).isEqualTo(lineOf(broken, "<img"));
+        assertThat(app.messages().get("fr", alt.key(), alt.args().toArray())).contains("<img>").contains("alt");
+        Problem heading = saved.warnings().get(1);
+        assertThat(heading.args()).containsExactly("h1", "h3");
+        assertThat(heading.line()).isEqualTo(lineOf(broken, "<h3"));
+        // With a text alternative and the heading level in sequence: nothing to say.
+        String fixed = broken.replace("<img src=\"" + PNG + "\"/>", "<img src=\"" + PNG + "\" alt=\"Logo du lycée\"/>")
+                .replace("<h3>", "<h2>").replace("</h3>", "</h2>");
+        assertThat(editor.save(lycee, ACTIVATION, fixed, null, "admin.lycee", 2).warnings()).isEmpty();
+    }
+
+    private static int lineOf(String text, String what) {
+        return (int) text.substring(0, text.indexOf(what)).chars().filter(c -> c == '\n').count() + 1;
+    }
+
     private static String reworded(String builtin) {
-        String changed = builtin.replace("<p>$msg.get('letter.activation.intro', $structure.name)</p>",
+        String changed = builtin.replace("<p>$msg.get('letter.activation.intro', $structure.name, $structure.ofName, $structure.nameWithArticle)</p>",
                 "<p>Bienvenue au lycée : votre compte vous attend, comme chaque rentrée.</p>");
         assertThat(changed).isNotEqualTo(builtin);
         return changed;
@@ -200,6 +231,10 @@ class TemplateEditorIT {
                 .isEqualTo("editor.check.unknownKey");
         assertThat(refused("messages_fr.properties", "ui.title=Bonjour\n").get(0).key())
                 .isEqualTo("editor.check.unknownKey");
+        // The simple mode saves this file: a text too long for the page is refused like an overlong template.
+        Problem longIntro = refused("messages_fr.properties",
+                "letter.activation.intro=" + "Un texte bien trop long pour tenir sur la page. ".repeat(90) + "\n").get(0);
+        assertThat(longIntro.key()).isEqualTo("editor.check.overflow");
         assertThat(refused("mail-activation.html.vm", "<p>$account.nosuch</p>")).isNotEmpty();
         assertThat(refused("print-document.vm", editor.file(lycee, "print-document.vm").text().replace("$content", ""))
                 .get(0).key()).isEqualTo("editor.check.noContent");

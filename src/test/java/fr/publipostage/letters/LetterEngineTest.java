@@ -145,4 +145,79 @@ class LetterEngineTest {
         byte[] png = new PagePreview(100f).png(pdf);
         assertThat(png).startsWith(0x89, 'P', 'N', 'G');
     }
+
+    /**
+     * Issue 13: a class cover sheet of 28 people with the worst case's name and login (the longest the ENT
+     * makes) is one page, and every login is whole inside its column: read back glyph by glyph, none
+     * crosses into the next column ("Remis"), nothing clipped.
+     */
+    @Test
+    void longLoginsFitTheirColumnOnAClassCoverSheet() throws Exception {
+        Account worst = fr.publipostage.customisation.WorstCase.of(1, false, "fr");
+        List<Account> accounts = new java.util.ArrayList<>();
+        for (int i = 0; i < 28; i++) {
+            accounts.add(new Account(5000 + i, 1, Profile.Student, worst.lastName(), worst.firstName(), worst.login() + i,
+                    null, "ABCDEFGH", false, null, "Seconde", List.of("2nde 1"), List.of(), List.of(), false,
+                    LocalDate.of(2025, 9, 1), null));
+        }
+        LetterEngine engine = Letters.engine(POOL, 2, 100);
+        byte[] bytes = print(engine, selection(1, true, true), accounts);
+        Pdfs.Info pdf = Pdfs.read(bytes);
+        assertThat(pdf.pages()).as("one cover page, then one letter each").isEqualTo(1 + 28);
+        try (org.apache.pdfbox.pdmodel.PDDocument doc = org.apache.pdfbox.Loader.loadPDF(bytes)) {
+            List<org.apache.pdfbox.text.TextPosition> glyphs = new java.util.ArrayList<>();
+            org.apache.pdfbox.text.PDFTextStripper stripper = new org.apache.pdfbox.text.PDFTextStripper() {
+                @Override
+                protected void processTextPosition(org.apache.pdfbox.text.TextPosition text) {
+                    glyphs.add(text);
+                    super.processTextPosition(text);
+                }
+            };
+            stripper.setStartPage(1);
+            stripper.setEndPage(1);
+            String text = stripper.getText(doc);
+            String joined = text.replaceAll("\\s+", "");
+            for (Account a : accounts) assertThat(joined).as("the whole login, maybe on two lines").contains(a.login());
+            // The column after the login's: where its header starts, every login glyph must end before.
+            float given = headerX(glyphs, "Remis");
+            float loginColumn = headerX(glyphs, "Identifiant");
+            int monoGlyphs = 0;
+            for (org.apache.pdfbox.text.TextPosition g : glyphs) {
+                boolean loginGlyph = g.getFont().getName() != null && g.getFont().getName().contains("Mono");
+                if (!loginGlyph || g.getYDirAdj() < headerY(glyphs, "Identifiant") + 1) continue;
+                monoGlyphs++;
+                assertThat(g.getXDirAdj() + g.getWidthDirAdj()).as("login glyph '" + g.getUnicode() + "' ends before 'Remis'")
+                        .isLessThanOrEqualTo(given - 1f);
+            }
+            // And the table keeps within the page's 16 mm margins (A4: 595 pt wide).
+            float rightMargin = 595.28f - 16 * 72 / 25.4f;
+            for (org.apache.pdfbox.text.TextPosition g : glyphs) {
+                assertThat(g.getXDirAdj() + g.getWidthDirAdj()).as("'" + g.getUnicode() + "' inside the right margin")
+                        .isLessThanOrEqualTo(rightMargin + 1f);
+            }
+            assertThat(monoGlyphs).as("the logins are drawn in DejaVu Sans Mono").isGreaterThanOrEqualTo(28 * worst.login().length());
+        }
+    }
+
+    private static float headerX(List<org.apache.pdfbox.text.TextPosition> glyphs, String word) {
+        return header(glyphs, word).getXDirAdj();
+    }
+
+    private static float headerY(List<org.apache.pdfbox.text.TextPosition> glyphs, String word) {
+        return header(glyphs, word).getYDirAdj();
+    }
+
+    /** The first glyph of the first occurrence of {@code word} in drawing order. */
+    private static org.apache.pdfbox.text.TextPosition header(List<org.apache.pdfbox.text.TextPosition> glyphs, String word) {
+        StringBuilder all = new StringBuilder();
+        List<Integer> owner = new java.util.ArrayList<>();
+        for (int i = 0; i < glyphs.size(); i++) {
+            String u = glyphs.get(i).getUnicode();
+            all.append(u);
+            for (int k = 0; k < u.length(); k++) owner.add(i);
+        }
+        int at = all.indexOf(word);
+        assertThat(at).as("'" + word + "' on the cover page").isNotNegative();
+        return glyphs.get(owner.get(at));
+    }
 }

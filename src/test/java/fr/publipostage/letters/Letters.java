@@ -63,9 +63,20 @@ public final class Letters {
     }
 
     public static LetterEngine engine(TemplateResolver templates, ExecutorService pool, int threads, int chunkPages) {
+        return engine(SCHOOL, templates, pool, threads, chunkPages);
+    }
+
+    public static LetterEngine engine(Structure school, TemplateResolver templates, ExecutorService pool, int threads,
+                                      int chunkPages) {
+        return engine(school, templates, pool, threads, chunkPages, true);
+    }
+
+    /** {@code tagged}: the engine's PDF/UA tagging, on by default (off for comparisons). */
+    public static LetterEngine engine(Structure school, TemplateResolver templates, ExecutorService pool, int threads,
+                                      int chunkPages, boolean tagged) {
         Messages messages = new Messages();
-        return new LetterEngine(null, id -> SCHOOL, new VelocityRenderer(templates),
-                new TemplateVariables(messages, new QrCodes()), new PdfRenderer(new Fonts()), pool, threads, chunkPages,
+        return new LetterEngine(null, id -> school, new VelocityRenderer(templates),
+                new TemplateVariables(messages, new QrCodes()), new PdfRenderer(new Fonts(), tagged), pool, threads, chunkPages,
                 Path.of(System.getProperty("java.io.tmpdir"), "publipostage-test"),
                 Clock.fixed(java.time.Instant.parse("2025-09-12T08:00:00Z"), ZoneId.of("Europe/Paris")));
     }

@@ -23,7 +23,17 @@ class MailSettingsTest {
     @Test
     void realServerNeedsAFromAddressAndGetsTheUsualPort() {
         assertThatThrownBy(() -> MailSettings.from(Config.of(Map.of(Setting.SMTP_HOST, "smtp.example.fr"))))
-                .isInstanceOf(Config.ConfigException.class).hasMessageContaining("PUBLIPOSTAGE_SMTP_FROM");
+                .isInstanceOf(Config.ConfigException.class).hasMessageContaining("PUBLIPOSTAGE_SMTP_FROM")
+                .satisfies(e -> {
+                    // Worded for the operator in PUBLIPOSTAGE_LANGUAGE: French by default, English on request.
+                    var messages = new fr.publipostage.templates.Messages();
+                    assertThat(((Config.ConfigException) e).message(messages, "fr")).isEqualTo(
+                            "PUBLIPOSTAGE_SMTP_FROM est obligatoire quand PUBLIPOSTAGE_SMTP_HOST est renseigné (l’adresse d’où partent les courriels)");
+                    assertThat(((Config.ConfigException) e).message(messages, "en")).startsWith("PUBLIPOSTAGE_SMTP_FROM is required when");
+                });
+        assertThatThrownBy(() -> MailSettings.from(Config.of(Map.of(Setting.SMTP_TIMEOUT, "soon"))))
+                .isInstanceOfSatisfying(Config.ConfigException.class, e -> assertThat(e.message(new fr.publipostage.templates.Messages(), "fr"))
+                        .isEqualTo("PUBLIPOSTAGE_SMTP_TIMEOUT doit être une durée comme 500ms, 30s, 2m ou 1h, reçu « soon »"));
         MailSettings s = MailSettings.from(Config.of(Map.of(Setting.SMTP_HOST, "smtp.example.fr",
                 Setting.SMTP_FROM, "ent@lycee.example.fr", Setting.SMTP_TLS, "ssl")));
         assertThat(s.sandbox()).isFalse();

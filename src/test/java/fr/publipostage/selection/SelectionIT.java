@@ -65,10 +65,12 @@ class SelectionIT {
     void sortsByClassThenNameTheFrenchWay() {
         Selection s = parse(Map.of("profile", List.of("Student"), "sort", List.of("class")));
         List<Account> accounts = app.selections().list(s, Scope.LOCAL_ADMIN);
+        java.util.Comparator<String> schoolOrder = java.util.Comparator.comparingInt(
+                (String c) -> fr.publipostage.directory.SchoolOrder.rank(c)).thenComparing(fr.publipostage.directory.SchoolOrder.LEVELS);
         for (int i = 1; i < accounts.size(); i++) {
             Account a = accounts.get(i - 1);
             Account b = accounts.get(i);
-            int byClass = a.classes().get(0).compareTo(b.classes().get(0));
+            int byClass = schoolOrder.compare(a.classes().get(0), b.classes().get(0));
             assertThat(byClass).isLessThanOrEqualTo(0);
             if (byClass == 0) {
                 assertThat(fold(a.lastName())).as(a.lastName() + " before " + b.lastName()).isLessThanOrEqualTo(fold(b.lastName()));

@@ -68,6 +68,8 @@ class VelocitySandboxTest {
                 "ann@example.org", null, List.of(), List.of(), List.of(), false, LocalDate.of(2025, 9, 1), "en");
         assertThat(render("$msg.language $account.profile $account.login $date", english))
                 .isEqualTo("en Teacher asmith 12 September 2025");
+        // One short date format per language, the application's (2025-09-12 in English, 12/09/2025 in French).
+        assertThat(render("$date.short", english)).isEqualTo("2025-09-12");
         assertThat(render("$msg.language")).isEqualTo("fr");
     }
 

@@ -125,6 +125,8 @@ class AuthorizationMatrixIT {
         post("/api/structures/{uai}/letters/jobs/{job}/cancel", jobOwner, Map.of());
         get("/api/structures/{uai}/letters/jobs/{job}/pdf", jobOwner);  // once: the super admin downloads it
         get("/api/structures/{uai}/letters/accounts/{id}", structure);
+        // Print defaults (PDF/A archive copies): read by whoever prints for the school, set by its admins.
+        get("/api/structures/{uai}/print-defaults", structure);
         // Template editor: the school's administrators only. {name} is the activation letter (the
         // mail preview's, the activation e-mail); the save without text is a 400, the rollback of a
         // version that does not exist a 404, the reset of a file never overridden a 200 that changes nothing.
@@ -133,6 +135,10 @@ class AuthorizationMatrixIT {
         get("/api/structures/{uai}/templates", editor);
         get("/api/structures/{uai}/templates/{name}", editor);
         post("/api/structures/{uai}/templates/{name}", expect(400, 400, 403, 403, 401), Map.of("comment", "no text"));
+        get("/api/structures/{uai}/templates/{name}/fields", expect(404, 404, 403, 403, 401));  // not a texts file
+        get("/api/structures/{uai}/name-with-article", editor);
+        post("/api/structures/{uai}/name-with-article", expect(400, 400, 403, 403, 401), Map.of());
+        post("/api/structures/{uai}/print-defaults", editor, Map.of("archive", "no"));
         get("/api/structures/{uai}/templates/{name}/history", editor);
         get("/api/structures/{uai}/templates/{name}/diff", editor);
         post("/api/structures/{uai}/templates/{name}/rollback", expect(404, 404, 403, 403, 401), Map.of("version", "99"));

@@ -33,6 +33,14 @@ import org.junit.jupiter.api.Test;
  * the test fails under CI (CI=true) and is skipped elsewhere.
  */
 class BrowserIT {
+    /** axe-core's serious and critical violations of every page state this test screenshots: none allowed. */
+    private final List<String> axeViolations = new java.util.ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void axeFoundNothingSeriousOrCritical() {
+        assertThat(axeViolations).as("axe-core: serious or critical violations (target/axe-report.txt)").isEmpty();
+    }
+
     private static final List<String> ARGS = List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run");
     private static final Path SHOTS = Paths.get("target", "browser-screenshots");
@@ -100,7 +108,7 @@ class BrowserIT {
         try (Playwright playwright = playwright();
              Browser browser = launch(playwright)) {
             BrowserContext context = browser.newContext(new Browser.NewContextOptions().setAcceptDownloads(true)
-                    .setViewportSize(1280, 900));
+                    .setViewportSize(1366, 900));
             Page page = context.newPage();
             List<String> consoleErrors = scriptErrors(page, text -> false);
             page.navigate("http://localhost:" + web.server.port() + "/");
@@ -121,6 +129,7 @@ class BrowserIT {
             assertThat(page.locator("#classes label").allTextContents()).allSatisfy(l -> assertThat(l.strip()).startsWith("2nde"));
             page.getByLabel("En attente d’activation").check();
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("1-selection.png")).setFullPage(true));
+            axeViolations.addAll(Axe.check(page, "1-selection"));
 
             // Step 2: the check.
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Lancer le prétraitement")).click();
@@ -133,6 +142,10 @@ class BrowserIT {
             assertThat(page.locator("#accounts tbody tr .lock").count()).as("every pending account shows the lock").isEqualTo(50);
             assertThat(page.locator("#page-info").textContent()).isEqualTo("Comptes 1 à 50 sur " + total);
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("2-check.png")).setFullPage(true));
+            axeViolations.addAll(Axe.check(page, "2-check"));
+            page.setViewportSize(1920, 1080);
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("2-check-1920.png")).setFullPage(true));
+            page.setViewportSize(1366, 900);
 
             // Search the table by last name.
             String lastName = page.locator("#accounts tbody tr").nth(3).locator("td").first().textContent().strip();
@@ -152,6 +165,7 @@ class BrowserIT {
             assertThat(page.locator("#card-title").textContent()).contains("Fiche du compte").contains(lastName);
             assertThat(page.locator("#card-body").textContent()).contains("2nde");
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("3-card.png")));
+            axeViolations.addAll(Axe.check(page, "3-card"));
             page.keyboard().press("Escape");
             page.locator("#card-dialog").waitFor(new Locator.WaitForOptions().setState(com.microsoft.playwright.options.WaitForSelectorState.HIDDEN));
             // The dialog's "close" event (which gives focus back) is a task queued after it hides: wait for it.
@@ -159,10 +173,14 @@ class BrowserIT {
             page.waitForFunction("() => document.activeElement.classList.contains('open-card')", null,
                     new Page.WaitForFunctionOptions().setTimeout(5_000));
             assertThat(page.evaluate("document.activeElement.classList.contains('open-card')")).as("focus back on the row").isEqualTo(true);
+            // Escape closed the card only: the search and the table are as they were.
+            assertThat(page.getByLabel("Nom contient", new Page.GetByLabelOptions().setExact(true)).inputValue()).isEqualTo(lastName);
+            assertThat(rows.count()).isEqualTo(found);
 
             // Download the CSV: exactly the searched list.
             Download download = page.waitForDownload(() -> page.locator("#csv").click());
-            assertThat(download.suggestedFilename()).startsWith("publipostage-" + WebFixture.OWN).endsWith(".csv");
+            assertThat(download.suggestedFilename()).as("says what it holds")
+                    .matches("comptes-" + WebFixture.OWN + "-Seconde-en-attente-\\d{8}\\.csv");
             byte[] bytes = Files.readAllBytes(download.path());
             assertThat(bytes[0] & 0xff).isEqualTo(0xEF);
             String csv = new String(bytes, StandardCharsets.UTF_8).substring(1);
@@ -183,6 +201,35 @@ class BrowserIT {
             assertThat(page.locator("#panel-print h3").textContent()).isEqualTo("Imprimer");
             assertThat(page.locator("#panel-mail h3").textContent()).isEqualTo("Envoyer par courriel");
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("4-publipostage.png")).setFullPage(true));
+            axeViolations.addAll(Axe.check(page, "4-publipostage"));
+            page.setViewportSize(1920, 1080);
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("4-publipostage-1920.png")).setFullPage(true));
+            page.setViewportSize(1366, 900);
+
+            // One date format per language (31/08/2025 in French), and the card names the language in words.
+            long lycee = web.app.structureByUai(WebFixture.OWN).id();
+            fr.publipostage.directory.Account english = web.app.selections().list(web.app.selections().parse(lycee,
+                    Map.of("profile", List.of("Student"), "level", List.of("Seconde"), "activation", List.of("pending"))),
+                    fr.publipostage.selection.Scope.LOCAL_ADMIN).stream().filter(a -> "en".equals(a.language())).findFirst().orElseThrow();
+            page.locator(".steps button[data-goto='2']").click();
+            page.getByLabel("Nom contient", new Page.GetByLabelOptions().setExact(true)).fill(english.lastName());
+            Locator row = page.locator("#accounts tbody tr[data-login='" + english.login() + "']");
+            row.waitFor();
+            assertThat(row.locator("td").last().textContent()).matches("\\d{2}/\\d{2}/\\d{4}")
+                    .isEqualTo(String.format("%02d/%02d/%d", english.createdAt().getDayOfMonth(), english.createdAt().getMonthValue(),
+                            english.createdAt().getYear()));
+            row.locator("button.open-card").click();
+            page.locator("#card-dialog[open]").waitFor();
+            Map<String, String> card = new java.util.LinkedHashMap<>();
+            Locator terms = page.locator("#card-body dl dt");
+            for (int i = 0; i < terms.count(); i++) {
+                card.put(terms.nth(i).textContent(), page.locator("#card-body dl dd").nth(i).textContent());
+            }
+            assertThat(card).containsEntry("Langue préférée", "anglais")
+                    .containsEntry("Créé le", row.locator("td").last().textContent());
+            page.keyboard().press("Escape");
+            page.locator("#card-dialog").waitFor(new Locator.WaitForOptions().setState(com.microsoft.playwright.options.WaitForSelectorState.HIDDEN));
+            page.getByLabel("Nom contient", new Page.GetByLabelOptions().setExact(true)).fill("");
 
             // English is one click away.
             page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("English")).click();
@@ -193,11 +240,56 @@ class BrowserIT {
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Teachers")).click();
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Run the check")).click();
             page.locator("#counts").filter(new Locator.FilterOptions().setHasText("account(s)")).waitFor();
-            Download english = page.waitForDownload(() -> page.locator("#csv").click());
-            assertThat(new String(Files.readAllBytes(english.path()), StandardCharsets.UTF_8)).startsWith("\uFEFF\"Last name\";\"First name\"")
+            assertThat(page.locator("#accounts tbody tr").first().locator("td").last().textContent())
+                    .as("the English date format").matches("\\d{4}-\\d{2}-\\d{2}");
+            Download englishCsv = page.waitForDownload(() -> page.locator("#csv").click());
+            assertThat(englishCsv.suggestedFilename()).matches("accounts-" + WebFixture.OWN + "-teachers-\\d{8}\\.csv");
+            assertThat(new String(Files.readAllBytes(englishCsv.path()), StandardCharsets.UTF_8)).startsWith("\uFEFF\"Last name\";\"First name\"")
                     .contains("\"Teacher\"");
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("5-english.png")).setFullPage(true));
+            axeViolations.addAll(Axe.check(page, "5-english"));
 
+            assertThat(consoleErrors).as("no script error in the page").isEmpty();
+        }
+    }
+
+    /**
+     * Issue 13: a class teacher is offered only the profiles he can select (pupils and parents of his
+     * classes), and the templates page, which is not his, is a normal page with the top bar saying why.
+     */
+    @Test
+    void aClassTeacherIsOfferedOnlyWhatHeCanSelect() throws Exception {
+        Files.createDirectories(SHOTS);
+        try (Playwright playwright = playwright();
+             Browser browser = launch(playwright)) {
+            BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1366, 900));
+            Page page = context.newPage();
+            List<String> consoleErrors = scriptErrors(page, text -> text.contains("403"));
+            page.navigate("http://localhost:" + web.server.port() + "/");
+            logIn(page, Who.CLASS_TEACHER);
+            Locator profiles = page.locator("input[name='profile']");
+            page.waitForCondition(() -> page.locator("label.check:has(input[name='profile']):visible").count() == 2);
+            assertThat(page.locator("label.check:has(input[name='profile']):visible").allTextContents())
+                    .extracting(String::strip).containsExactly("Élève", "Parent");
+            for (String hidden : List.of("Enseignant", "Personnel", "Invité")) {
+                assertThat(page.getByLabel(hidden, new Page.GetByLabelOptions().setExact(true)).isVisible()).as(hidden).isFalse();
+            }
+            assertThat(profiles.count()).isEqualTo(5);
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("11-class-teacher.png")).setFullPage(true));
+            axeViolations.addAll(Axe.check(page, "11-class-teacher"));
+
+            com.microsoft.playwright.Response templates = page.navigate("http://localhost:" + web.server.port() + "/templates");
+            assertThat(templates.status()).isEqualTo(403);
+            assertThat(page.locator("header.topbar").isVisible()).as("the top bar").isTrue();
+            assertThat(page.locator("#nav-console").isVisible()).isTrue();
+            assertThat(page.locator("#logout").isVisible()).isTrue();
+            assertThat(page.locator("h1").textContent()).isEqualTo("Modèles des courriers et courriels");
+            assertThat(page.locator("#page-notice").textContent()).contains("réservés aux administrateurs de l’établissement")
+                    .contains("professeur principal");
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("12-class-teacher-templates.png")).setFullPage(true));
+            axeViolations.addAll(Axe.check(page, "12-class-teacher-templates"));
+            page.locator("#nav-console").click();
+            page.locator("#preset-buttons button").first().waitFor();
             assertThat(consoleErrors).as("no script error in the page").isEmpty();
         }
     }
@@ -214,7 +306,7 @@ class BrowserIT {
         try (Playwright playwright = playwright();
              Browser browser = launch(playwright)) {
             BrowserContext context = browser.newContext(new Browser.NewContextOptions().setAcceptDownloads(true)
-                    .setViewportSize(1280, 900));
+                    .setViewportSize(1366, 900));
             Page page = context.newPage();
             List<String> consoleErrors = scriptErrors(page, text -> false);
             page.navigate("http://localhost:" + web.server.port() + "/");
@@ -237,6 +329,7 @@ class BrowserIT {
             page.locator("#mail-no-address summary").click();
             assertThat(page.locator("#mail-no-address li").first().textContent()).contains("Enseignant");
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("6-mail-confirm-counts.png")).setFullPage(true));
+            axeViolations.addAll(Axe.check(page, "6-mail-confirm-counts"));
 
             // The confirmation dialog with the count, then send.
             page.locator("#mail-send").click();
@@ -260,10 +353,31 @@ class BrowserIT {
             Locator sentRows = page.locator("#mail-recipients tbody tr");
             assertThat(sentRows.count()).isEqualTo(Math.min(20, toMail));
             assertThat(page.locator("#mail-send").isDisabled()).as("sent once").isTrue();
+            // Issue 13: the disabled "Envoyer…" is readable (it was grey on dark blue, 1.1:1); axe skips disabled controls.
+            assertThat(Axe.unreadableDisabledButtons(page)).as("disabled buttons with faint text").isEmpty();
             for (String state : sentRows.locator("td.state").allTextContents()) assertThat(state).isEqualTo("envoyé");
             String address = sentRows.first().locator("td").nth(4).textContent();
             String login = sentRows.first().locator("td").nth(1).textContent();
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("7-mail-campaign.png")).setFullPage(true));
+            axeViolations.addAll(Axe.check(page, "7-mail-campaign"));
+
+            // The ledger has the width of step 3 (not half of it) and needs no sideways scroll at 1366 px;
+            // its date is the page's one French format.
+            double stepWidth = ((Number) page.evaluate("document.getElementById('step-3').getBoundingClientRect().width")).doubleValue();
+            double tableWidth = ((Number) page.evaluate("document.getElementById('mail-recipients').getBoundingClientRect().width")).doubleValue();
+            assertThat(tableWidth).as("ledger table width at 1366 px").isGreaterThan(0.9 * stepWidth);
+            assertThat(page.evaluate("(() => { const w = document.querySelector('#mail-recipients').parentElement;"
+                    + " return w.scrollWidth - w.clientWidth; })()")).as("horizontal overflow of the ledger").isEqualTo(0);
+            assertThat(sentRows.first().locator("td.time").textContent()).matches("\\d{2}/\\d{2}/\\d{4} \\d{2}:\\d{2}");
+            assertThat(sentRows.first().locator("td").nth(7).boundingBox().x + sentRows.first().locator("td").nth(7).boundingBox().width)
+                    .as("the reason column is on screen").isLessThanOrEqualTo(1366);
+            page.setViewportSize(1920, 1080);
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("7-mail-campaign-1920.png")).setFullPage(true));
+            page.setViewportSize(1366, 900);
+
+            // The school's campaigns (history), dated in the one French format.
+            page.locator("#mail-history-list li").first().waitFor();
+            assertThat(page.locator("#mail-history-list li").first().textContent()).containsPattern("\\d{2}/\\d{2}/\\d{4} \\d{2}:\\d{2}");
 
             // The ledger CSV.
             Download ledger = page.waitForDownload(() -> page.locator("#mail-ledger").click());
@@ -296,12 +410,14 @@ class BrowserIT {
             }
             assertThat(mail).as("the message sent to " + address).isNotNull();
             assertThat(mail.locator(".badge").textContent()).isEqualTo("NON DISTRIBUÉ");
+            assertThat(mail.locator("dd").allTextContents()).as("the mailbox's date").anyMatch(d -> d.matches("\\d{2}/\\d{2}/\\d{4} \\d{2}:\\d{2}"));
             assertThat(mail.locator("pre.mail-text").textContent()).contains(login);
             assertThat(mail.locator("iframe").getAttribute("sandbox")).isEmpty();
             assertThat(mail.locator("iframe").getAttribute("title")).startsWith("Version HTML du courriel");
             mail.scrollIntoViewIfNeeded();
             assertThat(mail.frameLocator("iframe").locator("body").textContent()).contains(login);
             mailbox.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("8-sandbox-mailbox.png")));
+            axeViolations.addAll(Axe.check(mailbox, "8-sandbox-mailbox"));
             assertThat(consoleErrors).as("no script error in the page").isEmpty();
         } finally {
             web.app.mailWorker().close();
@@ -333,7 +449,7 @@ class BrowserIT {
         try (Playwright playwright = playwright();
              Browser browser = launch(playwright)) {
             BrowserContext context = browser.newContext(new Browser.NewContextOptions().setAcceptDownloads(true)
-                    .setViewportSize(1280, 900));
+                    .setViewportSize(1366, 900));
             Page page = context.newPage();
             List<String> consoleErrors = scriptErrors(page, text -> false);
             page.navigate("http://localhost:" + web.server.port() + "/");
@@ -350,13 +466,32 @@ class BrowserIT {
             assertThat(page.getByLabel("Page de garde par classe (avec la liste à émarger)").last().isChecked()).isTrue();
             assertThat(page.locator("#print-generate").textContent()).isEqualTo("Générer le PDF (" + pupils.size() + " lettre(s))");
 
+            // "Votre sélection" follows the layout and the cover sheet chosen in the print panel.
+            Locator summary = page.locator("#summary-list");
+            assertThat(summary.textContent()).contains("1 par page (A4)").contains("avec page de garde par classe");
+            page.locator("#print-layout-8").check();
+            page.waitForCondition(() -> summary.textContent().contains("8 par page (cartes à découper)"));
+            page.locator("#print-cover").uncheck();
+            page.waitForCondition(() -> !summary.textContent().contains("page de garde"));
+            page.locator("#print-layout-1").check();
+            page.locator("#print-cover").check();
+            page.waitForCondition(() -> summary.textContent().contains("1 par page (A4), avec page de garde par classe"));
+
             // The sample page: the real page 1, an image with its text alternative.
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Voir un exemple")).click();
             Locator sample = page.locator("#print-sample-image");
             sample.waitFor();
             page.waitForCondition(() -> (Boolean) sample.evaluate("img => img.complete && img.naturalWidth > 0"));
             assertThat(sample.getAttribute("alt")).startsWith("Exemple : la page 1 du PDF").contains("1 par page");
+            // Page 1 is the first class's cover sheet: the caption does not promise an activation code.
+            assertThat(page.locator("#print-sample-caption").textContent()).contains("page de garde").doesNotContain("vrai code");
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("9-print-sample.png")).setFullPage(true));
+            axeViolations.addAll(Axe.check(page, "9-print-sample"));
+
+            // Issue 18: the school's archive copy, asked for with the print panel's checkbox.
+            Locator archive = page.getByLabel("Copie d’archive PDF/A-2u");
+            assertThat(archive.isChecked()).as("the school's default: no archive copy").isFalse();
+            archive.check();
 
             // Over the direct limit: a background job with a progress bar, which survives a reload.
             page.locator("#print-generate").click();
@@ -364,29 +499,48 @@ class BrowserIT {
             bar.waitFor();
             assertThat(bar.getAttribute("role")).isEqualTo("progressbar");
             assertThat(bar.getAttribute("aria-valuemax")).isEqualTo("100");
-            assertThat(page.locator("#print-legend").textContent()).contains("page(s) sur");
+            // The progress counts pages, cover sheets included, from its first figure to its last.
+            int pages = LetterApiIT.expectedPages(pupils, 1, true);
+            assertThat(page.locator("#print-legend").textContent()).contains("page(s) sur " + pages + " ·");
             page.reload();
             page.locator("#print-progress").waitFor();
+            // The reload keeps the selection form, not only the job.
+            page.waitForCondition(() -> page.locator("#cover").isChecked());
+            assertThat(page.locator("input[name='layout'][value='1']").isChecked()).isTrue();
+            assertThat(page.locator("#sort1").inputValue()).isEqualTo("class");
+            assertThat(page.getByLabel("Élève", new Page.GetByLabelOptions().setExact(true)).isChecked()).isTrue();
             Locator download = page.locator("#print-download");
-            download.waitFor(new Locator.WaitForOptions().setTimeout(120_000));
+            List<String> legends = new java.util.ArrayList<>();
+            long until = System.nanoTime() + 240_000_000_000L;
+            while (download.count() == 0 && System.nanoTime() < until) {
+                legends.add(page.locator("#print-legend").textContent());
+                page.waitForTimeout(250);
+            }
+            download.waitFor(new Locator.WaitForOptions().setTimeout(10_000));
+            legends.add(page.locator("#print-legend").textContent());
+            assertThat(legends).allSatisfy(l -> assertThat(l).contains("page(s) sur " + pages + " ·"));
             assertThat(page.locator("#print-progress").getAttribute("aria-valuenow")).isEqualTo("100");
             assertThat(page.locator("#print-job-state").textContent()).isEqualTo("État : terminé");
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("10-print-job.png")).setFullPage(true));
+            axeViolations.addAll(Axe.check(page, "10-print-job"));
             Download pdf = page.waitForDownload(download::click);
-            assertThat(pdf.suggestedFilename()).startsWith("lettres-" + WebFixture.OWN).endsWith(".pdf");
+            assertThat(pdf.suggestedFilename()).isEqualTo("lettres-" + WebFixture.OWN + "-eleves-A4.pdf");
             LetterApiIT.Pdf read = LetterApiIT.read(Files.readAllBytes(pdf.path()));
+            assertThat(fr.publipostage.letters.VeraPdf.isArchive(Files.readAllBytes(pdf.path()))).as("a PDF/A-2u copy").isTrue();
             assertThat(read.pages()).isEqualTo(LetterApiIT.expectedPages(pupils, 1, true));
             fr.publipostage.directory.Account pending = pupils.stream().filter(a -> !a.activated()).findFirst().orElseThrow();
             assertThat(read.text()).contains(pending.displayLogin()).contains(pending.activationCode());
             page.locator("#print-once").filter(new Locator.FilterOptions().setHasText("effacé du serveur")).waitFor();
 
             // One pupil's letter from the card.
-            page.locator(".steps button[data-goto='2']").click();  // after the reload: step 1
+            page.locator(".steps button[data-goto='2']").click();
             page.locator("#accounts tbody tr").first().click();
             page.locator("#card-dialog[open]").waitFor();
+            String login = page.locator("#accounts tbody tr").first().getAttribute("data-login");
             Download letter = page.waitForDownload(() -> page.getByRole(AriaRole.BUTTON,
                     new Page.GetByRoleOptions().setName("Imprimer sa lettre")).click());
             assertThat(LetterApiIT.read(Files.readAllBytes(letter.path())).pages()).isEqualTo(1);
+            assertThat(letter.suggestedFilename()).as("a person's letter by login").isEqualTo("lettre-" + login + ".pdf");
             assertThat(consoleErrors).as("no script error in the page").isEmpty();
         }
 

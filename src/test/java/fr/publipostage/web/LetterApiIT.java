@@ -108,8 +108,13 @@ class LetterApiIT {
             HttpResponse<byte[]> r = postBytes(admin, BASE, "profile=Student&class=2nde+1&sort=class&cover=yes&layout=" + layout);
             assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
             assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/pdf"));
-            assertThat(r.headers().firstValue("Content-Disposition")).hasValueSatisfying(v -> assertThat(v)
-                    .contains("attachment").contains(".pdf"));
+            // Named by what it holds: kind, school, class, layout; never an internal id.
+            String file = switch (layout) {
+                case 1 -> "lettres-" + WebFixture.OWN + "-2nde1-A4.pdf";
+                case 2 -> "lettres-" + WebFixture.OWN + "-2nde1-A5.pdf";
+                default -> "cartes-" + WebFixture.OWN + "-2nde1-8par-page.pdf";
+            };
+            assertThat(r.headers().firstValue("Content-Disposition")).hasValue("attachment; filename=\"" + file + "\"");
             Pdf pdf = read(r.body());
             assertThat(pdf.pages()).as("layout " + layout).isEqualTo(expectedPages(pupils, layout, true));
             if (layout == 1) assertThat(pdf.pages()).isEqualTo(pupils.size() + 2);  // 2nde 1: one class, two cover pages or one
@@ -129,9 +134,14 @@ class LetterApiIT {
         assertThat(r.headers().firstValue("Content-Type")).hasValue("image/png");
         var image = ImageIO.read(new ByteArrayInputStream(r.body()));
         assertThat(image.getHeight()).as("an A4 portrait page").isGreaterThan(image.getWidth());
-        HttpResponse<byte[]> cards = admin.getBytes(BASE + "/preview.png?profile=Student&layout=8");
+        HttpResponse<byte[]> cards = admin.getBytes(BASE + "/preview.png?profile=Student&layout=8&activation=pending");
         assertThat(cards.statusCode()).isEqualTo(200);
         assertThat(cards.body()).isNotEqualTo(r.body());
+        // What page 1 shows, for the caption beside it: a cover sheet, real codes, or reminders without one.
+        assertThat(r.headers().firstValue(LetterApi.SAMPLE_HOLDS)).hasValue("cover");
+        assertThat(cards.headers().firstValue(LetterApi.SAMPLE_HOLDS)).hasValue("code");
+        HttpResponse<byte[]> reminders = admin.getBytes(BASE + "/preview.png?profile=Student&activation=activated");
+        assertThat(reminders.headers().firstValue(LetterApi.SAMPLE_HOLDS)).hasValue("noCode");
     }
 
     @Test
@@ -148,7 +158,8 @@ class LetterApiIT {
         long id = job.get("id").asLong();
         assertThat(job.get("state").asText()).isEqualTo("queued");
         assertThat(job.get("stateLabel").asText()).isEqualTo("en attente");
-        assertThat(job.get("pagesTotal").asInt()).isEqualTo(pupils.size());
+        // In pages (cover sheets included) from the start, as at the end: not accounts first.
+        assertThat(job.get("pagesTotal").asInt()).isEqualTo(expectedPages(pupils, 1, true));
         String url = job.get("url").asText();
         assertThat(url).isEqualTo(BASE + "/jobs/" + id);
 
@@ -169,6 +180,8 @@ class LetterApiIT {
 
         HttpResponse<byte[]> pdf = admin.getBytes(url + "/pdf");
         assertThat(pdf.statusCode()).isEqualTo(200);
+        assertThat(pdf.headers().firstValue("Content-Disposition"))
+                .hasValue("attachment; filename=\"lettres-" + WebFixture.OWN + "-Seconde-A4.pdf\"");
         Pdf read = read(pdf.body());
         assertThat(read.pages()).isEqualTo(pages);
         Account pending = pupils.stream().filter(a -> !a.activated()).findFirst().orElseThrow();
@@ -176,6 +189,20 @@ class LetterApiIT {
         HttpResponse<byte[]> again = admin.getBytes(url + "/pdf");
         assertThat(again.statusCode()).as("downloaded once, then gone").isEqualTo(404);
         assertThat(new String(again.body(), StandardCharsets.UTF_8)).contains("introuvable ou expiré");
+    }
+
+    /** Issue 13: the CSV says what it holds too, in the admin's language. */
+    @Test
+    void theCsvIsNamedByWhatItHolds() {
+        WebFixture.Client admin = web.as(Who.LOCAL_OWN);
+        String today = java.time.LocalDate.now().format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
+        HttpResponse<String> parents = admin.get("/api/structures/" + WebFixture.OWN + "/export.csv?profile=Relative&class=2nde+1");
+        assertThat(parents.statusCode()).isEqualTo(200);
+        assertThat(parents.headers().firstValue("Content-Disposition"))
+                .hasValue("attachment; filename=\"comptes-" + WebFixture.OWN + "-parents-2nde1-" + today + ".csv\"");
+        HttpResponse<String> english = admin.get("/api/structures/" + WebFixture.OWN + "/export.csv?profile=Teacher&email=without&lang=en");
+        assertThat(english.headers().firstValue("Content-Disposition"))
+                .hasValue("attachment; filename=\"accounts-" + WebFixture.OWN + "-teachers-without-email-" + today + ".csv\"");
     }
 
     @Test
@@ -201,6 +228,9 @@ class LetterApiIT {
         for (String layout : List.of("1", "8")) {
             HttpResponse<byte[]> r = admin.getBytes(BASE + "/accounts/" + pupil.id() + "?layout=" + layout);
             assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Disposition")).as("a person's letter by login, not by id")
+                    .hasValue("attachment; filename=\"" + (layout.equals("8") ? "carte-" : "lettre-")
+                            + DownloadNames.safe(pupil.displayLogin()) + ".pdf\"");
             Pdf pdf = read(r.body());
             assertThat(pdf.pages()).isEqualTo(1);
             assertThat(pdf.text()).contains(pupil.displayLogin()).contains(pupil.activationCode());
@@ -213,6 +243,39 @@ class LetterApiIT {
         // A class teacher prints the letters of his class only.
         Account outside = accounts(Map.of("profile", List.of(Profile.Teacher.name()))).get(0);
         assertThat(web.as(Who.CLASS_TEACHER).get(BASE + "/accounts/" + outside.id()).statusCode()).isEqualTo(404);
+    }
+
+    /** PDF/A archive copies: asked per print, else the school's default, which its admins set (not class teachers). */
+    @Test
+    void archiveCopiesPerPrintAndTheSchoolsDefault() throws Exception {
+        WebFixture.Client admin = web.as(Who.LOCAL_OWN);
+        String defaults = "/api/structures/" + WebFixture.OWN + "/print-defaults";
+        String oneClass = "profile=Student&class=2nde+1&sort=class";
+        try {
+            assertThat(json(admin.get(defaults)).get("archive").asBoolean()).isFalse();
+            assertThat(json(admin.get(defaults)).get("editable").asBoolean()).isTrue();
+            assertThat(json(web.as(Who.CLASS_TEACHER).get(defaults)).get("editable").asBoolean()).isFalse();
+            HttpResponse<byte[]> plain = postBytes(admin, BASE, oneClass);
+            assertThat(plain.statusCode()).isEqualTo(200);
+            assertThat(fr.publipostage.letters.VeraPdf.isArchive(plain.body())).isFalse();
+            HttpResponse<byte[]> asked = postBytes(admin, BASE, oneClass + "&pdfa=yes");
+            assertThat(fr.publipostage.letters.VeraPdf.isArchive(asked.body())).isTrue();
+            assertThat(fr.publipostage.letters.VeraPdf.failures(asked.body(), org.verapdf.pdfa.flavours.PDFAFlavour.PDFA_2_U)).isEmpty();
+            // The school's default, set by its admin, applies when the print does not say.
+            HttpResponse<String> set = admin.postForm(defaults, Map.of("archive", "yes"));
+            assertThat(set.statusCode()).isEqualTo(200);
+            assertThat(json(set).get("archive").asBoolean()).isTrue();
+            assertThat(json(admin.get(defaults)).get("archive").asBoolean()).isTrue();
+            assertThat(fr.publipostage.letters.VeraPdf.isArchive(postBytes(admin, BASE, oneClass).body())).isTrue();
+            assertThat(fr.publipostage.letters.VeraPdf.isArchive(postBytes(admin, BASE, oneClass + "&pdfa=no").body())).isFalse();
+            assertThat(web.as(Who.CLASS_TEACHER).postForm(defaults, Map.of("archive", "no")).statusCode()).isEqualTo(403);
+            HttpResponse<String> bad = admin.post(BASE, Map.of("profile", "Student", "pdfa", "peut-être"), "X-CSRF-Token", admin.csrf);
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(json(bad).get("error").asText()).contains("pdfa").contains("peut-être");
+            assertThat(admin.postForm(defaults, Map.of("archive", "bof")).statusCode()).isEqualTo(400);
+        } finally {
+            admin.postForm(defaults, Map.of("archive", "no"));
+        }
     }
 
     @Test

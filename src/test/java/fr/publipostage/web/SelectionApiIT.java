@@ -77,7 +77,8 @@ class SelectionApiIT {
     @Test
     void levelsAndClassesFollowTheChosenLevels() {
         local.setCookie("lang", "fr");
-        assertThat(texts(iter(json(local.get(BASE + "/levels"))), null)).containsExactly("Première", "Seconde", "Terminale");
+        // School order (issue 13), not alphabetical.
+        assertThat(texts(iter(json(local.get(BASE + "/levels"))), null)).containsExactly("Seconde", "Première", "Terminale");
         List<JsonNode> seconde = iter(json(local.get(BASE + "/classes?level=Seconde")));
         assertThat(seconde).hasSize(8).allSatisfy(c -> assertThat(c.get("level").asText()).isEqualTo("Seconde"));
         assertThat(iter(json(local.get(BASE + "/classes?level=Seconde&level=Terminale")))).hasSize(16);
@@ -177,7 +178,8 @@ class SelectionApiIT {
         for (int i = 1; i < pupils.size(); i++) {
             String ca = pupils.get(i - 1).get("classes").get(0).asText();
             String cb = pupils.get(i).get("classes").get(0).asText();
-            assertThat(ca.compareTo(cb)).isLessThanOrEqualTo(0);
+            // Classes in school order (Seconde, Première, Terminale; numbers as numbers), as the demo's levels.
+            assertThat(fr.publipostage.directory.SchoolOrder.LEVELS.compare(ca, cb)).as(ca + " before " + cb).isLessThanOrEqualTo(0);
             if (ca.equals(cb)) {
                 assertThat(fold(pupils.get(i - 1).get("lastName").asText())).isLessThanOrEqualTo(fold(pupils.get(i).get("lastName").asText()));
             }

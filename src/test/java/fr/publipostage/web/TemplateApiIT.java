@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 class TemplateApiIT {
     private static final String OWN = "/api/structures/" + WebFixture.OWN + "/templates/";
     private static final String OTHER = "/api/structures/" + WebFixture.OTHER + "/templates/";
-    private static final String INTRO = "<p>$msg.get('letter.activation.intro', $structure.name)</p>";
+    private static final String INTRO = "<p>$msg.get('letter.activation.intro', $structure.name, $structure.ofName, $structure.nameWithArticle)</p>";
     private static WebFixture web;
 
     @BeforeAll
@@ -263,7 +263,11 @@ class TemplateApiIT {
     void classTeachersAndOtherSchoolsAdminsAreRefused() {
         WebFixture.Client teacher = web.as(Who.CLASS_TEACHER);
         assertThat(teacher.get(OWN.substring(0, OWN.length() - 1)).statusCode()).isEqualTo(403);
-        assertThat(teacher.get("/templates").statusCode()).isEqualTo(403);
+        HttpResponse<String> page = teacher.get("/templates");
+        assertThat(page.statusCode()).isEqualTo(403);
+        // A normal page with the top bar (his name, the console, logout) saying why, not a bare error.
+        assertThat(page.body()).contains("class=\"topbar\"").contains("id=\"nav-console\"").contains("id=\"logout\"")
+                .contains("réservés aux administrateurs de l’établissement").doesNotContain("id=\"nav-templates\"");
         // The top bar offers the editor only to those who may use it.
         assertThat(teacher.get("/").body()).contains("id=\"nav-console\"").doesNotContain("id=\"nav-templates\"");
         assertThat(web.as(Who.LOCAL_OWN).get("/").body()).contains("id=\"nav-templates\"");

@@ -26,8 +26,16 @@ import org.junit.jupiter.api.Test;
  * test fails under CI (CI=true) and is skipped elsewhere, like {@link BrowserIT}.
  */
 class TemplateEditorBrowserIT {
+    /** axe-core's serious and critical violations of every page state this test screenshots: none allowed. */
+    private final List<String> axeViolations = new java.util.ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void axeFoundNothingSeriousOrCritical() {
+        assertThat(axeViolations).as("axe-core: serious or critical violations (target/axe-report.txt)").isEmpty();
+    }
+
     private static final Path SHOTS = Paths.get("target", "browser-screenshots");
-    private static final String INTRO = "<p>$msg.get('letter.activation.intro', $structure.name)</p>";
+    private static final String INTRO = "<p>$msg.get('letter.activation.intro', $structure.name, $structure.ofName, $structure.nameWithArticle)</p>";
     private static final String NEW_INTRO = "<p>Bienvenue dans l’ENT du lycée : voici votre code.</p>";
     private static final String FILE = "print-activation.vm";
 
@@ -63,7 +71,7 @@ class TemplateEditorBrowserIT {
         Files.createDirectories(SHOTS);
         try (Playwright playwright = BrowserIT.playwright();
              Browser browser = BrowserIT.launch(playwright)) {
-            BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1400, 1000));
+            BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1366, 900));
             Page page = context.newPage();
             // The refused save's 422 is logged by the browser itself; it is the answer expected there.
             List<String> consoleErrors = BrowserIT.scriptErrors(page, text -> text.contains("status of 422"));
@@ -73,6 +81,10 @@ class TemplateEditorBrowserIT {
             // The editor is one link away in the top bar; the files are listed with their state.
             page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Modèles")).click();
             page.locator("h1").filter(new Locator.FilterOptions().setHasText("Modèles des courriers")).waitFor();
+            // The simple mode is the default; the code editor is "Mode avancé".
+            page.locator(".ed-doc").first().waitFor();
+            assertThat(page.locator("#ed-mode-simple").getAttribute("aria-pressed")).isEqualTo("true");
+            page.locator("#ed-mode-advanced").click();
             Locator file = page.locator(".ed-file[data-name='" + FILE + "']");
             file.waitFor();
             assertThat(file.textContent()).contains("Lettre d’activation").contains("modèle d’origine");
@@ -108,6 +120,7 @@ class TemplateEditorBrowserIT {
             assertThat((Double) image.evaluate("img => img.naturalHeight / img.naturalWidth")).isBetween(1.39, 1.43);
             assertThat(savedVersion()).as("a preview saves nothing").isZero();
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("editor-1-preview.png")).setFullPage(true));
+            axeViolations.addAll(Axe.check(page, "editor-1-preview"));
 
             // Layout 2 and the activated worst case: the image changes.
             page.getByLabel("Mise en page").selectOption("2");
@@ -148,6 +161,8 @@ class TemplateEditorBrowserIT {
             assertThat(rows.count()).isEqualTo(1);
             assertThat(rows.first().textContent()).contains("1").contains(Who.LOCAL_OWN.login).contains("enregistrement")
                     .contains("Nouvelle formule d’accueil");
+            assertThat(rows.first().locator("td").nth(2).textContent()).as("the history's date, the one French format")
+                    .matches("\\d{2}/\\d{2}/\\d{4} \\d{2}:\\d{2}");
             page.getByLabel("Comparer la version").selectOption("0");
             page.getByLabel("avec la version").selectOption("1");
             page.locator("#ed-compare-run").click();
@@ -156,6 +171,7 @@ class TemplateEditorBrowserIT {
             assertThat(added.allTextContents()).anySatisfy(l -> assertThat(l).contains("ajouté").contains(NEW_INTRO));
             assertThat(page.locator("#ed-diff li.removed").allTextContents()).anySatisfy(l -> assertThat(l).contains(INTRO));
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("editor-2-history.png")).setFullPage(true));
+            axeViolations.addAll(Axe.check(page, "editor-2-history"));
 
             // A broken edit: refused, the problem shown with its line, the cursor there, nothing saved.
             page.evaluate("() => { const cm = window.publipostageEditor; cm.replaceRange('#if(\\n', {line: 2, ch: 0}); }");
@@ -170,6 +186,7 @@ class TemplateEditorBrowserIT {
             assertThat(cursorLine).isBetween(3, 4);
             assertThat(savedVersion()).isEqualTo(1);
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("editor-3-refused.png")).setFullPage(true));
+            axeViolations.addAll(Axe.check(page, "editor-3-refused"));
 
             // Back to the built-in template (after a confirmation): the editor shows it, the list too.
             page.locator("#ed-reset").click();
@@ -183,7 +200,14 @@ class TemplateEditorBrowserIT {
 
             // Restore version 1 from the history (after a confirmation).
             page.waitForCondition(() -> rows.count() == 2);
-            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Restaurer la version 1")).click();
+            // Issue 13: at 1366 px the advanced mode's history shows its restore buttons without a sideways scroll.
+            Locator restoreOne = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Restaurer la version 1"));
+            restoreOne.scrollIntoViewIfNeeded();
+            assertThat(((Number) restoreOne.evaluate("b => b.getBoundingClientRect().right")).doubleValue())
+                    .as("restore button inside the 1366 px window").isLessThanOrEqualTo(1366.0);
+            assertThat((Boolean) page.locator("#ed-history .table-wrap").evaluate("w => w.scrollWidth <= w.clientWidth"))
+                    .as("the history table needs no sideways scroll").isTrue();
+            restoreOne.click();
             page.locator("#ed-confirm[open]").waitFor();
             page.locator("#ed-confirm-ok").click();
             waitForStatus(page, "c’est maintenant la version 3");
@@ -202,6 +226,7 @@ class TemplateEditorBrowserIT {
             assertThat(page.locator("#ed-mail-html").getAttribute("sandbox")).isEmpty();
             assertThat(page.locator("#ed-mail-text").textContent()).contains("MWQMWQMW");
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("editor-4-mail.png")).setFullPage(true));
+            axeViolations.addAll(Axe.check(page, "editor-4-mail"));
 
             // The school's logo: upload a PNG, it shows; remove it (after a confirmation).
             Path logo = Files.createTempFile("logo", ".png");
@@ -216,6 +241,7 @@ class TemplateEditorBrowserIT {
             assertThat(page.locator("#ed-logo-caption").textContent()).contains("300 × 120");
             assertThat(web.app.logos().current(web.app.structureByUai(WebFixture.OWN).id())).isPresent();
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("editor-5-logo.png")).setFullPage(true));
+            axeViolations.addAll(Axe.check(page, "editor-5-logo"));
             page.locator("#ed-logo-remove").click();
             page.locator("#ed-confirm[open]").waitFor();
             page.locator("#ed-confirm-ok").click();
@@ -228,6 +254,8 @@ class TemplateEditorBrowserIT {
             page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("English")).click();
             page.locator("h1").filter(new Locator.FilterOptions().setHasText("Letter and e-mail templates")).waitFor();
             assertThat(page.locator("html").getAttribute("lang")).isEqualTo("en");
+            page.locator(".ed-doc").first().waitFor();
+            page.locator("#ed-mode-advanced").click();
             page.locator(".ed-file[data-name='" + FILE + "']").filter(new Locator.FilterOptions()
                     .setHasText("customised, version 3")).waitFor();
 
