@@ -40,7 +40,6 @@ public final class AccountImporter {
             "Login personnalisé (Alias)", "Code d'activation", "Fonctions", "Établissements", "Classes", "Enfants",
             "Parents", "Dernière connexion", "Courriel", "Téléphone");
     private static final Pattern UAI = Pattern.compile("\\b([0-9]{7}[A-Z])\\b");
-    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
     private static final Pattern FUNCTION = Pattern.compile("^[A-Z][A-Z0-9_]*$");
     private static final int MAX_FIELD = 4096;
 
@@ -253,8 +252,8 @@ public final class AccountImporter {
     }
 
     private static String email(long n, String column, String value, List<ImportProblem> problems) {
-        if (value != null && !EMAIL.matcher(value).matches()) {
-            problems.add(ImportProblem.at(n, column, "import.badEmail", value));
+        if (value != null) {
+            EmailAddress.problem(value).ifPresent(reason -> problems.add(ImportProblem.at(n, column, reason, value)));
         }
         return value;
     }

@@ -157,4 +157,32 @@ class AccountImporterIT {
                 e -> assertThat(e.problems()).extracting(ImportProblem::reason)
                         .containsExactly("import.unknownRelative", "import.otherStructure"));
     }
+
+    /** Issue 10, leak 8: the address shown must be the address used — one plain addr-spec per cell. */
+    @Test
+    void refusesAnEmailCellThatIsNotOnePlainAddress() throws Exception {
+        String[] bad = {"Evil<evil@evil.example>x.fr", "Léa <lea@exemple.fr>", "a@exemple.fr, b@exemple.fr",
+                "a@exemple.fr;b@exemple.fr", "\"quoted\"@exemple.fr", "a@@exemple.fr", "a b@exemple.fr", "a@exemple",
+                "a@[127.0.0.1]", ".a@exemple.fr", "a..b@exemple.fr", "a@-exemple.fr", "a@exemple..fr", "a@exemple.fr.",
+                "a(comment)@exemple.fr", "=HYPERLINK(\"x\")@exemple.fr"};
+        StringBuilder csv = new StringBuilder(HEADER).append('\n');
+        for (int i = 0; i < bad.length; i++) {
+            csv.append("0330001A;Lycée;Teacher;Nom;Prénom;login").append(i).append(";;;")
+                    .append('"').append(bad[i].replace("\"", "\"\"")).append('"').append(";;;;;2026-09-01;\n");
+        }
+        assertThatThrownBy(() -> importText(csv.toString(), null)).isInstanceOfSatisfying(ImportRejected.class, e -> {
+            assertThat(e.problems()).extracting(ImportProblem::reason).allMatch(r -> r.startsWith("import.badEmail."));
+            assertThat(e.problems()).extracting(ImportProblem::line)
+                    .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(2, bad.length + 1).boxed().toList());
+        });
+        assertThat(structure("0330001A")).as("nothing written").isNull();
+
+        String good = HEADER + "\n"
+                + "0330001A;Lycée;Teacher;Nom;Prénom;ok1;;;prenom.nom+ent@exemple.fr;;;;;2026-09-01;\n"
+                + "0330001A;Lycée;Teacher;Nom;Prénom;ok2;;;jean-luc.o'brien@sous.domaine.exemple.fr;;;;;2026-09-01;\n"
+                + "0330001A;Lycée;Teacher;Nom;Prénom;ok3;;;contact@école-exemple.fr;;;;;2026-09-01;\n";
+        assertThat(importText(good, null).created()).isEqualTo(3);
+        assertThat(accounts("0330001A")).extracting(Account::email).containsExactlyInAnyOrder(
+                "prenom.nom+ent@exemple.fr", "jean-luc.o'brien@sous.domaine.exemple.fr", "contact@école-exemple.fr");
+    }
 }
