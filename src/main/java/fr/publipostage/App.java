@@ -5,6 +5,9 @@ import fr.publipostage.db.MyBatis;
 import fr.publipostage.directory.AccountImporter;
 import fr.publipostage.directory.DemoDirectory;
 import fr.publipostage.directory.DirectoryMapper;
+import fr.publipostage.directory.ImportMapper;
+import fr.publipostage.imports.AccountImports;
+import fr.publipostage.imports.UploadMapper;
 import fr.publipostage.jobs.JobStore;
 import fr.publipostage.jobs.JobWorker;
 import fr.publipostage.jobs.LetterJobMapper;
@@ -87,6 +90,7 @@ public final class App implements AutoCloseable {
     private final Database database;
     private final Messages messages;
     private final AccountImporter importer;
+    private final AccountImports imports;
     private final DemoDirectory demo;
     private final AdminService admins;
     private final SelectionService selections;
@@ -129,7 +133,7 @@ public final class App implements AutoCloseable {
         SqlSessionFactory sessions = MyBatis.sessionFactory(database.dataSource(),
                 List.of(DirectoryMapper.class, AdminMapper.class, AuditMapper.class, SelectionMapper.class,
                         SessionMapper.class, CampaignMapper.class, LetterJobMapper.class, TemplateMapper.class,
-                        LogoMapper.class));
+                        LogoMapper.class, ImportMapper.class, UploadMapper.class));
         this.sessions = sessions;
         this.json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -141,6 +145,7 @@ public final class App implements AutoCloseable {
         this.admins = new AdminService(sessions, random);
         this.selections = new SelectionService(sessions, new SelectionParser());
         this.audit = new AuditLog(sessions, json);
+        this.imports = new AccountImports(sessions, importer, audit, random, config.getInt(Setting.IMPORT_MAX_MB) * 1024 * 1024);
         this.webSessions = new SessionService(sessions, random, config.getInt(Setting.SESSION_IDLE_MINUTES));
         this.logins = new LoginService(sessions, admins, webSessions);
         this.access = new AccessControl(sessions);
@@ -270,6 +275,11 @@ public final class App implements AutoCloseable {
 
     public AccountImporter importer() {
         return importer;
+    }
+
+    /** Importing accounts from the command line and the web page (uploads kept between dry run and apply, audit). */
+    public AccountImports imports() {
+        return imports;
     }
 
     public DemoDirectory demo() {

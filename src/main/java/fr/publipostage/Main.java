@@ -3,6 +3,7 @@ package fr.publipostage;
 import fr.publipostage.cli.AdminCommand;
 import fr.publipostage.cli.Args;
 import fr.publipostage.cli.CliError;
+import fr.publipostage.cli.ExportCommand;
 import fr.publipostage.cli.ImportCommand;
 import fr.publipostage.cli.LettersCommand;
 import fr.publipostage.cli.MailCommand;
@@ -45,7 +46,11 @@ public final class Main {
                     return new ServeCommand(System.out).run(config, new Args(rest, Set.of()));
                 case "import":
                     try (App app = openClosedOnExit(config)) {
-                        return new ImportCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of()));
+                        return new ImportCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of("dry-run")));
+                    }
+                case "export":
+                    try (App app = openClosedOnExit(config)) {
+                        return new ExportCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of()));
                     }
                 case "admin":
                     try (App app = openClosedOnExit(config)) {
@@ -64,13 +69,14 @@ public final class Main {
                         return new TemplateCommand(System.in, System.out, System.err).run(app, lang, new Args(rest, Set.of()));
                     }
                 case "help", "--help", "-h":
-                    System.out.println("verbs: serve [--port N] | import FILE.csv [--structure UAI] | admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...]"
+                    System.out.println("verbs: serve [--port N] | import FILE.csv [--structure UAI] [--dry-run]"
+                            + " | export --structure UAI [filters] [--sort class,profile] --out FILE.csv|- | admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...]"
                             + " | letters --structure UAI [filters] [--sort class,profile] [--layout 1|2|8] [--cover] --out FILE.pdf | render-html IN.xhtml OUT.pdf"
                             + " | mail --structure UAI [filters] | mail --campaign ID"
                             + " | template list|get|set|reset|history|rollback --structure UAI [NAME] [FILE|VERSION] [--comment TEXT]");
                     return 0;
                 default:
-                    throw new CliError("unknown command \"" + verb + "\" (try: serve, import, admin, letters, render-html, mail, template, help)");
+                    throw new CliError("unknown command \"" + verb + "\" (try: serve, import, export, admin, letters, render-html, mail, template, help)");
             }
         } catch (CliError | Config.ConfigException | Database.DatabaseUnavailable e) {
             System.err.println("publipostage: " + e.getMessage());

@@ -155,7 +155,7 @@ class AccountImporterIT {
                 + "0330009Z;Autre;Student;Autre;École;autre.ecole;;;;;;;;2026-09-01;\n";
         assertThatThrownBy(() -> importText(csv, "0330001A")).isInstanceOfSatisfying(ImportRejected.class,
                 e -> assertThat(e.problems()).extracting(ImportProblem::reason)
-                        .containsExactly("import.unknownRelative", "import.otherStructure"));
+                        .containsExactly("import.unknownChild", "import.otherStructure"));
     }
 
     /** Issue 10, leak 8: the address shown must be the address used — one plain addr-spec per cell. */
@@ -184,5 +184,35 @@ class AccountImporterIT {
         assertThat(importText(good, null).created()).isEqualTo(3);
         assertThat(accounts("0330001A")).extracting(Account::email).containsExactlyInAnyOrder(
                 "prenom.nom+ent@exemple.fr", "jean-luc.o'brien@sous.domaine.exemple.fr", "contact@école-exemple.fr");
+    }
+
+    /** Re-importing the same file writes no row: every row's xmin (the transaction that wrote it) stays. */
+    @Test
+    void reimportingTheSameFileRewritesNoRow() throws Exception {
+        String demo = app.demo().csv();
+        ImportReport first = importText(demo, null);
+        assertThat(first.created()).isGreaterThan(2000);
+        java.util.Map<String, java.util.List<String>> before = rowVersions();
+
+        ImportReport again = importText(demo, null);
+
+        assertThat(again.created()).isZero();
+        assertThat(again.updated()).isZero();
+        assertThat(again.unchanged()).isEqualTo(first.created());
+        assertThat(rowVersions()).isEqualTo(before);
+    }
+
+    private java.util.Map<String, java.util.List<String>> rowVersions() throws java.sql.SQLException {
+        java.util.Map<String, java.util.List<String>> versions = new java.util.LinkedHashMap<>();
+        try (var c = db.database().dataSource().getConnection(); var st = c.createStatement()) {
+            for (String table : List.of("structure", "school_class", "account", "account_class", "account_relative")) {
+                java.util.List<String> rows = new java.util.ArrayList<>();
+                try (var rs = st.executeQuery("select ctid::text || '@' || xmin::text from " + table + " order by 1")) {
+                    while (rs.next()) rows.add(rs.getString(1));
+                }
+                versions.put(table, rows);
+            }
+        }
+        return versions;
     }
 }
