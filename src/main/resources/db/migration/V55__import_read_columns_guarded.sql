@@ -1,10 +1,11 @@
--- Imports at region scale (issue 11): the read columns of V3 are refreshed for the schools of an
--- import file in one set-based statement, and a row whose read columns are already right is not
--- written again, so re-importing an unchanged file rewrites no row (its xmin stays).
-create function refresh_account_read_columns(p_structures bigint[]) returns integer
+-- Imports at region scale (issue 11): the read columns of V3 are refreshed for a set of accounts (those
+-- an import changed, or every account of some schools) in one set-based statement, and a row whose read
+-- columns are already right is not written again, so re-importing an unchanged file rewrites no row (its
+-- xmin stays). Returns how many rows it wrote.
+create function refresh_account_read_columns_of(p_accounts bigint[]) returns integer
 language sql as $$
     with scope as (
-        select id, level from account where structure_id = any(p_structures)
+        select a.id, a.level from account a join unnest(p_accounts) as u(id) on u.id = a.id
     ), own_classes as (
         select ec.account_id, array_agg(distinct c.name) as names,
                array_agg(distinct c.level) filter (where c.level is not null) as levels
@@ -40,6 +41,12 @@ language sql as $$
         returning 1
     )
     select count(*)::integer from changed;
+$$;
+
+-- Every account of these structures.
+create function refresh_account_read_columns(p_structures bigint[]) returns integer
+language sql as $$
+    select refresh_account_read_columns_of(array(select id from account where structure_id = any(p_structures)));
 $$;
 
 -- The one-structure form of V3 (null = every structure) keeps its signature and is now guarded too.

@@ -17,6 +17,8 @@ import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Imports accounts from a CSV file — the native layout or the ENT's two exports, as they are
@@ -34,6 +36,7 @@ import org.postgresql.copy.CopyManager;
 public final class AccountImporter {
     /** Problems listed in a refusal (all are counted). */
     public static final int MAX_LISTED_PROBLEMS = 1000;
+    private static final Logger LOG = LoggerFactory.getLogger(AccountImporter.class);
     private static final Pattern UAI = Pattern.compile("[0-9]{7}[A-Z]");
 
     private final SqlSessionFactory sessions;
@@ -58,6 +61,7 @@ public final class AccountImporter {
             throw new ImportRejected(List.of(ImportProblem.wholeFile("import.badUai", options.structureUai())));
         }
         ProblemList problems = new ProblemList(MAX_LISTED_PROBLEMS);
+        Timing timing = new Timing();
         try (SqlSession session = sessions.openSession(false)) {
             ImportMapper sql = session.getMapper(ImportMapper.class);
             try {
@@ -65,27 +69,52 @@ public final class AccountImporter {
                 sql.tune();
                 sql.createLineTable();
                 Summary file = stage(session, sql, input, options, problems);
-                check(session, sql, file, options, problems);
+                timing.mark("read+copy");
+                check(session, sql, file, options, problems, timing);
                 if (!problems.isEmpty()) throw problems.rejected();
                 List<AccountColumn> fields = List.copyOf(file.accountColumns());
-                sql.createLinkTable();
                 sql.createAccountTable();
+                sql.assignIds();
+                sql.createLinkTable();
+                sql.createLinkIdTable();
+                timing.mark("links+accounts");
                 sql.createChangeTable(fields, file.hasClasses());
+                timing.mark("changes");
                 ImportReport report = report(sql, file, options);
+                timing.mark("report");
                 if (!options.apply()) {
                     session.rollback(true);
+                    LOG.debug("dry run of {} lines: {}", report.lines(), timing);
                     return report;
                 }
                 sql.insertStructures();
                 sql.renameStructures();
                 sql.mergeClasses();
-                sql.insertAccounts(fields);
-                sql.updateAccounts(fields);
-                sql.mergeMemberships();
-                sql.mergeRelatives();
-                sql.refreshReadColumns();
+                timing.mark("structures+classes");
+                boolean created = report.created() > 0;
+                // Skipped when nothing of theirs changes: re-importing an unchanged file only reads.
+                boolean classes = created || report.changedFields().containsKey("classes");
+                boolean relatives = created || report.changedFields().containsKey("relatives");
+                if (classes) sql.createMemberTable();
+                if (created) {
+                    sql.createReadTable();
+                    timing.mark("new accounts' read columns");
+                    sql.insertAccounts(fields);
+                    timing.mark("insert");
+                }
+                if (report.updated() > 0) sql.updateAccounts(fields);
+                sql.createAffectedTable();
+                timing.mark("update");
+                if (classes) sql.mergeMemberships();
+                timing.mark("memberships");
+                if (relatives) sql.mergeRelatives();
+                timing.mark("relatives");
+                sql.refreshAffected();
+                timing.mark("read columns");
                 // Forced: MyBatis does not count <select>/DDL statements as writes.
                 session.commit(true);
+                timing.mark("commit");
+                LOG.debug("import of {} lines: {}", report.lines(), timing);
                 return report;
             } catch (ImportRejected | IOException | RuntimeException e) {
                 session.rollback(true);
@@ -118,8 +147,8 @@ public final class AccountImporter {
     }
 
     /** The checks that need the whole file or the database. */
-    private void check(SqlSession session, ImportMapper sql, Summary file, ImportOptions options, ProblemList problems)
-            throws IOException {
+    private void check(SqlSession session, ImportMapper sql, Summary file, ImportOptions options, ProblemList problems,
+                       Timing timing) throws IOException {
         int limit = MAX_LISTED_PROBLEMS;
         String structureColumn = file.header().format() == ImportFormat.NATIVE ? "uai" : columnOf(file, ImportFormat.Cell.STRUCTURES);
         String loginColumn = columnOf(file, ImportFormat.Cell.LOGIN);
@@ -140,6 +169,7 @@ public final class AccountImporter {
                 problems.add(ImportProblem.at(r.line(), loginColumn, "import.reservedAccount", r.value()));
             }
         }
+        timing.mark("checks");
         boolean byName = file.header().format().relativesByName();
         sql.createRefTable(byName);
         if (byName) {
@@ -152,6 +182,7 @@ public final class AccountImporter {
         }
         sql.resolveByLoginInFile();
         sql.resolveByLoginInSchool(options.hideSuperAdmins());
+        timing.mark("relatives resolved");
         for (RefProblemRow r : sql.relativeProblems(limit)) {
             boolean child = r.direction().equals("c");
             String column = child ? file.childColumn() : file.parentColumn();
@@ -216,5 +247,23 @@ public final class AccountImporter {
     private static String statement(SqlSession session, String id) {
         return session.getConfiguration().getMappedStatement(ImportMapper.class.getName() + "." + id)
                 .getBoundSql(null).getSql();
+    }
+
+    /** How long each step took (logged at DEBUG: where a big import spends its time). */
+    private static final class Timing {
+        private final StringBuilder steps = new StringBuilder();
+        private long last = System.nanoTime();
+
+        void mark(String step) {
+            long now = System.nanoTime();
+            if (steps.length() > 0) steps.append(", ");
+            steps.append(step).append(' ').append((now - last) / 1_000_000).append(" ms");
+            last = now;
+        }
+
+        @Override
+        public String toString() {
+            return steps.toString();
+        }
     }
 }

@@ -39,6 +39,7 @@ final class ImportFileReader {
     static final Pattern UAI = Pattern.compile("\\b([0-9]{7}[A-Za-z])\\b");
     private static final Pattern UAI_ONLY = Pattern.compile("[0-9]{7}[A-Z]");
     private static final Pattern FUNCTION_CODE = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+    private static final Pattern COMMA = Pattern.compile(",");
     private static final int MAX_FIELD = 4096;
     private static final int HEADER_LOOKAHEAD = 1 << 16;
 
@@ -71,6 +72,7 @@ final class ImportFileReader {
     private final ProblemList problems;
 
     private ImportFormat.Recognised header;
+    private Pattern listSeparator;
     private String[] headerNames;
     /** The header of each cell kind, as written in the file (problems name their column so). */
     private final Map<Cell, String> cellNames = new java.util.EnumMap<>(Cell.class);
@@ -138,6 +140,7 @@ final class ImportFileReader {
                     "import.badHeader", ImportFormat.NATIVE.header(), ImportFormat.ENT_ACCOUNTS.header(),
                     ImportFormat.ENT_DIRECTORY.header()))));
             checkHeader(names);
+            listSeparator = Pattern.compile(header.format().listSeparator());
             for (int i = 0; i < names.length; i++) {
                 Column c = header.columns().get(i);
                 if (c != null) cellNames.putIfAbsent(c.cell(), names[i].trim());
@@ -237,7 +240,7 @@ final class ImportFileReader {
             Column c = header.columns().get(i);
             if (c == null || c.cell() == Cell.IGNORED) continue;
             String name = headerNames[i].trim();
-            if (value != null && value.chars().anyMatch(Character::isISOControl)) {
+            if (value != null && hasControl(value)) {
                 problems.add(ImportProblem.at(n, name, "import.controlCharacter"));
                 value = value.replaceAll("\\p{Cntrl}", " ");
             }
@@ -261,7 +264,7 @@ final class ImportFileReader {
         line.values.put(AccountColumn.LAST_NAME, last);
         line.values.put(AccountColumn.FIRST_NAME, first);
         line.login = required(n, cells, Cell.LOGIN, col);
-        if (last != null && first != null) {
+        if (last != null && first != null && format.relativesByName()) {
             line.nameKey = NameKey.firstLast(first, last);
             line.nameKeyReversed = NameKey.lastFirst(first, last);
         }
@@ -296,9 +299,9 @@ final class ImportFileReader {
         }
 
         // Classes and relatives.
-        if (header.has(Cell.CLASSES)) line.classes = split(cells.get(Cell.CLASSES), format.listSeparator());
+        if (header.has(Cell.CLASSES)) line.classes = split(cells.get(Cell.CLASSES), listSeparator);
         if (header.has(Cell.RELATIVE_LOGINS)) {
-            List<String> logins = split(cells.get(Cell.RELATIVE_LOGINS), format.listSeparator());
+            List<String> logins = split(cells.get(Cell.RELATIVE_LOGINS), listSeparator);
             if (profile == Profile.Relative) {
                 line.childRefs = logins;
                 line.childKeys = logins;
@@ -311,7 +314,7 @@ final class ImportFileReader {
             }
         }
         if (header.has(Cell.CHILDREN)) {
-            List<String> children = split(cells.get(Cell.CHILDREN), format.listSeparator());
+            List<String> children = split(cells.get(Cell.CHILDREN), listSeparator);
             if (profile == Profile.Relative && !children.isEmpty()) {
                 line.childRefs = children;
                 line.childKeys = children.stream().map(NameKey::of).toList();
@@ -321,7 +324,7 @@ final class ImportFileReader {
             }
         }
         if (header.has(Cell.PARENTS)) {
-            List<String> parents = split(cells.get(Cell.PARENTS), format.listSeparator());
+            List<String> parents = split(cells.get(Cell.PARENTS), listSeparator);
             if (profile == Profile.Student && !parents.isEmpty()) {
                 line.parentRefs = parents;
                 line.parentKeys = parents.stream().map(NameKey::of).toList();
@@ -340,7 +343,7 @@ final class ImportFileReader {
 
     private List<String> functions(long n, String column, String value) {
         List<String> out = new ArrayList<>();
-        for (String f : split(value, header.format().listSeparator())) {
+        for (String f : split(value, listSeparator)) {
             boolean code = FUNCTION_CODE.matcher(f).matches();
             // Native files carry codes (ADMIN_LOCAL…); the ENT writes its labels too (LETTRES MODERNES).
             if (!code && !header.format().fromEnt()) {
@@ -420,7 +423,7 @@ final class ImportFileReader {
                 named.add(whole);
                 labels.add(cell);
             } else {
-                for (String name : split(cell, ",")) {
+                for (String name : split(cell, COMMA)) {
                     String uai = structures.byName(name);
                     if (uai != null) named.add(uai);
                     else unknownNames.add(name);
@@ -465,10 +468,17 @@ final class ImportFileReader {
         else commonChoices.retainAll(uais);
     }
 
-    static List<String> split(String value, String separator) {
+    private static boolean hasControl(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) return true;
+        }
+        return false;
+    }
+
+    static List<String> split(String value, Pattern separator) {
         if (value == null) return List.of();
         List<String> out = new ArrayList<>();
-        for (String part : value.split(separator)) {
+        for (String part : separator.split(value)) {
             String v = part.strip();
             if (!v.isEmpty() && !out.contains(v)) out.add(v);
         }

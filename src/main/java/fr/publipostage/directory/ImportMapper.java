@@ -81,15 +81,25 @@ public interface ImportMapper {
 
     void mergeClasses();
 
+    void assignIds();
+
+    void createMemberTable();
+
+    void createLinkIdTable();
+
+    void createReadTable();
+
     void insertAccounts(@Param("fields") List<AccountColumn> fields);
 
     int updateAccounts(@Param("fields") List<AccountColumn> fields);
+
+    void createAffectedTable();
 
     void mergeMemberships();
 
     void mergeRelatives();
 
-    int refreshReadColumns();
+    int refreshAffected();
 
     /** A line's problem found by SQL: the line, the value concerned and one more (a first line, a list). */
     record ProblemRow(long line, String value, String other) {

@@ -192,6 +192,11 @@ class AccountImporterIT {
         String demo = app.demo().csv();
         ImportReport first = importText(demo, null);
         assertThat(first.created()).isGreaterThan(2000);
+        try (var c = db.database().dataSource().getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery("select refresh_account_read_columns(array(select id from structure))")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("read columns of new accounts inserted right: a full refresh corrects none").isZero();
+        }
         java.util.Map<String, java.util.List<String>> before = rowVersions();
 
         ImportReport again = importText(demo, null);

@@ -57,6 +57,18 @@ class EntImportIT {
                 .collect(Collectors.toMap(Account::login, a -> a));
     }
 
+    /**
+     * The read columns the importer wrote (computed before inserting new accounts, refreshed for the
+     * changed ones) are what a full refresh computes: it finds nothing to rewrite.
+     */
+    private void assertReadColumnsRight() throws Exception {
+        try (var c = db.database().dataSource().getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery("select refresh_account_read_columns(array(select id from structure))")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("rows a full refresh of the read columns had to correct").isZero();
+        }
+    }
+
     /** A lycée as its ENT exports it from the directory (entcore's export.id.txt). */
     private static EntExport lyceeDirectoryExport() {
         return new EntExport(Layout.DIRECTORY).add(
@@ -106,6 +118,7 @@ class EntImportIT {
         assertThat(teacher.classes()).containsExactly("1re 2", "2nde 1");
         assertThat(accounts.get("aicha.ndiaye").profile()).isEqualTo(Profile.Personnel);
         assertThat(accounts.get("eve.oberg").profile()).isEqualTo(Profile.Guest);
+        assertReadColumnsRight();
     }
 
     @Test
@@ -154,6 +167,7 @@ class EntImportIT {
         assertThat(parents.created()).isEqualTo(1);
         assertThat(accounts(LYCEE).get("marc.berezina").children()).containsExactly("Léa Bérézina", "Théo Nguyễn");
         assertThat(accounts(LYCEE).get("marc.berezina").classes()).containsExactly("2nde 1", "2nde 2");
+        assertReadColumnsRight();
     }
 
     @Test
@@ -198,6 +212,7 @@ class EntImportIT {
         assertThat(teacher.displayLogin()).isEqualTo("prof.hebert");
         assertThat(teacher.functions()).containsExactly("ADMIN_LOCAL");
         assertThat(teacher.classes()).containsExactly("6e 1", "6e 2");
+        assertReadColumnsRight();
     }
 
     @Test
@@ -219,6 +234,7 @@ class EntImportIT {
         assertThat(accounts.get("helene.loeuillet").email()).as("the older layout has no e-mail: kept")
                 .isEqualTo("helene@exemple.fr");
         assertThat(accounts.get("helene.loeuillet").loginAlias()).as("nor alias: kept").isEqualTo("prof.h");
+        assertReadColumnsRight();
     }
 
     @Test
@@ -273,6 +289,7 @@ class EntImportIT {
         assertThat(accounts(LYCEE)).as("absent accounts are listed, never deleted").hasSize(10);
         assertThat(accounts(LYCEE).get("lea.berezina").activated()).isTrue();
         assertThat(accounts(LYCEE).get("lea.berezina").classes()).containsExactly("1re 1");
+        assertReadColumnsRight();
     }
 
     @Test
