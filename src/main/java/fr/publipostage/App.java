@@ -66,6 +66,7 @@ import fr.publipostage.mailing.TemplateMailComposer;
 import fr.publipostage.templates.Messages;
 import fr.publipostage.web.Auth;
 import fr.publipostage.web.CampaignApi;
+import fr.publipostage.web.ImportApi;
 import fr.publipostage.web.LetterApi;
 import fr.publipostage.web.LogoApi;
 import fr.publipostage.web.PageRoutes;
@@ -237,7 +238,8 @@ public final class App implements AutoCloseable {
                 new CampaignApi(auth, selections, campaigns, this::sandbox, views, messages),
                 new LetterApi(auth, selections, letters, messages),
                 new TemplateApi(auth, templateEditor, views, messages),
-                new LogoApi(auth, logos, messages)
+                new LogoApi(auth, logos, messages),
+                new ImportApi(auth, imports, views, messages)
         )).create();
     }
 

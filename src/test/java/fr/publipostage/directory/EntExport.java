@@ -15,44 +15,44 @@ import java.util.List;
  * console's "Exporter des comptes" (DESIGN.md §4), written with the same conventions; the last login
  * as the ENT formats it ({@code dd-MM-yyyy HH:mm}).
  */
-final class EntExport {
-    enum Layout { DIRECTORY, ACCOUNTS }
+public final class EntExport {
+    public enum Layout { DIRECTORY, ACCOUNTS }
 
     /** One account as the ENT holds it. */
-    record Person(String id, String type, String lastName, String firstName, String login, String alias, String code,
+    public record Person(String id, String type, String lastName, String firstName, String login, String alias, String code,
                   List<String> functions, List<String> structures, List<String> classes, List<String> children,
                   List<String> parents, String lastLogin, String email, String phone) {
-        static Person of(String type, String lastName, String firstName, String login, String code) {
+        public static Person of(String type, String lastName, String firstName, String login, String code) {
             return new Person("id-" + login, type, lastName, firstName, login, "", code, List.of(), List.of(), List.of(),
                     List.of(), List.of(), "", "", "");
         }
 
-        Person structures(String... names) {
+        public Person structures(String... names) {
             return new Person(id, type, lastName, firstName, login, alias, code, functions, List.of(names), classes, children,
                     parents, lastLogin, email, phone);
         }
 
-        Person classes(String... names) {
+        public Person classes(String... names) {
             return new Person(id, type, lastName, firstName, login, alias, code, functions, structures, List.of(names), children,
                     parents, lastLogin, email, phone);
         }
 
-        Person children(String... names) {
+        public Person children(String... names) {
             return new Person(id, type, lastName, firstName, login, alias, code, functions, structures, classes, List.of(names),
                     parents, lastLogin, email, phone);
         }
 
-        Person parents(String... names) {
+        public Person parents(String... names) {
             return new Person(id, type, lastName, firstName, login, alias, code, functions, structures, classes, children,
                     List.of(names), lastLogin, email, phone);
         }
 
-        Person functions(String... names) {
+        public Person functions(String... names) {
             return new Person(id, type, lastName, firstName, login, alias, code, List.of(names), structures, classes, children,
                     parents, lastLogin, email, phone);
         }
 
-        Person contact(String alias, String email, String lastLogin, String phone) {
+        public Person contact(String alias, String email, String lastLogin, String phone) {
             return new Person(id, type, lastName, firstName, login, alias, code, functions, structures, classes, children,
                     parents, lastLogin, email, phone);
         }
@@ -63,26 +63,26 @@ final class EntExport {
     private boolean bom = true;
     private String lineEnd = "\n";
 
-    EntExport(Layout layout) {
+    public EntExport(Layout layout) {
         this.layout = layout;
     }
 
-    EntExport add(Person... persons) {
+    public EntExport add(Person... persons) {
         people.addAll(List.of(persons));
         return this;
     }
 
-    EntExport bom(boolean withBom) {
+    public EntExport bom(boolean withBom) {
         this.bom = withBom;
         return this;
     }
 
-    EntExport lineEnd(String end) {
+    public EntExport lineEnd(String end) {
         this.lineEnd = end;
         return this;
     }
 
-    String text() {
+    public String text() {
         StringBuilder out = new StringBuilder(bom ? "\uFEFF" : "");
         if (layout == Layout.DIRECTORY) {
             out.append("\"Id\";\"Id Siecle\";\"Type\";\"Nom\";\"Prénom\";\"Login\";\"Code d'activation\";\"Fonction(s)\";"
@@ -105,7 +105,7 @@ final class EntExport {
         return out.toString();
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         return text().getBytes(StandardCharsets.UTF_8);
     }
 
