@@ -74,10 +74,12 @@ public final class AccountImporter {
                 if (!problems.isEmpty()) throw problems.rejected();
                 List<AccountColumn> fields = List.copyOf(file.accountColumns());
                 sql.createAccountTable();
+                timing.mark("accounts");
                 sql.assignIds();
+                timing.mark("ids");
                 sql.createLinkTable();
                 sql.createLinkIdTable();
-                timing.mark("links+accounts");
+                timing.mark("links");
                 sql.createChangeTable(fields, file.hasClasses());
                 timing.mark("changes");
                 ImportReport report = report(sql, file, options);
@@ -89,8 +91,9 @@ public final class AccountImporter {
                 }
                 sql.insertStructures();
                 sql.renameStructures();
+                timing.mark("structures");
                 sql.mergeClasses();
-                timing.mark("structures+classes");
+                timing.mark("classes");
                 boolean created = report.created() > 0;
                 // Skipped when nothing of theirs changes: re-importing an unchanged file only reads.
                 boolean classes = created || report.changedFields().containsKey("classes");
@@ -103,8 +106,9 @@ public final class AccountImporter {
                     timing.mark("insert");
                 }
                 if (report.updated() > 0) sql.updateAccounts(fields);
-                sql.createAffectedTable();
                 timing.mark("update");
+                sql.createAffectedTable();
+                timing.mark("affected");
                 if (classes) sql.mergeMemberships();
                 timing.mark("memberships");
                 if (relatives) sql.mergeRelatives();
