@@ -75,8 +75,6 @@ public final class AccountImporter {
                 List<AccountColumn> fields = List.copyOf(file.accountColumns());
                 sql.createAccountTable();
                 timing.mark("accounts");
-                sql.assignIds();
-                timing.mark("ids");
                 sql.createLinkTable();
                 sql.createLinkIdTable();
                 timing.mark("links");
@@ -233,10 +231,11 @@ public final class AccountImporter {
         Map<String, Integer> fields = new LinkedHashMap<>();
         for (ImportMapper.FieldCount f : sql.changedFields()) fields.put(f.field(), f.count());
         int limit = options.listLimit();
+        int absent = sql.absentCount(options.hideSuperAdmins());
         return new ImportReport(file.header().format().label(), counts.lines(), counts.created(), counts.updated(),
                 counts.unchanged(), sql.structureUais(), fields, sql.newClasses(), sql.createdAccounts(limit),
-                sql.updatedAccounts(limit), sql.absentCount(options.hideSuperAdmins()),
-                sql.absentAccounts(options.hideSuperAdmins(), limit), options.apply());
+                sql.updatedAccounts(limit), absent, absent == 0 ? List.of() : sql.absentAccounts(options.hideSuperAdmins(), limit),
+                options.apply());
     }
 
     private static CopyManager copyManager(SqlSession session) {

@@ -140,15 +140,19 @@ public enum ImportFormat {
             for (Cell required : REQUIRED) {
                 hasAll &= found.stream().anyMatch(c -> c != null && c.cell() == required);
             }
-            if (hasAll) return Optional.of(new Recognised(format, found));
+            if (hasAll) {
+                java.util.EnumSet<Cell> cells = java.util.EnumSet.noneOf(Cell.class);
+                for (Column c : found) if (c != null) cells.add(c.cell());
+                return Optional.of(new Recognised(format, found, cells));
+            }
         }
         return Optional.empty();
     }
 
-    /** A recognised header: the layout and, by position, the column of each header cell (or null). */
-    public record Recognised(ImportFormat format, List<Column> columns) {
+    /** A recognised header: the layout, by position the column of each header cell (or null), the cells it has. */
+    public record Recognised(ImportFormat format, List<Column> columns, Set<Cell> cells) {
         public boolean has(Cell cell) {
-            return columns.stream().anyMatch(c -> c != null && c.cell() == cell);
+            return cells.contains(cell);
         }
     }
 }

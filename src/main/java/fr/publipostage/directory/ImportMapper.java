@@ -81,8 +81,6 @@ public interface ImportMapper {
 
     void mergeClasses();
 
-    void assignIds();
-
     void createMemberTable();
 
     void createLinkIdTable();
