@@ -44,6 +44,11 @@ import fr.publipostage.security.AuditLog;
 import fr.publipostage.security.AuditMapper;
 import fr.publipostage.security.AdminService;
 import fr.publipostage.security.AccessControl;
+import fr.publipostage.security.DirectoryRights;
+import fr.publipostage.sso.OidcLogin;
+import fr.publipostage.sso.OidcMapper;
+import fr.publipostage.sso.OidcProvider;
+import fr.publipostage.sso.OidcSettings;
 import fr.publipostage.security.LoginService;
 import fr.publipostage.security.SecondFactor;
 import fr.publipostage.security.SessionMapper;
@@ -63,12 +68,18 @@ import fr.publipostage.mailing.SandboxMailbox;
 import fr.publipostage.mailing.SmtpConnection;
 import fr.publipostage.mailing.SmtpEndpoint;
 import fr.publipostage.mailing.TemplateMailComposer;
+import fr.publipostage.metrics.Metrics;
+import fr.publipostage.metrics.QueueMapper;
 import fr.publipostage.templates.Messages;
 import fr.publipostage.web.Auth;
 import fr.publipostage.web.CampaignApi;
+import fr.publipostage.web.ClientAddress;
 import fr.publipostage.web.ImportApi;
 import fr.publipostage.web.LetterApi;
+import fr.publipostage.web.LoginPage;
 import fr.publipostage.web.LogoApi;
+import fr.publipostage.web.OidcRoutes;
+import fr.publipostage.web.OperationsRoutes;
 import fr.publipostage.web.PageRoutes;
 import fr.publipostage.web.SelectionApi;
 import fr.publipostage.web.TemplateApi;
@@ -102,6 +113,8 @@ public final class App implements AutoCloseable {
     private final SessionService webSessions;
     private final LoginService logins;
     private final AccessControl access;
+    private final OidcSettings oidcSettings;
+    private final OidcLogin oidcLogin;
     private final SecondFactor secondFactor;
     private final Presets presets;
     private final CsvExport csv;
@@ -127,6 +140,8 @@ public final class App implements AutoCloseable {
     private final JobStore jobStore;
     private final LetterService letters;
     private final JobWorker jobWorker;
+    private final Metrics metrics;
+    private final ClientAddress clientAddress;
 
     public App(Config config, Database database) {
         this.config = config;
@@ -134,8 +149,11 @@ public final class App implements AutoCloseable {
         SqlSessionFactory sessions = MyBatis.sessionFactory(database.dataSource(),
                 List.of(DirectoryMapper.class, AdminMapper.class, AuditMapper.class, SelectionMapper.class,
                         SessionMapper.class, CampaignMapper.class, LetterJobMapper.class, TemplateMapper.class,
-                        LogoMapper.class, ImportMapper.class, UploadMapper.class));
+                        LogoMapper.class, OidcMapper.class, QueueMapper.class, ImportMapper.class, UploadMapper.class));
         this.sessions = sessions;
+        this.metrics = new Metrics(sessions);
+        this.clientAddress = ClientAddress.from(config);
+        database.publishPoolMetrics(metrics.registry());
         this.json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         this.clock = Clock.systemDefaultZone();
@@ -149,7 +167,11 @@ public final class App implements AutoCloseable {
         this.imports = new AccountImports(sessions, importer, audit, random, config.getInt(Setting.IMPORT_MAX_MB) * 1024 * 1024);
         this.webSessions = new SessionService(sessions, random, config.getInt(Setting.SESSION_IDLE_MINUTES));
         this.logins = new LoginService(sessions, admins, webSessions);
-        this.access = new AccessControl(sessions);
+        this.oidcSettings = OidcSettings.from(config);
+        DirectoryRights directoryRights = new DirectoryRights(oidcSettings.classTeacherFunctions());
+        this.access = new AccessControl(sessions, directoryRights);
+        this.oidcLogin = new OidcLogin(oidcSettings, new OidcProvider(oidcSettings, clock), sessions, directoryRights,
+                webSessions, audit, random);
         this.secondFactor = new SecondFactor(sessions, webSessions, clock, config.getBoolean(Setting.TOTP_REQUIRED),
                 config.getInt(Setting.TOTP_FRESH_MINUTES));
         this.presets = new Presets(clock);
@@ -170,7 +192,7 @@ public final class App implements AutoCloseable {
                 : Runtime.getRuntime().availableProcessors();
         this.pdfWorkers = Executors.newFixedThreadPool(threads, daemon("pdf-chunk"));
         this.jobScheduler = Executors.newSingleThreadScheduledExecutor(daemon("letter-jobs"));
-        this.pdfRenderer = new PdfRenderer(new Fonts());
+        this.pdfRenderer = new PdfRenderer(new Fonts(), metrics::pagesRendered);
         this.letterEngine = new LetterEngine(selections, this::structureById, velocity, templateVariables, pdfRenderer, pdfWorkers, threads, config.getInt(Setting.PDF_CHUNK_PAGES),
                 Path.of(System.getProperty("java.io.tmpdir"), "publipostage"), clock);
         this.jobStore = new JobStore(sessions);
@@ -232,15 +254,28 @@ public final class App implements AutoCloseable {
     public Javalin server() {
         Auth auth = new Auth(webSessions, access, secondFactor, config.getBoolean(Setting.COOKIE_SECURE));
         Views views = new Views(messages, json);
+        LoginPage loginPage = new LoginPage(auth, views, oidcSettings, random);
         return new WebServer(database, messages, json, auth, views, List.of(
-                new PageRoutes(auth, views, logins, admins, secondFactor, random),
+                new OperationsRoutes(auth, metrics, config.get(Setting.METRICS_TOKEN)),
+                new PageRoutes(auth, views, logins, admins, secondFactor, loginPage, oidcLogin),
+                new OidcRoutes(auth, views, loginPage, oidcLogin, config.getBoolean(Setting.COOKIE_SECURE)),
                 new SelectionApi(auth, access, selections, presets, csv, audit, secondFactor, messages, clock),
                 new CampaignApi(auth, selections, campaigns, this::sandbox, views, messages),
                 new LetterApi(auth, selections, letters, messages),
                 new TemplateApi(auth, templateEditor, views, messages),
                 new LogoApi(auth, logos, messages),
                 new ImportApi(auth, imports, views, messages)
-        )).create();
+        ), metrics, clientAddress).create();
+    }
+
+    /** This instance's meters (/metrics). */
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** Single sign-on with the OpenID Connect provider (its settings tell whether it is on). */
+    public OidcLogin oidcLogin() {
+        return oidcLogin;
     }
 
     public AccessControl access() {
@@ -348,7 +383,7 @@ public final class App implements AutoCloseable {
         if (mailWorker == null) {
             SmtpEndpoint endpoint = SmtpEndpoint.of(mailSettings, mailSettings.sandbox() ? sandbox().port() : null);
             mailWorker = new CampaignWorker(sessions, mailSettings, mailComposer, new MessageFactory(),
-                    new SmtpConnection(endpoint, mailSettings.messagesPerConnection()), json, instanceId);
+                    new SmtpConnection(endpoint, mailSettings.messagesPerConnection(), metrics), json, instanceId);
         }
         return mailWorker;
     }
@@ -406,6 +441,7 @@ public final class App implements AutoCloseable {
         jobWorker.close();
         jobScheduler.shutdownNow();
         pdfWorkers.shutdownNow();
+        metrics.close();
         database.close();
     }
 }

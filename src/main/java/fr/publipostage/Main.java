@@ -40,6 +40,7 @@ public final class Main {
                 return new RenderHtmlCommand().run(rest);
             }
             Config config = Config.fromEnvironment();
+            Logging.apply(config);
             String lang = config.get(Setting.LANGUAGE);
             switch (verb) {
                 case "serve":

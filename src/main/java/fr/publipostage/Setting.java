@@ -19,6 +19,27 @@ public enum Setting {
     TOTP_REQUIRED("PUBLIPOSTAGE_TOTP_REQUIRED", "false", "every output carrying credentials (CSV, PDF letters, e-mail campaigns) asks for a fresh TOTP code; admins must enrol an authenticator app"),
     TOTP_FRESH_MINUTES("PUBLIPOSTAGE_TOTP_FRESH_MINUTES", "5", "how long a TOTP code typed before an output stays valid for further outputs in the same session"),
 
+    // Operations: logs, metrics, reverse proxy.
+    LOG_FORMAT("PUBLIPOSTAGE_LOG_FORMAT", "text", "log lines as text, or json (one JSON object per line, with requestId and admin) for a log collector"),
+    METRICS_TOKEN("PUBLIPOSTAGE_METRICS_TOKEN", "", "bearer token that lets a Prometheus scraper read /metrics (Authorization: Bearer …); empty = only a super admin's session may"),
+    TRUSTED_PROXIES("PUBLIPOSTAGE_TRUSTED_PROXIES", "", "addresses or CIDR ranges of the reverse proxies in front of the application (e.g. 127.0.0.1, 10.0.0.0/8): only from them is X-Forwarded-For believed, for the login throttle and the logs"),
+
+    // Single sign-on with the ENT's OpenID Connect provider (sso/). No issuer = local accounts only.
+    OIDC_ISSUER("PUBLIPOSTAGE_OIDC_ISSUER", "", "issuer URL of the OpenID Connect provider (its settings are read from ISSUER/.well-known/openid-configuration); empty = no single sign-on"),
+    OIDC_CLIENT_ID("PUBLIPOSTAGE_OIDC_CLIENT_ID", "", "client id of Publipostage registered at the provider"),
+    OIDC_CLIENT_SECRET("PUBLIPOSTAGE_OIDC_CLIENT_SECRET", "", "client secret given by the provider (sent with HTTP Basic, or in the form when the provider only accepts client_secret_post)"),
+    OIDC_SCOPES("PUBLIPOSTAGE_OIDC_SCOPES", "openid profile", "scopes asked (openid is always added)"),
+    OIDC_LOGIN_CLAIM("PUBLIPOSTAGE_OIDC_LOGIN_CLAIM", "preferred_username", "claim of the ID token (else of the userinfo answer) holding the ENT login, matched to the logins of the imported directory"),
+    OIDC_LABEL("PUBLIPOSTAGE_OIDC_LABEL", "", "text of the login button; empty = \"Se connecter avec l'ENT\" / \"Log in with the ENT\""),
+    OIDC_ONLY("PUBLIPOSTAGE_OIDC_ONLY", "false", "true = the login page offers only the provider: the password form is gone and POST /login is refused (local admins keep the command line)"),
+    OIDC_MFA_ACR("PUBLIPOSTAGE_OIDC_MFA_ACR", "", "acr values that count as a second factor, weakest first (e.g. `urn:ent:loa:2` also accepts loa:3, loa:4…; or `substantial,high`); empty = only amr (mfa, otp) counts"),
+    OIDC_MFA_FRESH_MINUTES("PUBLIPOSTAGE_OIDC_MFA_FRESH_MINUTES", "60", "how long after the provider's authentication (auth_time) its second factor allows outputs carrying credentials"),
+    OIDC_CLASS_TEACHER_FUNCTIONS("PUBLIPOSTAGE_OIDC_CLASS_TEACHER_FUNCTIONS", "HEAD_TEACHER", "directory functions that make a teacher the class teacher of his classes (comma-separated)"),
+    OIDC_CLASS_TEACHER_CLAIM("PUBLIPOSTAGE_OIDC_CLASS_TEACHER_CLAIM", "", "claim of the provider that may carry one of those functions instead (a string or a list); empty = the directory alone decides"),
+    OIDC_CLOCK_SKEW_SECONDS("PUBLIPOSTAGE_OIDC_CLOCK_SKEW_SECONDS", "60", "difference allowed between this server's clock and the provider's when checking the ID token's times"),
+    OIDC_TIMEOUT_SECONDS("PUBLIPOSTAGE_OIDC_TIMEOUT_SECONDS", "5", "connect and read timeout, in seconds, of the calls to the provider (discovery, keys, token, userinfo)"),
+    PUBLIC_URL("PUBLIPOSTAGE_PUBLIC_URL", "", "the address users type to reach Publipostage, e.g. `https://publipostage.ac-bordeaux.fr` (behind a proxy); gives the redirect URI BASE/oidc/callback; empty = taken from each request"),
+
     // E-mail (mailing/). No SMTP host = the built-in sandbox: mails are captured, never delivered.
     SMTP_HOST("PUBLIPOSTAGE_SMTP_HOST", "", "SMTP server that delivers the campaigns; empty = sandbox (an SMTP server inside the application on loopback that captures the mails, delivers nothing)"),
     SMTP_PORT("PUBLIPOSTAGE_SMTP_PORT", "", "SMTP port; empty = 587 for starttls, 465 for ssl, 25 for none"),
@@ -31,6 +52,8 @@ public enum Setting {
     SMTP_RATE("PUBLIPOSTAGE_SMTP_RATE", "0", "messages per minute sent by this instance, all campaigns together; 0 = no limit"),
     SMTP_CAMPAIGN_RATE("PUBLIPOSTAGE_SMTP_CAMPAIGN_RATE", "0", "messages per minute of one campaign, all instances together (recorded on the campaign when it starts); 0 = no limit. Providers often allow 100"),
     SMTP_MESSAGES_PER_CONNECTION("PUBLIPOSTAGE_SMTP_MESSAGES_PER_CONNECTION", "100", "messages sent over one SMTP connection before it is renewed; 1 = a new connection for every message"),
+    SMTP_TRUSTSTORE("PUBLIPOSTAGE_SMTP_TRUSTSTORE", "", "certificates trusted for the SMTP server's TLS (starttls, ssl) instead of the JVM's: a PEM file (the server's self-signed certificate or its CA, several allowed) or a PKCS#12 file; empty = the JVM's CAs"),
+    SMTP_TRUSTSTORE_PASSWORD("PUBLIPOSTAGE_SMTP_TRUSTSTORE_PASSWORD", "", "password of a PKCS#12 trust store (PEM files have none)"),
     SMTP_TIMEOUT("PUBLIPOSTAGE_SMTP_TIMEOUT", "30s", "connect and read timeout of the SMTP connection (e.g. 500ms, 30s, 2m)"),
     MAIL_WORKER("PUBLIPOSTAGE_MAIL_WORKER", "true", "this instance sends campaigns (any number of instances may, on one database)"),
     MAIL_BATCH("PUBLIPOSTAGE_MAIL_BATCH", "20", "recipients a worker claims at a time"),

@@ -248,6 +248,8 @@ function buildCampaignView() {
     el('div', { class: 'progress', id: 'mail-progress', role: 'progressbar', 'aria-labelledby': 'mail-campaign-title',
       'aria-valuemin': '0' }),
     el('p', { class: 'progress-legend', id: 'mail-legend' }),
+    // A worker paused the campaign because the SMTP settings must be fixed: the sentence names them.
+    el('p', { class: 'alert', role: 'alert', id: 'mail-pause-reason', hidden: true }),
     // Announced only when the campaign's state changes, not at every poll.
     el('p', { class: 'visually-hidden', id: 'mail-announce', role: 'status' }),
     el('div', { class: 'actions' }, ...buttons, ledger),
@@ -283,6 +285,10 @@ function renderProgress() {
   bar.children[1].style.width = width(n.failed);
   bar.children[2].style.width = width(n.cancelled);
   document.getElementById('mail-legend').textContent = t('mailweb.percent', n.percentDone) + ' · ' + legend;
+  const pauseReason = document.getElementById('mail-pause-reason');
+  const sentence = c.status === 'paused' && c.pause ? c.pause.message : '';
+  if (pauseReason.textContent !== sentence) pauseReason.textContent = sentence;
+  pauseReason.hidden = !sentence;
   document.getElementById('mail-pause').disabled = c.status !== 'running';
   document.getElementById('mail-resume').disabled = c.status !== 'paused';
   document.getElementById('mail-cancel').disabled = c.over;

@@ -25,7 +25,9 @@ import java.util.Set;
  * {@code mail --structure UAI [filters]}: prints the confirmation counts, starts a campaign and
  * follows it to the end with a progress line. {@code mail --campaign ID} follows an existing campaign
  * (after a crash or from another terminal), sending with this process too. Exit code 0 when every
- * mailable account got its mail, 1 when some failed or the campaign was cancelled or paused.
+ * mailable account got its mail, 1 when some failed or the campaign was cancelled or paused, 3 when a
+ * worker paused it because the SMTP settings are wrong (the sentence names them). Following a campaign
+ * paused that way resumes it first: this process may have the corrected settings.
  */
 public final class MailCommand {
     static final Set<String> FILTERS = Set.of("profile", "level", "class", "activation", "email", "local-admin",
@@ -49,12 +51,15 @@ public final class MailCommand {
         long campaignId;
         if (args.has("campaign")) {
             if (args.has("structure")) throw new CliError("--campaign and --structure cannot be combined");
+            Campaign existing;
             try {
                 campaignId = Long.parseLong(args.require("campaign"));
-                campaigns.find(campaignId);
+                existing = campaigns.find(campaignId);
             } catch (NumberFormatException | CampaignRefused e) {
                 throw new CliError(messages.get(lang, "campaign.cli.notFound", args.option("campaign")));
             }
+            // Paused for this instance's SMTP settings: the operator ran it again with new ones, try them.
+            if (existing.pauseProblem() != null) campaigns.resume(campaignId, "cli:" + System.getProperty("user.name"));
         } else {
             String uai = args.require("structure");
             Structure structure = campaigns.structureByUai(uai);
@@ -127,6 +132,14 @@ public final class MailCommand {
                 return 1;
             }
             default -> {
+                String sentence = app.campaigns().pauseSentence(p.campaign(), lang);
+                if (sentence != null) {
+                    // The settings are wrong: say which, and exit apart from "some recipients failed".
+                    out.println(sentence);
+                    out.println(messages.get(lang, "campaign.cli.detail", p.campaign().pauseReason()));
+                    out.println(messages.get(lang, "campaign.cli.paused", campaignId));
+                    return 3;
+                }
                 out.println(messages.get(lang, "campaign.cli.paused", campaignId));
                 return 1;
             }

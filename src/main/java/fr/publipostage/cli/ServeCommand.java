@@ -67,10 +67,25 @@ public final class ServeCommand {
                 out.println(messages.get(lang, "cli.oneTimeLine", c.login(), c.password(), role));
             }
         }
+        if (app.oidcLogin().settings().enabled()) printSingleSignOn(app, messages, lang, server.port());
         out.println(messages.get(lang, "cli.startTime", String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - startNanos) / 1e9),
                 String.format(java.util.Locale.ROOT, "%.1f", (openedNanos - startNanos) / 1e9)));
         out.println(messages.get(lang, "cli.serving", "http://localhost:" + server.port() + "/"));
         stopped.await();
         return 0;
+    }
+
+    /** The provider, the redirect URI to register there, and who may come in through it. */
+    private void printSingleSignOn(App app, Messages messages, String lang, int port) {
+        var settings = app.oidcLogin().settings();
+        String base = settings.publicUrl().isEmpty() ? "http://localhost:" + port : settings.publicUrl();
+        out.println(messages.get(lang, "cli.oidc", settings.issuer(), base + "/oidc/callback"));
+        String problem = app.oidcLogin().checkProvider();
+        if (problem != null) out.println(messages.get(lang, "cli.oidcUnreachable", problem));
+        var admins = app.oidcLogin().directoryAdmins(12);
+        if (!admins.isEmpty()) {
+            out.println(messages.get(lang, "cli.oidcAccounts"));
+            for (var a : admins) out.println("    - " + a.login() + " (" + a.uai() + ", " + String.join(", ", a.functions()) + ")");
+        }
     }
 }

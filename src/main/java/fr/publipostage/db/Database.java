@@ -2,6 +2,7 @@ package fr.publipostage.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import org.slf4j.LoggerFactory;
 import fr.publipostage.Config;
 import fr.publipostage.Setting;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -95,6 +96,20 @@ public final class Database implements AutoCloseable {
 
     public String description() {
         return description;
+    }
+
+    /**
+     * Publishes the pool's usage (hikaricp_connections_active, _idle, _pending, acquire and usage times)
+     * through HikariCP's Micrometer tracker. Once per pool: a second application over the same pool
+     * (tests) keeps the first registration.
+     */
+    public void publishPoolMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        if (dataSource.getMetricsTrackerFactory() != null || dataSource.getMetricRegistry() != null) return;
+        try {
+            dataSource.setMetricsTrackerFactory(new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(registry));
+        } catch (IllegalStateException e) {
+            LoggerFactory.getLogger(Database.class).warn("pool metrics not published: {}", e.getMessage());
+        }
     }
 
     /** True when a connection can be had and answers a trivial query. */

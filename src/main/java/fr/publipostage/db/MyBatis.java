@@ -22,6 +22,9 @@ public final class MyBatis {
         properties.setProperty("skipSetAutoCommitOnClose", "true");
         transactions.setProperties(properties);
         Configuration configuration = new Configuration(new Environment("publipostage", transactions, dataSource));
+        // MyBatis logs each statement with its parameters and rows (activation codes, password hashes)
+        // at DEBUG under the mapper's name: never, whatever level an operator sets.
+        configuration.setLogImpl(org.apache.ibatis.logging.nologging.NoLoggingImpl.class);
         configuration.setMapUnderscoreToCamelCase(true);
         configuration.setArgNameBasedConstructorAutoMapping(true);
         configuration.getTypeHandlerRegistry().register(List.class, new StringListTypeHandler());

@@ -43,6 +43,9 @@ public final class DemoDirectory {
         "Joël", "Gaël", "Héloïse", "Adèle", "Amélie", "Mathéo", "Timothée", "Rémi", "Valérie", "Stéphane",
         "Frédéric", "Sébastien", "Aïcha", "Chloë", "Zoë", "Anaëlle", "Éloïse", "Mélanie", "Dominique"
     };
+    /** The ENT's class-teacher function, given to the first teachers of each demo school. */
+    public static final String HEAD_TEACHER = "HEAD_TEACHER";
+    private static final int HEAD_TEACHERS = 3;
     private static final String CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
     private final SqlSessionFactory sessions;
@@ -151,7 +154,10 @@ public final class DemoDirectory {
                     String cls = classNames.get(random.nextInt(classNames.size()));
                     if (!taught.contains(cls)) taught.add(cls);
                 }
-                row(out, "Teacher", last, first, login(first, last), "", String.join("|", taught), "", "",
+                // The first teachers are form tutors (HEAD_TEACHER, the ENT's "professeur principal"): a
+                // single sign-on makes them class teachers of their classes.
+                row(out, "Teacher", last, first, login(first, last), "", String.join("|", taught), "",
+                        t < HEAD_TEACHERS ? HEAD_TEACHER : "",
                         created(2024 + random.nextInt(3)), random.nextDouble() < 0.85);
             }
             for (int s = 0; s < staff; s++) {

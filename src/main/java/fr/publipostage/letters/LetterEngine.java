@@ -34,7 +34,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
 import java.util.regex.Pattern;
 import org.apache.pdfbox.io.IOUtils;
-import org.apache.pdfbox.multipdf.PDFMergerUtility;
 
 /**
  * Prints a selection's letters into one PDF: accounts stream from the one selection query, are cut
@@ -372,10 +371,8 @@ public final class LetterEngine {
             if (done.size() == 1) {
                 Files.copy(done.get(0), counting);
             } else {
-                PDFMergerUtility merger = new PDFMergerUtility();
-                for (Path p : done) merger.addSource(p.toFile());
-                merger.setDestinationStream(counting);
-                merger.mergeDocuments(IOUtils.createTempFileOnlyStreamCache());
+                PdfFiles.mergeFiles(done.stream().map(Path::toFile).toList(), counting,
+                        IOUtils.createTempFileOnlyStreamCache());
             }
             counting.flush();
             return counting.count;

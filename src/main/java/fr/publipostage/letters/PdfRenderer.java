@@ -41,9 +41,16 @@ public final class PdfRenderer {
 
     private final Fonts fonts;
     private final FSCacheEx<String, FSCacheValue> metrics = new MetricsCache();
+    private final java.util.function.IntConsumer pagesWritten;
 
     public PdfRenderer(Fonts fonts) {
+        this(fonts, pages -> { });
+    }
+
+    /** {@code pagesWritten} hears the page count of every document written (the pages-rendered meter). */
+    public PdfRenderer(Fonts fonts, java.util.function.IntConsumer pagesWritten) {
         this.fonts = fonts;
+        this.pagesWritten = pagesWritten;
         // OpenHTMLtoPDF logs every font load and CSS remark through java.util.logging: off.
         XRLog.setLoggingEnabled(false);
     }
@@ -118,12 +125,9 @@ public final class PdfRenderer {
                     return bytes;
                 }));
             }
-            org.apache.pdfbox.multipdf.PDFMergerUtility merger = new org.apache.pdfbox.multipdf.PDFMergerUtility();
-            for (java.util.concurrent.Future<java.io.ByteArrayOutputStream> f : rendered) {
-                merger.addSource(new org.apache.pdfbox.io.RandomAccessReadBuffer(f.get().toByteArray()));
-            }
-            merger.setDestinationStream(out);
-            merger.mergeDocuments(org.apache.pdfbox.io.IOUtils.createMemoryOnlyStreamCache());
+            java.util.List<byte[]> partPdfs = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<java.io.ByteArrayOutputStream> f : rendered) partPdfs.add(f.get().toByteArray());
+            PdfFiles.mergeBytes(partPdfs, out, org.apache.pdfbox.io.IOUtils.createMemoryOnlyStreamCache());
             return java.util.Arrays.stream(pages).sum();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -198,14 +202,15 @@ public final class PdfRenderer {
         }
     }
 
-    private static int run(PdfRendererBuilder builder, PDDocument doc, OutputStream out, LayoutCheck check)
+    private int run(PdfRendererBuilder builder, PDDocument doc, OutputStream out, LayoutCheck check)
             throws IOException {
         try (PdfBoxRenderer renderer = builder.buildPdfRenderer()) {
             renderer.layout();
             int pages = renderer.getRootBox().getLayer().getPages().size();
             if (check != null) check.check(renderer, pages);
             renderer.createPDFWithoutClosing();
-            doc.save(out);
+            PdfFiles.save(doc, out);
+            pagesWritten.accept(pages);
             return pages;
         }
     }

@@ -58,6 +58,10 @@ public interface CampaignMapper {
 
     int markFinished(@Param("id") long id);
 
+    /** Pauses a running campaign because this instance's SMTP settings are wrong (reason: SmtpProblem code: detail). */
+    int pauseForConfiguration(@Param("id") long id, @Param("instance") String instance, @Param("reason") String reason,
+                              @Param("server") String server);
+
     int cancelPending(@Param("campaignId") long campaignId, @Param("reason") String reason);
 
     int resendFailed(@Param("campaignId") long campaignId);

@@ -172,6 +172,16 @@ public final class CampaignService {
         }
     }
 
+    /**
+     * Why a worker paused this campaign, as a sentence naming the settings to fix (issue 17 §2), in
+     * {@code language}; null when it was not paused for its SMTP settings.
+     */
+    public String pauseSentence(Campaign c, String language) {
+        SmtpProblem problem = c.pauseProblem();
+        if (problem == null) return null;
+        return messages.get(language, "campaign.pause." + problem.code, c.pauseServer() == null ? "" : c.pauseServer());
+    }
+
     /** A page of the per-recipient table, and how many rows match the filter in all. */
     public record RecipientPage(List<Recipient> rows, int total) {
     }

@@ -198,6 +198,13 @@ public final class CampaignWorker implements AutoCloseable {
                     serverDownStreak = 0;
                     continue;
                 }
+                if (error.configuration() != null) {
+                    // Not the recipient's fault nor temporary: pause at once, charge nobody an attempt.
+                    m.pauseForConfiguration(campaignId, instance, error.reason(), smtp.endpoint().describe());
+                    m.releaseAll(campaignId, instance);
+                    LOG.warn("campaign {} paused until the SMTP settings are fixed: {}", campaignId, error.reason());
+                    return new BatchResult(handled, false);
+                }
                 int attempts = row.attempts() + 1;
                 if (error.permanent()) {
                     m.markFailed(row.id(), instance, error.reason());

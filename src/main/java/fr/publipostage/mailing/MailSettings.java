@@ -12,7 +12,7 @@ public record MailSettings(String host, Integer port, Tls tls, String user, Stri
                            String replyTo, String envelopeFrom, int ratePerMinute, int campaignRatePerMinute,
                            int messagesPerConnection, Duration timeout, boolean worker, int batchSize,
                            int maxAttempts, Duration retryDelay, Duration retryMaxDelay, Duration lease,
-                           Duration poll, int sandboxPort) {
+                           Duration poll, int sandboxPort, String trustStore, String trustStorePassword) {
 
     public static final String SANDBOX_FROM = "publipostage@localhost";
 
@@ -54,7 +54,10 @@ public record MailSettings(String host, Integer port, Tls tls, String user, Stri
                 config.getBoolean(Setting.MAIL_WORKER), atLeast(config, Setting.MAIL_BATCH, 1),
                 atLeast(config, Setting.MAIL_MAX_ATTEMPTS, 1), duration(config, Setting.MAIL_RETRY_DELAY),
                 duration(config, Setting.MAIL_RETRY_MAX_DELAY), duration(config, Setting.MAIL_LEASE),
-                duration(config, Setting.MAIL_POLL), atLeast(config, Setting.SANDBOX_SMTP_PORT, 0));
+                duration(config, Setting.MAIL_POLL), atLeast(config, Setting.SANDBOX_SMTP_PORT, 0),
+                config.get(Setting.SMTP_TRUSTSTORE).trim(), config.get(Setting.SMTP_TRUSTSTORE_PASSWORD));
+        // A trust store that cannot be read stops the start with its reason, not the first campaign.
+        if (!s.trustStore.isEmpty()) SmtpTls.load(java.nio.file.Path.of(s.trustStore), s.trustStorePassword);
         if (!s.sandbox() && s.from.isBlank()) {
             throw new Config.ConfigException(Setting.SMTP_FROM.envName + " is required when "
                     + Setting.SMTP_HOST.envName + " is set (the address the mails come from)");

@@ -10,7 +10,7 @@ public final class Reason {
     public static final String REJECTED = "rejected";
     /** The server asked to try later (4xx). */
     public static final String TEMPORARY = "temporary";
-    /** No connection to the server (refused, unknown host, TLS or login failure). */
+    /** No connection to the server (refused, unknown host, cut). TLS trust and login failures are {@link SmtpProblem}s. */
     public static final String UNREACHABLE = "unreachable";
     /** The server did not answer in time. */
     public static final String TIMEOUT = "timeout";

@@ -1,6 +1,7 @@
 package fr.publipostage.mailing;
 
 import com.sun.mail.smtp.SMTPTransport;
+import fr.publipostage.metrics.Metrics;
 import java.time.Duration;
 import javax.mail.Address;
 import javax.mail.MessagingException;
@@ -26,11 +27,18 @@ public final class SmtpConnection implements AutoCloseable {
     private boolean suspect;
     private long lastUsed = System.nanoTime();
     private long connectionsOpened;
+    private final Metrics metrics;
 
     public SmtpConnection(SmtpEndpoint endpoint, int messagesPerConnection) {
+        this(endpoint, messagesPerConnection, null);
+    }
+
+    /** {@code metrics}: counts messages accepted and failed attempts by reason (null: none). */
+    public SmtpConnection(SmtpEndpoint endpoint, int messagesPerConnection, Metrics metrics) {
         this.endpoint = endpoint;
         this.session = endpoint.session();
         this.messagesPerConnection = messagesPerConnection;
+        this.metrics = metrics;
     }
 
     public Session session() {
@@ -43,6 +51,20 @@ public final class SmtpConnection implements AutoCloseable {
 
     /** Sends one message to the given recipients; returns the server's reply to the message. */
     public synchronized String send(MimeMessage message, Address[] recipients) throws MessagingException {
+        try {
+            String reply = sendOnConnection(message, recipients);
+            if (metrics != null) metrics.mailSent();
+            return reply;
+        } catch (MessagingException e) {
+            if (metrics != null) metrics.mailFailed(SendError.classify(e).reason());
+            throw e;
+        } catch (RuntimeException e) {
+            if (metrics != null) metrics.mailFailed(Reason.TEMPORARY);
+            throw e;
+        }
+    }
+
+    private String sendOnConnection(MimeMessage message, Address[] recipients) throws MessagingException {
         ensureOpen();
         lastUsed = System.nanoTime();
         try {

@@ -15,9 +15,12 @@ import org.apache.ibatis.session.SqlSessionFactory;
  */
 public final class AccessControl {
     private final SqlSessionFactory sessions;
+    private final DirectoryRights directoryRights;
 
-    public AccessControl(SqlSessionFactory sessions) {
+    /** @param directoryRights the rights of admins of the OpenID Connect provider, read from the directory */
+    public AccessControl(SqlSessionFactory sessions, DirectoryRights directoryRights) {
         this.sessions = sessions;
+        this.directoryRights = directoryRights;
     }
 
     /**
@@ -44,6 +47,14 @@ public final class AccessControl {
                 for (Structure s : directory.listStructures()) out.add(access(session, admin, s));
                 return out;
             }
+            if (admin.fromProvider()) {
+                DirectoryRights.Rights rights = directoryRights.of(session, admin.directoryLogin(), admin.providerClassTeacher());
+                for (Structure s : directory.listStructures()) {
+                    StructureAccess a = fromDirectory(rights, s);
+                    if (a != null) out.add(a);
+                }
+                return out;
+            }
             AdminMapper admins = session.getMapper(AdminMapper.class);
             Set<String> uais = new TreeSet<>(admins.structureUais(admin.id()));
             uais.addAll(admins.classStructureUais(admin.id()));
@@ -54,14 +65,27 @@ public final class AccessControl {
         }
     }
 
-    private static StructureAccess access(SqlSession session, Admin admin, Structure structure) {
+    private StructureAccess access(SqlSession session, Admin admin, Structure structure) {
         if (admin.superAdmin()) return new StructureAccess(structure, Role.SUPER_ADMIN, false, null);
+        // A person of the provider: the directory alone, never admin_structure / admin_class (no union
+        // with a local admin of the same login, which is another admin row).
+        if (admin.fromProvider()) {
+            return fromDirectory(directoryRights.of(session, admin.directoryLogin(), admin.providerClassTeacher()), structure);
+        }
         AdminMapper admins = session.getMapper(AdminMapper.class);
         if (admins.structureUais(admin.id()).contains(structure.uai())) {
             return new StructureAccess(structure, Role.LOCAL_ADMIN, true, null);
         }
         List<Long> classIds = admins.classIds(admin.id(), structure.id());
         if (!classIds.isEmpty()) return new StructureAccess(structure, Role.CLASS_TEACHER, true, classIds);
+        return null;
+    }
+
+    private static StructureAccess fromDirectory(DirectoryRights.Rights rights, Structure structure) {
+        if (rights.superAdmin()) return new StructureAccess(structure, Role.SUPER_ADMIN, false, null);
+        if (rights.localAdminOf().contains(structure.id())) return new StructureAccess(structure, Role.LOCAL_ADMIN, true, null);
+        List<Long> classIds = rights.classTeacherOf().get(structure.id());
+        if (classIds != null) return new StructureAccess(structure, Role.CLASS_TEACHER, true, classIds);
         return null;
     }
 }

@@ -40,5 +40,12 @@ public interface AdminMapper {
     /** Records the TOTP step just used; 0 when this step (or a later one) was used already: a replay. */
     int useTotpStep(@Param("id") long id, @Param("step") long step);
 
+    /** Creates or refreshes the admin row of a person of the provider; returns its id. */
+    long upsertProviderAdmin(@Param("directoryLogin") String directoryLogin, @Param("displayName") String displayName,
+                             @Param("classTeacher") boolean classTeacher);
+
+    /** The directory's accounts with this login (lower case), in every structure: the source of DirectoryRights. */
+    List<DirectoryRights.DirectoryAccount> directoryAccounts(@Param("login") String login);
+
     void updateLanguage(@Param("id") long id, @Param("language") String language);
 }

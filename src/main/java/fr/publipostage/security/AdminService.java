@@ -110,6 +110,8 @@ public final class AdminService {
         try (SqlSession session = sessions.openSession(true)) {
             admin = login == null ? null : session.getMapper(AdminMapper.class).findByLogin(login);
         }
+        // An admin of the provider has no password: never a password login (same time as an unknown one).
+        if (admin != null && admin.passwordHash() == null) admin = null;
         byte[] hash = admin == null ? DUMMY_HASH : admin.passwordHash().getBytes(StandardCharsets.UTF_8);
         boolean ok = BCrypt.verifyer().verify(password == null ? new byte[0] : password.getBytes(StandardCharsets.UTF_8), hash).verified;
         return ok && admin != null ? Optional.of(admin) : Optional.empty();

@@ -4,12 +4,15 @@ import java.util.Locale;
 import java.util.Optional;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Logging in: throttled per login and per address (counted in PostgreSQL, so across instances),
  * one generic answer for an unknown login and a wrong password.
  */
 public final class LoginService {
+    private static final Logger LOG = LoggerFactory.getLogger(LoginService.class);
     /** Failures counted over this window. */
     public static final int WINDOW_MINUTES = 15;
     /** Failed attempts on one login within the window before it is refused without checking. */
@@ -41,6 +44,14 @@ public final class LoginService {
     public record Throttled() implements Result {
     }
 
+    /**
+     * What a log line may say of a typed login: an admin's login, else nothing (someone who typed his
+     * password in the login field must not find it in the logs).
+     */
+    private String loggable(String login) {
+        return !login.isEmpty() && admins.findByLogin(login).isPresent() ? login : "(unknown login)";
+    }
+
     public Result login(String login, String password, String address) {
         String key = login == null ? "" : login.strip().toLowerCase(Locale.ROOT);
         String from = address == null ? "" : address;
@@ -49,6 +60,7 @@ public final class LoginService {
             if (mapper.countFailuresByLogin(key, WINDOW_MINUTES) >= MAX_FAILURES_PER_LOGIN
                     || mapper.countFailuresByAddress(from, WINDOW_MINUTES) >= MAX_FAILURES_PER_ADDRESS) {
                 mapper.insertFailure(key, from);
+                LOG.warn("login throttled: {} from {}", loggable(key), from);
                 return new Throttled();
             }
         }
@@ -58,10 +70,12 @@ public final class LoginService {
             if (admin.isEmpty()) {
                 mapper.insertFailure(key, from);
                 mapper.purgeFailures(24 * 60);
+                LOG.info("login refused: {} from {}", loggable(key), from);
                 return new Refused();
             }
             mapper.clearFailures(key);
         }
+        LOG.info("login: {} from {}", admin.get().login(), from);
         return new LoggedIn(webSessions.open(admin.get()));
     }
 }

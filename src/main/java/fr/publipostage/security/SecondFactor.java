@@ -55,8 +55,13 @@ public final class SecondFactor {
      */
     public void requireFreshCode(WebSession session) {
         if (!required) return;
-        if (session.admin().totpSecret() == null) throw new SecondFactorRequired("auth.totpEnrolRequired");
-        if (!session.totpFresh()) throw new SecondFactorRequired("auth.totpRequired");
+        // Fresh = a code typed here lately, or the provider's own second factor (amr/acr at login, see
+        // WebSession.secondFactorVia): either is the step-up.
+        if (session.totpFresh()) return;
+        if (session.admin().totpSecret() == null) {
+            throw new SecondFactorRequired(session.viaProvider() ? "auth.reauthRequired" : "auth.totpEnrolRequired");
+        }
+        throw new SecondFactorRequired("auth.totpRequired");
     }
 
     /** Checks a code of the admin's enrolled authenticator; a good one makes the session fresh. */

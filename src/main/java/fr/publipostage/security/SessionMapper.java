@@ -7,6 +7,17 @@ import org.apache.ibatis.annotations.Param;
 public interface SessionMapper {
     void insert(@Param("tokenHash") String tokenHash, @Param("adminId") long adminId, @Param("csrf") String csrf);
 
+    /**
+     * A session opened by the OpenID Connect provider; {@code secondFactorUntil} (may be null) is until
+     * when the second factor the provider asserted (at {@code secondFactorAt}) allows outputs carrying credentials.
+     */
+    void insertFromProvider(@Param("tokenHash") String tokenHash, @Param("adminId") long adminId, @Param("csrf") String csrf,
+                            @Param("idToken") String idToken, @Param("secondFactorAt") OffsetDateTime secondFactorAt,
+                            @Param("secondFactorUntil") OffsetDateTime secondFactorUntil);
+
+    /** The provider's ID token of a session (for the logout at the provider), or null. */
+    String idToken(@Param("tokenHash") String tokenHash);
+
     /** The session when it exists and is neither idle too long nor too old. */
     SessionRow find(@Param("tokenHash") String tokenHash, @Param("idleMinutes") int idleMinutes,
                     @Param("maxHours") int maxHours);
@@ -34,6 +45,7 @@ public interface SessionMapper {
     void purgeFailures(@Param("minutes") int minutes);
 
     record SessionRow(String tokenHash, long adminId, String csrfToken, OffsetDateTime createdAt,
-                      OffsetDateTime totpFreshUntil, String totpPending, boolean totpFresh) {
+                      OffsetDateTime totpFreshUntil, String totpPending, boolean totpFresh, String loginVia,
+                      String secondFactorVia) {
     }
 }

@@ -4,6 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -41,7 +44,44 @@ public final class SessionService {
             mapper.deleteExpired(idleMinutes, MAX_HOURS);
             mapper.insert(hash, admin.id(), csrf);
         }
-        return new Opened(token, new WebSession(hash, admin, csrf, false, null));
+        return new Opened(token, new WebSession(hash, admin, csrf, false, null, false, null));
+    }
+
+    /**
+     * A new session for an admin of the OpenID Connect provider: the same session as a password
+     * login (cookie, CSRF, idle and absolute timeouts), plus the provider's ID token for the logout at
+     * the provider, and its second factor when it asserted one.
+     *
+     * @param secondFactorAt    when the provider checked the second factor (its auth_time); ignored without one
+     * @param secondFactorUntil until when the provider's second factor allows credential outputs; null = none
+     */
+    public Opened openFromProvider(Admin admin, String idToken, Instant secondFactorAt, Instant secondFactorUntil) {
+        String token = randomToken();
+        String csrf = randomToken();
+        String hash = hash(token);
+        OffsetDateTime until = secondFactorUntil == null ? null : secondFactorUntil.atOffset(ZoneOffset.UTC);
+        try (SqlSession session = sessions.openSession(true)) {
+            SessionMapper mapper = session.getMapper(SessionMapper.class);
+            mapper.deleteExpired(idleMinutes, MAX_HOURS);
+            mapper.insertFromProvider(hash, admin.id(), csrf, idToken,
+                    secondFactorAt == null ? null : secondFactorAt.atOffset(ZoneOffset.UTC), until);
+        }
+        boolean fresh = secondFactorUntil != null && secondFactorUntil.isAfter(Instant.now());
+        return new Opened(token, new WebSession(hash, admin, csrf, fresh, null, true, fresh ? "provider" : null));
+    }
+
+    /** The provider's ID token of this session (null for a password session). */
+    public String idToken(WebSession web) {
+        try (SqlSession session = sessions.openSession(true)) {
+            return session.getMapper(SessionMapper.class).idToken(web.tokenHash());
+        }
+    }
+
+    /** Ends the session whose token hash this is (a session replaced by a new login through the provider). */
+    public void closeByHash(String tokenHash) {
+        try (SqlSession session = sessions.openSession(true)) {
+            session.getMapper(SessionMapper.class).delete(tokenHash);
+        }
     }
 
     /** The live session of this cookie token, with its admin as stored now. */
@@ -55,7 +95,8 @@ public final class SessionService {
             Admin admin = session.getMapper(AdminMapper.class).findById(row.adminId());
             if (admin == null) return Optional.empty();
             mapper.touch(hash);
-            return Optional.of(new WebSession(hash, admin, row.csrfToken(), row.totpFresh(), row.totpPending()));
+            return Optional.of(new WebSession(hash, admin, row.csrfToken(), row.totpFresh(), row.totpPending(),
+                    "oidc".equals(row.loginVia()), row.secondFactorVia()));
         }
     }
 

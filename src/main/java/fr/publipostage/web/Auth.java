@@ -14,6 +14,7 @@ import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.MDC;
 
 /**
  * The one authorization helper every handler calls first: who is asking ({@link #session},
@@ -70,6 +71,8 @@ public final class Auth {
         if (cached != null) return cached;
         Optional<WebSession> found = sessions.find(ctx.cookie(SESSION_COOKIE));
         ctx.attribute(SESSION_ATTRIBUTE, found);
+        // The request's log lines name the admin (never his password or a code).
+        found.ifPresent(s -> MDC.put("admin", s.admin().login()));
         return found;
     }
 
@@ -139,6 +142,7 @@ public final class Auth {
 
     void startSession(Context ctx, SessionService.Opened opened) {
         ctx.attribute(SESSION_ATTRIBUTE, Optional.of(opened.session()));
+        MDC.put("admin", opened.session().admin().login());
         ctx.cookie(cookie(SESSION_COOKIE, opened.token(), -1));
     }
 

@@ -6,6 +6,7 @@ import fr.publipostage.mailing.CampaignPreview;
 import fr.publipostage.mailing.CampaignProgress;
 import fr.publipostage.mailing.CampaignRefused;
 import fr.publipostage.mailing.CampaignService;
+import fr.publipostage.mailing.SmtpProblem;
 import fr.publipostage.mailing.MailKind;
 import fr.publipostage.mailing.Recipient;
 import fr.publipostage.mailing.RecipientFilter;
@@ -215,6 +216,16 @@ public final class CampaignApi implements RouteGroup {
         m.put("createdBy", c.createdBy());
         m.put("finishedAt", c.finishedAt());
         m.put("sandbox", c.sandbox());
+        SmtpProblem problem = c.pauseProblem();
+        if (problem != null) {
+            // Paused by a worker: this instance's SMTP settings must be fixed (issue 17 §2).
+            Map<String, Object> pause = new LinkedHashMap<>();
+            pause.put("code", problem.code);
+            pause.put("message", campaigns.pauseSentence(c, lang));
+            pause.put("settings", problem.settings.stream().map(s -> s.envName).toList());
+            pause.put("detail", c.pauseReason());
+            m.put("pause", pause);
+        }
         m.put("counts", counts);
         return m;
     }

@@ -7,8 +7,8 @@ import fr.publipostage.security.WebSession;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.router.JavalinDefaultRoutingApi;
-import java.security.SecureRandom;
-import java.util.Base64;
+import fr.publipostage.sso.OidcLogin;
+import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -26,16 +26,18 @@ public final class PageRoutes implements RouteGroup {
     private final LoginService logins;
     private final AdminService admins;
     private final SecondFactor secondFactor;
-    private final SecureRandom random;
+    private final LoginPage loginPage;
+    private final OidcLogin oidc;
 
     public PageRoutes(Auth auth, Views views, LoginService logins, AdminService admins, SecondFactor secondFactor,
-                      SecureRandom random) {
+               LoginPage loginPage, OidcLogin oidc) {
         this.auth = auth;
         this.views = views;
         this.logins = logins;
         this.admins = admins;
         this.secondFactor = secondFactor;
-        this.random = random;
+        this.loginPage = loginPage;
+        this.oidc = oidc;
     }
 
     @Override
@@ -77,22 +79,16 @@ public final class PageRoutes implements RouteGroup {
     }
 
     private void renderLogin(Context ctx, HttpStatus status, String errorKey) {
-        String csrf = ctx.cookie(Auth.PRE_SESSION_CSRF_COOKIE);
-        if (csrf == null || csrf.length() < 20) {
-            byte[] bytes = new byte[24];
-            random.nextBytes(bytes);
-            csrf = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-            ctx.cookie(auth.cookie(Auth.PRE_SESSION_CSRF_COOKIE, csrf, -1));
-        }
-        Map<String, Object> values = new HashMap<>();
-        values.put("csrf", csrf);
-        values.put("error", errorKey == null ? "" : errorKey);
-        values.put("login", errorKey == null ? "" : Optional.ofNullable(ctx.formParam("login")).orElse(""));
-        views.render(ctx, status.getCode(), "login", values);
+        loginPage.render(ctx, status, errorKey);
     }
 
     private void login(Context ctx) {
-        LoginService.Result result = logins.login(ctx.formParam("login"), ctx.formParam("password"), ctx.ip());
+        if (!loginPage.passwordForm()) {
+            // PUBLIPOSTAGE_OIDC_ONLY: the provider is the only way in.
+            renderLogin(ctx, HttpStatus.FORBIDDEN, "login.passwordOff");
+            return;
+        }
+        LoginService.Result result = logins.login(ctx.formParam("login"), ctx.formParam("password"), ClientAddress.of(ctx));
         if (result instanceof LoginService.LoggedIn in) {
             auth.startSession(ctx, in.opened());
             ctx.redirect(in.opened().session().admin().oneTimePassword() ? "/password" : "/", HttpStatus.SEE_OTHER);
@@ -104,12 +100,27 @@ public final class PageRoutes implements RouteGroup {
     }
 
     private void logout(Context ctx) {
+        Optional<WebSession> session = auth.session(ctx);
+        String idToken = session.filter(WebSession::viaProvider).map(auth.sessions()::idToken).orElse(null);
         auth.endSession(ctx);
+        // After a single sign-on, the provider's session ends too when it offers an end_session_endpoint
+        // (through a page: the form's CSP, form-action 'self', would stop a redirect to the provider).
+        Optional<URI> atProvider = oidc.logoutUri(idToken, URI.create(OidcRoutes.base(ctx, oidc.settings()) + "/login?logged-out"));
+        if (atProvider.isPresent()) {
+            views.render(ctx, 200, "continue", Map.of("target", atProvider.get().toString()));
+            return;
+        }
         ctx.redirect("/login", HttpStatus.SEE_OTHER);
     }
 
     private void passwordPage(Context ctx) {
-        renderPassword(ctx, auth.anyAdmin(ctx), HttpStatus.OK, null);
+        renderPassword(ctx, withPassword(auth.anyAdmin(ctx)), HttpStatus.OK, null);
+    }
+
+    /** An admin of the provider has no password here: his is the ENT's. */
+    private static WebSession withPassword(WebSession web) {
+        if (web.admin().fromProvider()) throw new NotFound("login.passwordAtProvider");
+        return web;
     }
 
     private void renderPassword(Context ctx, WebSession web, HttpStatus status, String errorKey) {
@@ -124,7 +135,7 @@ public final class PageRoutes implements RouteGroup {
     }
 
     private void changePassword(Context ctx) {
-        WebSession web = auth.anyAdmin(ctx);
+        WebSession web = withPassword(auth.anyAdmin(ctx));
         String current = ctx.formParam("current");
         String next = ctx.formParam("password");
         String confirm = ctx.formParam("confirm");

@@ -80,6 +80,7 @@ public final class SelectionApi implements RouteGroup {
         body.put("login", web.admin().login());
         body.put("displayName", web.admin().displayName());
         body.put("superAdmin", web.admin().superAdmin());
+        body.put("viaProvider", web.viaProvider());
         body.put("language", Lang.of(ctx));
         body.put("totpEnrolled", web.admin().totpSecret() != null);
         body.put("totpRequired", secondFactor.required());

@@ -2,6 +2,7 @@ package fr.publipostage.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.publipostage.db.Database;
+import fr.publipostage.metrics.Metrics;
 import fr.publipostage.security.AccessDenied;
 import fr.publipostage.security.SecondFactorRequired;
 import fr.publipostage.security.WebSession;
@@ -42,9 +43,11 @@ public final class WebServer {
     private final Auth auth;
     private final Views views;
     private final List<RouteGroup> groups;
+    private final RequestObserver observer;
 
     public WebServer(Database database, Messages messages, ObjectMapper json, Auth auth, Views views,
-                     List<RouteGroup> groups) {
+                     List<RouteGroup> groups, Metrics metrics, ClientAddress clients) {
+        this.observer = new RequestObserver(metrics, clients);
         this.database = database;
         this.messages = messages;
         this.json = json;
@@ -68,6 +71,9 @@ public final class WebServer {
             // Uploads (the school's logo) are small: anything larger is refused before it reaches a disk.
             config.jetty.multipartConfig.maxTotalRequestSize(2, io.javalin.config.SizeUnit.MB);
             config.jetty.multipartConfig.maxFileSize(1, io.javalin.config.SizeUnit.MB);
+            // First: request id, client address, MDC; last: one log line and the timing by route.
+            config.routes.before(observer::begin);
+            config.requestLogger.http(observer::end);
             config.routes.before(this::headers);
             config.routes.beforeMatched(this::checkCsrf);
             config.routes.get("/health", this::health);

@@ -59,4 +59,30 @@ class MailSettingsTest {
         assertThat(s.backoff(5)).isEqualTo(Duration.ofMinutes(5));
         assertThat(s.backoff(50)).isEqualTo(Duration.ofMinutes(5));
     }
+    @Test
+    void aTrustStoreThatCannotBeUsedStopsTheStartNamingTheSetting(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.util.function.Function<Map<Setting, String>, MailSettings> read = extra -> {
+            Map<Setting, String> m = new java.util.EnumMap<>(Setting.class);
+            m.put(Setting.SMTP_HOST, "smtp.example.fr");
+            m.put(Setting.SMTP_FROM, "ent@lycee.example.fr");
+            m.putAll(extra);
+            return MailSettings.from(Config.of(m));
+        };
+        assertThatThrownBy(() -> read.apply(Map.of(Setting.SMTP_TRUSTSTORE, dir.resolve("missing.pem").toString())))
+                .isInstanceOf(Config.ConfigException.class).hasMessageContaining("PUBLIPOSTAGE_SMTP_TRUSTSTORE")
+                .hasMessageContaining("cannot read");
+        java.nio.file.Path junk = java.nio.file.Files.writeString(dir.resolve("junk.pem"), "not a certificate");
+        assertThatThrownBy(() -> read.apply(Map.of(Setting.SMTP_TRUSTSTORE, junk.toString())))
+                .isInstanceOf(Config.ConfigException.class).hasMessageContaining("PUBLIPOSTAGE_SMTP_TRUSTSTORE");
+        fr.publipostage.testing.TestCertificates cert = fr.publipostage.testing.TestCertificates.selfSigned("smtp.example.fr");
+        java.nio.file.Path p12 = cert.writePkcs12(dir.resolve("s.p12"), "right-password");
+        assertThatThrownBy(() -> read.apply(Map.of(Setting.SMTP_TRUSTSTORE, p12.toString(),
+                Setting.SMTP_TRUSTSTORE_PASSWORD, "wrong-password")))
+                .isInstanceOf(Config.ConfigException.class).hasMessageContaining("PUBLIPOSTAGE_SMTP_TRUSTSTORE_PASSWORD");
+        assertThat(read.apply(Map.of(Setting.SMTP_TRUSTSTORE, p12.toString(),
+                Setting.SMTP_TRUSTSTORE_PASSWORD, "right-password")).trustStore()).isEqualTo(p12.toString());
+        assertThat(read.apply(Map.of(Setting.SMTP_TRUSTSTORE, cert.writePem(dir.resolve("s.pem")).toString())).trustStore())
+                .endsWith("s.pem");
+    }
 }

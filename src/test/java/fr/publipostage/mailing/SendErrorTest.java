@@ -57,4 +57,36 @@ class SendErrorTest {
         assertThat(e.permanent()).isTrue();
         assertThat(e.reason()).startsWith("invalid-address: ");
     }
+    @Test
+    void trustLoginAndTlsModeFailuresAreConfigurationNeverUnreachableNorRetried() throws Exception {
+        javax.net.ssl.SSLHandshakeException handshake = new javax.net.ssl.SSLHandshakeException("PKIX path building failed");
+        handshake.initCause(new java.security.cert.CertificateException("PKIX path building failed: unable to find valid certification path"));
+        SendError untrusted = SendError.classify(new MessagingException("Could not convert socket to TLS", handshake));
+        assertThat(untrusted.configuration()).isEqualTo(SmtpProblem.UNTRUSTED);
+        assertThat(untrusted.reason()).startsWith("smtp-untrusted: ").contains("PKIX").doesNotContain("unreachable");
+        assertThat(untrusted.permanent()).isFalse();
+
+        SendError name = SendError.classify(new MessagingException("Could not connect to SMTP host",
+                new java.security.cert.CertificateException("No subject alternative names matching IP address 10.0.0.5 found")));
+        assertThat(name.configuration()).isEqualTo(SmtpProblem.HOST_MISMATCH);
+
+        SendError login = SendError.classify(new javax.mail.AuthenticationFailedException("535 5.7.8 Authentication credentials invalid"));
+        assertThat(login.configuration()).isEqualTo(SmtpProblem.LOGIN_REFUSED);
+        assertThat(login.reason()).startsWith("smtp-login-refused: ").contains("535");
+
+        SendError required = SendError.classify(new com.sun.mail.smtp.SMTPSenderFailedException(
+                new InternetAddress("ent@example.org"), "MAIL FROM:<ent@example.org>", 530, "530 5.7.0 Authentication required"));
+        assertThat(required.configuration()).isEqualTo(SmtpProblem.LOGIN_REQUIRED);
+        SendError starttls = SendError.classify(new com.sun.mail.smtp.SMTPSenderFailedException(
+                new InternetAddress("ent@example.org"), "MAIL FROM:<ent@example.org>", 530, "530 5.7.0 Must issue a STARTTLS command first"));
+        assertThat(starttls.configuration()).isEqualTo(SmtpProblem.TLS_MODE);
+        SendError plainPort = SendError.classify(new MessagingException("Could not connect to SMTP host",
+                new javax.net.ssl.SSLException("Unsupported or unrecognized SSL message")));
+        assertThat(plainPort.configuration()).isEqualTo(SmtpProblem.TLS_MODE);
+
+        // A recipient's refusal and a server that is down stay what they were.
+        assertThat(SendError.classify(rcpt(550, "550 5.1.1 User unknown")).configuration()).isNull();
+        assertThat(SendError.classify(new MailConnectException(new com.sun.mail.util.SocketConnectException("refused",
+                new ConnectException("Connection refused"), "h", 25, 1000))).configuration()).isNull();
+    }
 }

@@ -72,6 +72,7 @@ class AuthorizationMatrixIT {
     static {
         // Infrastructure and pages.
         get("/health", expect(200, 200, 200, 200, 200));
+        get("/metrics", expect(200, 403, 403, 403, 401));          // or a bearer token (OperationsIT)
         get("/", expect(200, 200, 200, 200, 200));                 // anonymous: the login page
         get("/login", expect(303, 303, 303, 303, 200));            // logged in: back to the console
         post("/login", expect(401, 401, 401, 401, 401), Map.of("login", "nobody", "password", "wrong-password"));
@@ -79,6 +80,10 @@ class AuthorizationMatrixIT {
         get("/password", expect(200, 200, 200, 200, 302));
         post("/password", expect(400, 400, 400, 400, 401), Map.of("current", "wrong", "password", "x", "confirm", "y"));
         get("/account/totp", expect(200, 200, 200, 200, 302));
+        // Single sign-on: without a provider configured (this fixture) the routes do not exist; with one,
+        // OidcLoginIT covers them (anyone may start a login; the callback checks its own state).
+        get("/oidc/login", expect(404, 404, 404, 404, 404));
+        get("/oidc/callback", expect(404, 404, 404, 404, 404));
         post("/account/totp", expect(400, 400, 400, 400, 401), Map.of("code", "000000"));
         // The JSON API.
         get("/api/me", expect(200, 200, 200, 200, 401));

@@ -203,7 +203,7 @@ public final class WebFixture implements AutoCloseable {
         }
     }
 
-    static String hidden(String html) {
+    public static String hidden(String html) {
         Matcher m = Pattern.compile("name=\"_csrf\" value=\"([^\"]*)\"").matcher(html);
         return m.find() ? m.group(1) : null;
     }
