@@ -84,7 +84,7 @@ public final class AccountImporter {
                 timing.mark("report");
                 if (!options.apply()) {
                     session.rollback(true);
-                    LOG.debug("dry run of {} lines: {}", report.lines(), timing);
+                    log(report.lines(), "dry run", timing);
                     return report;
                 }
                 sql.insertStructures();
@@ -97,9 +97,8 @@ public final class AccountImporter {
                 boolean classes = created || report.changedFields().containsKey("classes");
                 boolean relatives = created || report.changedFields().containsKey("relatives");
                 if (classes) sql.createMemberTable();
+                timing.mark("members");
                 if (created) {
-                    sql.createReadTable();
-                    timing.mark("new accounts' read columns");
                     sql.insertAccounts(fields);
                     timing.mark("insert");
                 }
@@ -116,7 +115,7 @@ public final class AccountImporter {
                 // Forced: MyBatis does not count <select>/DDL statements as writes.
                 session.commit(true);
                 timing.mark("commit");
-                LOG.debug("import of {} lines: {}", report.lines(), timing);
+                log(report.lines(), "import", timing);
                 return report;
             } catch (ImportRejected | IOException | RuntimeException e) {
                 session.rollback(true);
@@ -252,7 +251,13 @@ public final class AccountImporter {
                 .getBoundSql(null).getSql();
     }
 
-    /** How long each step took (logged at DEBUG: where a big import spends its time). */
+    /** Where a big import spends its time (INFO from 100,000 lines, for the operator; DEBUG below). */
+    private static void log(int lines, String what, Timing timing) {
+        if (lines >= 100_000) LOG.info("{} of {} lines: {}", what, lines, timing);
+        else LOG.debug("{} of {} lines: {}", what, lines, timing);
+    }
+
+    /** How long each step took. */
     private static final class Timing {
         private final StringBuilder steps = new StringBuilder();
         private long last = System.nanoTime();

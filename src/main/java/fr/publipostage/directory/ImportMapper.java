@@ -85,8 +85,6 @@ public interface ImportMapper {
 
     void createLinkIdTable();
 
-    void createReadTable();
-
     void insertAccounts(@Param("fields") List<AccountColumn> fields);
 
     int updateAccounts(@Param("fields") List<AccountColumn> fields);
