@@ -37,6 +37,8 @@ public final class AccountImporter {
     /** Problems listed in a refusal (all are counted). */
     public static final int MAX_LISTED_PROBLEMS = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(AccountImporter.class);
+    /** From this many new accounts, the tables' statistics are refreshed within the import (see ImportMapper.xml). */
+    private static final int BULK = 10_000;
     private static final Pattern UAI = Pattern.compile("[0-9]{7}[A-Z]");
 
     private final SqlSessionFactory sessions;
@@ -91,6 +93,7 @@ public final class AccountImporter {
                 sql.renameStructures();
                 timing.mark("structures");
                 sql.mergeClasses();
+                if (report.newClasses() > 0) sql.analyzeClasses();
                 timing.mark("classes");
                 boolean created = report.created() > 0;
                 // Skipped when nothing of theirs changes: re-importing an unchanged file only reads.
@@ -100,6 +103,7 @@ public final class AccountImporter {
                 timing.mark("members");
                 if (created) {
                     sql.insertAccounts(fields);
+                    if (report.created() >= BULK) sql.analyzeAccounts();
                     timing.mark("insert");
                 }
                 if (report.updated() > 0) sql.updateAccounts(fields);
@@ -107,6 +111,7 @@ public final class AccountImporter {
                 sql.createAffectedTable();
                 timing.mark("affected");
                 if (classes) sql.mergeMemberships();
+                if (report.created() >= BULK) sql.analyzeMemberships();
                 timing.mark("memberships");
                 if (relatives) sql.mergeRelatives();
                 timing.mark("relatives");

@@ -81,6 +81,12 @@ public interface ImportMapper {
 
     void mergeClasses();
 
+    void analyzeClasses();
+
+    void analyzeAccounts();
+
+    void analyzeMemberships();
+
     void createMemberTable();
 
     void createLinkIdTable();
