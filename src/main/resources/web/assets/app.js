@@ -208,6 +208,8 @@ async function loadPage() {
   state.total = body.total;
   state.withoutEmail = body.withoutEmail;
   $('counts').textContent = t('check.total', body.total) + ' · ' + t('check.withoutEmail', body.withoutEmail);
+  // Without a fresh second-factor code the server masks the activation codes; "show codes" asks for one.
+  $('codes-masked').hidden = !body.codesMasked;
   renderRows(body.rows);
   const from = body.total === 0 ? 0 : body.offset + 1;
   const to = body.offset + body.rows.length;
@@ -224,9 +226,12 @@ function renderRows(rows) {
     const name = r.firstName + ' ' + r.lastName;
     const open = el('button', { type: 'button', class: 'linklike open-card', 'aria-label': t('check.openCard', name) }, r.lastName);
     open.addEventListener('click', (ev) => { ev.stopPropagation(); openCard(r.id, open); });
+    const shown = r.codeMasked
+      ? [el('span', { class: 'visually-hidden' }, t('check.codeMasked')), el('span', { 'aria-hidden': 'true' }, r.activationCode)]
+      : [r.activationCode || ''];
     const code = r.pending
       ? el('td', { class: 'code' }, lockIcon(),
-        el('span', { class: 'visually-hidden' }, t('check.pending') + ' '), r.activationCode || '')
+        el('span', { class: 'visually-hidden' }, t('check.pending') + ' '), ...shown)
       : el('td', { class: 'code' }, el('span', { class: 'visually-hidden' }, t('check.activated')));
     const tr = el('tr', { dataset: { id: String(r.id), login: r.login }, class: r.pending ? 'pending' : null },
       el('td', {}, open),
@@ -303,7 +308,8 @@ async function openCard(id, returnFocus) {
   item(t('card.profile'), card.profileLabel);
   item(t('card.login'), card.loginName);
   if (card.loginAlias) item(t('card.loginAlias'), card.loginAlias);
-  item(t('card.activation'), card.pending ? t('card.pending', card.activationCode) : t('card.activated'));
+  item(t('card.activation'), !card.pending ? t('card.activated')
+    : card.codeMasked ? t('card.pendingMasked') : t('card.pending', card.activationCode));
   item(t('card.email'), card.email || t('card.noEmail'));
   if (card.level) item(t('card.level'), card.level);
   item(t('card.classes'), (card.classes || []).join(', ') || t('ui.none'));
@@ -436,6 +442,9 @@ for (const id of ['search-last', 'search-first', 'search-class']) $(id).addEvent
 $('prev').addEventListener('click', () => { state.offset = Math.max(0, state.offset - PAGE); reload(); });
 $('next').addEventListener('click', () => { state.offset += PAGE; reload(); });
 $('csv').addEventListener('click', downloadCsv);
+$('show-codes').addEventListener('click', async () => {
+  if (await askCode()) await loadPage().catch((e) => show($('check-error'), e.message));
+});
 
 window.publipostage = Object.freeze({ t, el, currentSelection, askCode, fetchCredentials, csrf });
 

@@ -107,20 +107,27 @@ public final class LetterService implements JobWorker.Handler {
         return r;
     }
 
-    /** PNG of the real page 1 of this selection's print (a cover sheet when it starts with one). */
-    public byte[] preview(Selection selection, Scope scope) throws IOException {
+    /**
+     * PNG of the real page 1 of this selection's print (a cover sheet when it starts with one). It shows
+     * real activation codes: audited like the PDF (channel {@code preview}).
+     */
+    public byte[] preview(Selection selection, Scope scope, String adminLogin) throws IOException {
         List<Account> first = firstAccounts(selection, scope);
         byte[] pdf = engine.firstPage(selection, first);
         if (pdf == null) throw new JobUnavailable("render.empty");
+        record(adminLogin, selection, Math.min(first.size(), LetterEngine.perSheet(selection.layout())), "preview", null);
         return preview.png(pdf);
     }
 
-    /** PNG of one person's letter in the given layout. */
-    public byte[] previewAccount(long structureId, long accountId, int layout, Scope scope) throws IOException {
+    /** PNG of one person's letter in the given layout; audited like his PDF. */
+    public byte[] previewAccount(long structureId, long accountId, int layout, Scope scope, String adminLogin)
+            throws IOException {
         Selection one = withLayout(Selection.everyone(structureId), layout);
         List<Account> found = findAccount(one, scope, accountId);
         if (found.isEmpty()) throw new JobUnavailable("render.empty");
-        return preview.png(engine.firstPage(one, found));
+        byte[] png = preview.png(engine.firstPage(one, found));
+        record(adminLogin, one, 1, "preview", Map.of("accountId", accountId));
+        return png;
     }
 
     /** Queues a background print; returns the job id for {@link #status}, {@link #cancel}, {@link #download}. */

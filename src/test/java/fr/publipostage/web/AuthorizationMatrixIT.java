@@ -72,6 +72,7 @@ class AuthorizationMatrixIT {
     static {
         // Infrastructure and pages.
         get("/health", expect(200, 200, 200, 200, 200));
+        get("/ready", expect(200, 200, 200, 200, 200));             // readiness: public, like /health
         get("/metrics", expect(200, 403, 403, 403, 401));          // or a bearer token (OperationsIT)
         get("/", expect(200, 200, 200, 200, 200));                 // anonymous: the login page
         get("/login", expect(303, 303, 303, 303, 200));            // logged in: back to the console
@@ -85,6 +86,8 @@ class AuthorizationMatrixIT {
         get("/oidc/login", expect(404, 404, 404, 404, 404));
         get("/oidc/callback", expect(404, 404, 404, 404, 404));
         post("/account/totp", expect(400, 400, 400, 400, 401), Map.of("code", "000000"));
+        // Only a super admin removes another admin's authenticator (here an unknown login: 404).
+        post("/account/totp/reset", expect(404, 403, 403, 403, 401), Map.of("login", "nobody.at.all"));
         // The JSON API.
         get("/api/me", expect(200, 200, 200, 200, 401));
         post("/api/totp/verify", expect(400, 400, 400, 400, 401), Map.of("code", "000000"));
