@@ -6,6 +6,9 @@ import fr.publipostage.db.SummaryMapper;
 import fr.publipostage.directory.AccountImporter;
 import fr.publipostage.directory.DemoDirectory;
 import fr.publipostage.directory.DirectoryMapper;
+import fr.publipostage.directory.ImportMapper;
+import fr.publipostage.imports.AccountImports;
+import fr.publipostage.imports.UploadMapper;
 import fr.publipostage.jobs.JobStore;
 import fr.publipostage.jobs.JobWorker;
 import fr.publipostage.jobs.LeaseMapper;
@@ -77,6 +80,7 @@ import fr.publipostage.templates.Messages;
 import fr.publipostage.web.Auth;
 import fr.publipostage.web.CampaignApi;
 import fr.publipostage.web.ClientAddress;
+import fr.publipostage.web.ImportApi;
 import fr.publipostage.web.LetterApi;
 import fr.publipostage.web.LoginPage;
 import fr.publipostage.web.LogoApi;
@@ -104,6 +108,7 @@ public final class App implements AutoCloseable {
     private final Database database;
     private final Messages messages;
     private final AccountImporter importer;
+    private final AccountImports imports;
     private final DemoDirectory demo;
     private final AdminService admins;
     private final SelectionService selections;
@@ -156,7 +161,7 @@ public final class App implements AutoCloseable {
                 List.of(DirectoryMapper.class, AdminMapper.class, AuditMapper.class, SelectionMapper.class,
                         SessionMapper.class, CampaignMapper.class, LetterJobMapper.class, LeaseMapper.class,
                         TemplateMapper.class, LogoMapper.class, OidcMapper.class, QueueMapper.class, SummaryMapper.class,
-                        fr.publipostage.customisation.PrintDefaultsMapper.class));
+                        fr.publipostage.customisation.PrintDefaultsMapper.class, ImportMapper.class, UploadMapper.class));
         this.sessions = sessions;
         this.metrics = new Metrics(sessions);
         this.clientAddress = ClientAddress.from(config);
@@ -171,6 +176,7 @@ public final class App implements AutoCloseable {
         this.admins = new AdminService(sessions, random);
         this.selections = new SelectionService(sessions, new SelectionParser());
         this.audit = new AuditLog(sessions, json);
+        this.imports = new AccountImports(sessions, importer, audit, random, config.getInt(Setting.IMPORT_MAX_MB) * 1024 * 1024);
         this.webSessions = new SessionService(sessions, random, config.getInt(Setting.SESSION_IDLE_MINUTES));
         this.logins = new LoginService(sessions, admins, webSessions);
         this.oidcSettings = OidcSettings.from(config);
@@ -297,7 +303,8 @@ public final class App implements AutoCloseable {
                 new LetterApi(auth, selections, letters, printDefaults, messages),
                 new TemplateApi(auth, templateEditor, new fr.publipostage.customisation.SchoolNameService(sessions, audit),
                         views, messages),
-                new LogoApi(auth, logos, messages)
+                new LogoApi(auth, logos, messages),
+                new ImportApi(auth, imports, views, messages)
         ), metrics, clientAddress).create();
     }
 
@@ -345,6 +352,11 @@ public final class App implements AutoCloseable {
 
     public AccountImporter importer() {
         return importer;
+    }
+
+    /** Importing accounts from the command line and the web page (uploads kept between dry run and apply, audit). */
+    public AccountImports imports() {
+        return imports;
     }
 
     public DemoDirectory demo() {

@@ -5,6 +5,7 @@ import fr.publipostage.cli.BackupCommand;
 import fr.publipostage.cli.RestoreCommand;
 import fr.publipostage.cli.Args;
 import fr.publipostage.cli.CliError;
+import fr.publipostage.cli.ExportCommand;
 import fr.publipostage.cli.ImportCommand;
 import fr.publipostage.cli.LettersCommand;
 import fr.publipostage.cli.MailCommand;
@@ -72,7 +73,11 @@ public final class Main {
                     return new ServeCommand(System.out, lost(lang)).run(config, new Args(rest, Set.of()));
                 case "import":
                     try (App app = openClosedOnExit(config)) {
-                        return new ImportCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of()));
+                        return new ImportCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of("dry-run")));
+                    }
+                case "export":
+                    try (App app = openClosedOnExit(config)) {
+                        return new ExportCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of()));
                     }
                 case "admin":
                     try (App app = openClosedOnExit(config)) {

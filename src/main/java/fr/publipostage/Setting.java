@@ -71,7 +71,10 @@ public enum Setting {
     PDF_JOB_LEASE("PUBLIPOSTAGE_PDF_JOB_LEASE", "30s", "a letters job whose instance stopped renewing its lease (killed, frozen, cut from the database) is taken over by another instance after this time"),
     SHUTDOWN_GRACE("PUBLIPOSTAGE_SHUTDOWN_GRACE", "20s", "on SIGTERM, how long the instance waits for the message being sent and the PDF chunks being rendered before handing its work back anyway"),
     PDF_TAGGED("PUBLIPOSTAGE_PDF_TAGGED", "true", "letters are tagged PDF/UA-1 (structure, language, alternative texts) for screen readers; false only to compare the cost"),
-    PDF_JOB_TTL_MINUTES("PUBLIPOSTAGE_PDF_JOB_TTL_MINUTES", "60", "a finished letters job's PDF is deleted after this many minutes if not downloaded (it is deleted at once after its download)");
+    PDF_JOB_TTL_MINUTES("PUBLIPOSTAGE_PDF_JOB_TTL_MINUTES", "60", "a finished letters job's PDF is deleted after this many minutes if not downloaded (it is deleted at once after its download)"),
+
+    // Account import (imports/).
+    IMPORT_MAX_MB("PUBLIPOSTAGE_IMPORT_MAX_MB", "20", "largest file the web page \"Importer des comptes\" accepts, in MB (the command line has no limit)");
 
     public final String envName;
     public final String defaultValue;

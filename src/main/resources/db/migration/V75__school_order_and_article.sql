@@ -72,4 +72,4 @@ language sql as $$
     where a.id = s.id;
 $$;
 
-select refresh_account_read_columns(null);
+select refresh_account_read_columns(null::bigint);
