@@ -91,6 +91,10 @@ public final class AccountImporter {
                 }
                 sql.insertStructures();
                 sql.renameStructures();
+                // New and renamed schools get their name with its article (an admin's correction stays).
+                for (Structure s : sql.structuresWithoutArticle()) {
+                    sql.deriveNameWithArticle(s.id(), SchoolNames.withArticle(s.name()));
+                }
                 timing.mark("structures");
                 sql.mergeClasses();
                 if (report.newClasses() > 0) sql.analyzeClasses();

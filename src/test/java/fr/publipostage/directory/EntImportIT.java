@@ -115,7 +115,7 @@ class EntImportIT {
         Account teacher = accounts.get("helene.loeuillet");
         assertThat(teacher.profile()).isEqualTo(Profile.Teacher);
         assertThat(teacher.functions()).as("each function followed by \", \"").containsExactly("LETTRES MODERNES", "ANGLAIS");
-        assertThat(teacher.classes()).containsExactly("1re 2", "2nde 1");
+        assertThat(teacher.classes()).as("in school order: Seconde before Première").containsExactly("2nde 1", "1re 2");
         assertThat(accounts.get("aicha.ndiaye").profile()).isEqualTo(Profile.Personnel);
         assertThat(accounts.get("eve.oberg").profile()).isEqualTo(Profile.Guest);
         assertReadColumnsRight();
