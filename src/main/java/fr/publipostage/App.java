@@ -1,5 +1,9 @@
 package fr.publipostage;
 
+import fr.publipostage.bounces.BounceMapper;
+import fr.publipostage.bounces.BounceParser;
+import fr.publipostage.bounces.BounceSettings;
+import fr.publipostage.bounces.BounceWorker;
 import fr.publipostage.db.Database;
 import fr.publipostage.db.MyBatis;
 import fr.publipostage.db.SummaryMapper;
@@ -122,12 +126,14 @@ public final class App implements AutoCloseable {
     private final VelocityRenderer velocity;
     private final TemplateVariables templateVariables;
     private final MailSettings mailSettings;
+    private final BounceSettings bounceSettings;
     private final MailComposer mailComposer;
     private final CampaignService campaigns;
     private final String instanceId;
     // Started on first use: the sandbox SMTP server (when no server is configured) and the mail worker.
     private SandboxMailbox sandbox;
     private CampaignWorker mailWorker;
+    private BounceWorker bounceWorker;
     private boolean closed;
     private volatile boolean stopping;
     private final ExecutorService pdfWorkers;
@@ -146,7 +152,7 @@ public final class App implements AutoCloseable {
         SqlSessionFactory sessions = MyBatis.sessionFactory(database.dataSource(),
                 List.of(DirectoryMapper.class, AdminMapper.class, AuditMapper.class, SelectionMapper.class,
                         SessionMapper.class, CampaignMapper.class, LetterJobMapper.class, TemplateMapper.class,
-                        LogoMapper.class, OidcMapper.class, QueueMapper.class, SummaryMapper.class));
+                        LogoMapper.class, OidcMapper.class, QueueMapper.class, SummaryMapper.class, BounceMapper.class));
         this.sessions = sessions;
         this.metrics = new Metrics(sessions);
         this.clientAddress = ClientAddress.from(config);
@@ -180,6 +186,7 @@ public final class App implements AutoCloseable {
         QrCodes qrCodes = new QrCodes();
         this.templateVariables = new TemplateVariables(messages, qrCodes, new MessageOverrides(templateResolver));
         this.mailSettings = MailSettings.from(config);
+        this.bounceSettings = BounceSettings.from(config);
         this.mailComposer = new TemplateMailComposer(velocity, templateResolver, templateVariables, clock);
         this.campaigns = new CampaignService(sessions, selections, mailComposer, audit, json, mailSettings, messages);
         this.instanceId = System.getenv().getOrDefault("HOSTNAME", "publipostage") + "-" + ProcessHandle.current().pid()
@@ -387,15 +394,32 @@ public final class App implements AutoCloseable {
     public synchronized CampaignWorker mailWorker() {
         if (mailWorker == null) {
             SmtpEndpoint endpoint = SmtpEndpoint.of(mailSettings, mailSettings.sandbox() ? sandbox().port() : null);
-            mailWorker = new CampaignWorker(sessions, mailSettings, mailComposer, new MessageFactory(),
+            mailWorker = new CampaignWorker(sessions, mailSettings, mailComposer, new MessageFactory(bounceSettings.verp()),
                     new SmtpConnection(endpoint, mailSettings.messagesPerConnection(), metrics), json, instanceId);
         }
         return mailWorker;
     }
 
-    /** Starts sending campaigns in the background, unless PUBLIPOSTAGE_MAIL_WORKER is false. */
+    /** Starts sending campaigns in the background, unless PUBLIPOSTAGE_MAIL_WORKER is false; and reading bounces when a mailbox is set. */
     public void startMailWorker() {
         if (mailSettings.worker()) mailWorker().start();
+        if (bounceSettings.enabled()) bounceWorker().start();
+    }
+
+    public BounceSettings bounceSettings() {
+        return bounceSettings;
+    }
+
+    /**
+     * This instance's reader of the bounce mailbox (built on first use, not started), or null when no
+     * mailbox is configured (PUBLIPOSTAGE_BOUNCE_IMAP_HOST empty).
+     */
+    public synchronized BounceWorker bounceWorker() {
+        if (!bounceSettings.enabled()) return null;
+        if (bounceWorker == null) {
+            bounceWorker = new BounceWorker(sessions, bounceSettings, new BounceParser(), metrics, instanceId);
+        }
+        return bounceWorker;
     }
 
     /** Each school's template overrides and their versions. */
@@ -439,15 +463,18 @@ public final class App implements AutoCloseable {
     public void close() {
         stopping = true;
         CampaignWorker worker;
+        BounceWorker bounces;
         SandboxMailbox box;
         synchronized (this) {
             // Closed once: by the command that opened it, or by the shutdown hook on Ctrl-C.
             if (closed) return;
             closed = true;
             worker = mailWorker;
+            bounces = bounceWorker;
             box = sandbox;
         }
         if (worker != null) worker.close();
+        if (bounces != null) bounces.close();
         if (box != null) box.close();
         jobWorker.close();
         jobScheduler.shutdownNow();

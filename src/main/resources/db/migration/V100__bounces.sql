@@ -55,7 +55,8 @@ create table bounce_message (
     -- The message's own Message-ID, else UIDVALIDITY:UID: a message is counted once.
     message_key     text        not null,
     seen_at         timestamptz not null default now(),
-    outcome         text        not null check (outcome in ('bounced', 'delayed', 'unmatched', 'malformed')),
+    -- other: not a failure (a delivery report, an auto-reply…); kept in the mailbox like unmatched ones.
+    outcome         text        not null check (outcome in ('bounced', 'delayed', 'unmatched', 'malformed', 'other')),
     format          text,       -- dsn, postfix, exim, exchange, qmail, …
     recipient_id    bigint      references mail_recipient (id) on delete set null,
     campaign_id     bigint      references mail_campaign (id) on delete set null,
@@ -63,7 +64,13 @@ create table bounce_message (
     status          text,
     diagnostic      text,
     subject         text,
+    -- Where it was in the mailbox, and when it was moved to the processed folder (bounced and delayed
+    -- ones): a move that a crash interrupted is done at the next pass.
+    uid_validity    bigint,
+    uid             bigint,
+    moved_at        timestamptz,
     unique (mailbox, message_key)
 );
 create index bounce_message_outcome on bounce_message (outcome, seen_at);
 create index bounce_message_campaign on bounce_message (campaign_id) where campaign_id is not null;
+create index bounce_message_to_move on bounce_message (mailbox) where moved_at is null and outcome in ('bounced', 'delayed');

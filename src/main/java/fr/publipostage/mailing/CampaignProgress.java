@@ -3,7 +3,12 @@ package fr.publipostage.mailing;
 /** Where a campaign stands: its record and the count of ledger rows in each state. */
 public record CampaignProgress(Campaign campaign, Counts counts) {
 
-    public record Counts(int total, int pending, int sending, int sent, int failed, int skipped, int cancelled) {
+    /**
+     * {@code bounced}: sent, then reported undelivered (not counted in {@code sent}); {@code delayed}: sent
+     * rows with a delay report (counted in {@code sent} too).
+     */
+    public record Counts(int total, int pending, int sending, int sent, int failed, int skipped, int cancelled,
+                         int bounced, int delayed) {
         /** Rows that will still be attempted. */
         public int unfinished() {
             return pending + sending;
@@ -14,10 +19,10 @@ public record CampaignProgress(Campaign campaign, Counts counts) {
             return total - skipped;
         }
 
-        /** Share of mailable rows with an outcome (sent, failed, cancelled), 0–100. */
+        /** Share of mailable rows with an outcome (sent, bounced, failed, cancelled), 0–100. */
         public int percentDone() {
             int toSend = toSend();
-            return toSend == 0 ? 100 : (int) Math.floor(100.0 * (sent + failed + cancelled) / toSend);
+            return toSend == 0 ? 100 : (int) Math.floor(100.0 * (sent + bounced + failed + cancelled) / toSend);
         }
     }
 }

@@ -80,7 +80,7 @@ public record MailSettings(String host, Integer port, Tls tls, String user, Stri
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
 
     /** "500ms", "30s", "2m", "1h"; a bare number is seconds. */
-    static Duration parseDuration(String name, String text) {
+    public static Duration parseDuration(String name, String text) {
         Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new Config.ConfigException(name + " must be a duration such as 500ms, 30s, 2m or 1h, got \"" + text + "\"");
