@@ -30,6 +30,7 @@ const STATES = {
   failed: () => t('mailweb.state.failed'),
   skipped: () => t('mailweb.state.skipped'),
   cancelled: () => t('mailweb.state.cancelled'),
+  bounced: () => t('mailweb.state.bounced'),
 };
 const COLUMNS = [() => t('mailweb.col.name'), () => t('mailweb.col.login'), () => t('mailweb.col.kind'),
   () => t('mailweb.col.state'), () => t('mailweb.col.address'), () => t('mailweb.col.time'),
@@ -267,7 +268,7 @@ function buildCampaignView() {
 function renderProgress() {
   const c = state.campaign;
   const n = c.counts;
-  const done = n.sent + n.failed + n.cancelled;
+  const done = n.sent + n.bounced + n.failed + n.cancelled;
   const status = document.getElementById('mail-status');
   if (status.textContent !== c.statusLabel) {
     if (status.textContent) document.getElementById('mail-announce').textContent = t('mailweb.campaignTitle', c.id) + ' · ' + c.statusLabel;
@@ -276,14 +277,19 @@ function renderProgress() {
   const bar = document.getElementById('mail-progress');
   bar.setAttribute('aria-valuemax', String(n.toSend));
   bar.setAttribute('aria-valuenow', String(done));
+  // Bounces are counted apart from the sent ones: the message left, then came back undelivered.
   const legend = t('mailweb.progress', n.sent, n.failed, n.pending + n.sending, n.skipped)
+    + (n.bounced ? ' · ' + t('mailweb.bouncedCount', n.bounced) : '')
+    + (n.delayed ? ' · ' + t('mailweb.delayedCount', n.delayed) : '')
     + (n.cancelled ? ' · ' + t('mailweb.cancelledCount', n.cancelled) : '');
   bar.setAttribute('aria-valuetext', t('mailweb.percent', n.percentDone) + ' · ' + legend);
   const width = (k) => (n.toSend === 0 ? 0 : (100 * k) / n.toSend) + '%';
-  bar.replaceChildren(el('span', { class: 'sent', style: null }), el('span', { class: 'failed' }), el('span', { class: 'cancelled' }));
+  bar.replaceChildren(el('span', { class: 'sent', style: null }), el('span', { class: 'bounced' }),
+    el('span', { class: 'failed' }), el('span', { class: 'cancelled' }));
   bar.children[0].style.width = width(n.sent);
-  bar.children[1].style.width = width(n.failed);
-  bar.children[2].style.width = width(n.cancelled);
+  bar.children[1].style.width = width(n.bounced);
+  bar.children[2].style.width = width(n.failed);
+  bar.children[3].style.width = width(n.cancelled);
   document.getElementById('mail-legend').textContent = t('mailweb.percent', n.percentDone) + ' · ' + legend;
   const pauseReason = document.getElementById('mail-pause-reason');
   const sentence = c.status === 'paused' && c.pause ? c.pause.message : '';
@@ -315,7 +321,7 @@ async function loadRecipients() {
     el('td', { text: r.address || '' }),
     el('td', { text: r.time ? new Date(r.time).toLocaleString(document.documentElement.lang) : '' }),
     el('td', { text: String(r.attempts) }),
-    el('td', { text: r.reason || '' }))));
+    el('td', { text: r.bounce || r.delay || r.reason || '' }))));
   const from = page.total === 0 ? 0 : page.offset + 1;
   const to = page.offset + page.rows.length;
   document.getElementById('mail-page-info').textContent = t('mailweb.rows', from, to, page.total);

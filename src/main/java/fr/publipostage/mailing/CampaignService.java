@@ -295,7 +295,7 @@ public final class CampaignService {
         try (ExcelCsv csv = ExcelCsv.on(out)) {
             List<String> header = new ArrayList<>();
             for (String k : List.of("lastName", "firstName", "profile", "login", "classes", "kind", "status", "address",
-                    "time", "attempts", "reason", "reply", "messageId")) {
+                    "time", "attempts", "reason", "reply", "messageId", "bouncedAt", "bounceStatus", "bounceDiagnostic", "delay")) {
                 header.add(messages.get(language, "campaign.csv." + k));
             }
             csv.row(header);
@@ -312,7 +312,12 @@ public final class CampaignService {
                             r.address() == null ? "" : r.address(),
                             time == null ? "" : time.atZoneSameInstant(zone).format(CSV_TIME),
                             String.valueOf(r.attempts()), reason, r.smtpReply() == null ? "" : r.smtpReply(),
-                            r.messageId() == null ? "" : r.messageId());
+                            r.messageId() == null ? "" : r.messageId(),
+                            r.bouncedAt() == null ? "" : r.bouncedAt().atZoneSameInstant(zone).format(CSV_TIME),
+                            r.bounceStatus() == null ? "" : r.bounceStatus(),
+                            r.bounceDiagnostic() == null ? "" : r.bounceDiagnostic(),
+                            r.delayStatus() == null ? "" : r.delayStatus()
+                                    + (r.delayDiagnostic() == null ? "" : " " + r.delayDiagnostic()));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
