@@ -98,7 +98,7 @@ public final class Main {
                     return new RestoreCommand(System.out, lost(lang)).run(config, lang, new Args(rest, Set.of()));
                 case "help", "--help", "-h":
                     System.out.println("verbs: serve [--port N] | import FILE.csv [--structure UAI] | admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...] | admin reset-password --login L | admin reset-totp --login L"
-                            + " | letters --structure UAI [filters] [--sort class,profile] [--layout 1|2|8] [--cover] --out FILE.pdf | render-html IN.xhtml OUT.pdf"
+                            + " | letters --structure UAI [filters] [--sort class,profile] [--layout 1|2|8] [--cover] --out FILE.pdf | letters --campaign ID --outcome unreached [--sort class] [--layout 1|2|8] [--cover] --out FILE.pdf | render-html IN.xhtml OUT.pdf"
                             + " | mail --structure UAI [filters] | mail --campaign ID"
                             + " | template list|get|set|reset|history|rollback --structure UAI [NAME] [FILE|VERSION] [--comment TEXT]"
                             + " | backup --out DIR | restore DIR");

@@ -71,6 +71,8 @@ create table bounce_message (
     moved_at        timestamptz,
     unique (mailbox, message_key)
 );
+-- "Who still needs a letter" (a campaign's rows of one account) and the account FK (on delete set null).
+create index mail_recipient_account on mail_recipient (account_id, campaign_id);
 create index bounce_message_outcome on bounce_message (outcome, seen_at);
 create index bounce_message_campaign on bounce_message (campaign_id) where campaign_id is not null;
 create index bounce_message_to_move on bounce_message (mailbox) where moved_at is null and outcome in ('bounced', 'delayed');

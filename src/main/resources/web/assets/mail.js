@@ -238,6 +238,9 @@ function buildCampaignView() {
     return b;
   });
   const ledger = el('a', { href: campaignUrl('/ledger.csv'), id: 'mail-ledger', download: '' }, t('mailweb.ledger'));
+  // "Who still needs a letter": the console opens on this campaign's unreached accounts, sorted by class
+  // with cover sheets, and checks them first like any selection.
+  const unreached = el('a', { id: 'mail-unreached', class: 'button', href: unreachedUrl() });
   const prev = el('button', { type: 'button', id: 'mail-prev' }, t('check.prev'));
   const next = el('button', { type: 'button', id: 'mail-next' }, t('check.next'));
   prev.addEventListener('click', () => { state.filter.offset = Math.max(0, state.filter.offset - ROWS); loadRecipients(); });
@@ -254,6 +257,7 @@ function buildCampaignView() {
     // Announced only when the campaign's state changes, not at every poll.
     el('p', { class: 'visually-hidden', id: 'mail-announce', role: 'status' }),
     el('div', { class: 'actions' }, ...buttons, ledger),
+    el('p', { class: 'actions' }, unreached),
     c.sandbox ? sandboxNote() : null,
     el('div', { class: 'mail-filters' },
       el('div', { class: 'field' }, el('label', { for: 'mail-filter-status', text: t('mailweb.filterStatus') }), statusSelect),
@@ -265,9 +269,18 @@ function buildCampaignView() {
   view.campaign.hidden = false;
 }
 
+function unreachedUrl() {
+  const q = new URLSearchParams({ structure: state.selection.uai, campaign: String(state.campaign.id), outcome: 'unreached',
+    sort: 'class', cover: 'yes' });
+  return '/?' + q;
+}
+
 function renderProgress() {
   const c = state.campaign;
   const n = c.counts;
+  const unreached = document.getElementById('mail-unreached');
+  unreached.textContent = t('mailweb.unreached', n.unreached);
+  unreached.hidden = n.unreached === 0;
   const done = n.sent + n.bounced + n.failed + n.cancelled;
   const status = document.getElementById('mail-status');
   if (status.textContent !== c.statusLabel) {

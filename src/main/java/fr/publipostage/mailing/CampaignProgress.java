@@ -5,10 +5,11 @@ public record CampaignProgress(Campaign campaign, Counts counts) {
 
     /**
      * {@code bounced}: sent, then reported undelivered (not counted in {@code sent}); {@code delayed}: sent
-     * rows with a delay report (counted in {@code sent} too).
+     * rows with a delay report (counted in {@code sent} too); {@code unreached}: who still needs a
+     * printed letter (skipped for want of an address, failed, bounced).
      */
     public record Counts(int total, int pending, int sending, int sent, int failed, int skipped, int cancelled,
-                         int bounced, int delayed) {
+                         int bounced, int delayed, int unreached) {
         /** Rows that will still be attempted. */
         public int unfinished() {
             return pending + sending;

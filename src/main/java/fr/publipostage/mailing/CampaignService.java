@@ -63,6 +63,14 @@ public final class CampaignService {
         }
     }
 
+    /** The structure a campaign was sent for, or null when there is no such campaign (for the command line). */
+    public Structure structureOfCampaign(long campaignId) {
+        try (SqlSession s = sessions.openSession(true)) {
+            Campaign c = s.getMapper(CampaignMapper.class).findCampaign(campaignId);
+            return c == null ? null : s.getMapper(DirectoryMapper.class).findStructureById(c.structureId());
+        }
+    }
+
     /** The confirmation step: the same accounts {@link #start} will write, counted and sorted out. */
     public CampaignPreview preview(Selection selection, Scope scope) {
         int[] counts = new int[4];

@@ -208,6 +208,7 @@ public final class CampaignApi implements RouteGroup {
         counts.put("cancelled", n.cancelled());
         counts.put("bounced", n.bounced());
         counts.put("delayed", n.delayed());
+        counts.put("unreached", n.unreached());
         counts.put("percentDone", n.percentDone());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", c.id());
