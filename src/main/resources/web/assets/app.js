@@ -19,7 +19,7 @@ const state = {
   withoutEmail: 0,
   checked: false,     // the check ran on the current form
   presetId: null,
-  outcome: null,      // {campaign, outcome}: "who a campaign did not reach", from the campaign view's link
+  outcome: null,      // {campaign, outcome}: the accounts a campaign did not reach, from the campaign view link
 };
 
 
