@@ -191,7 +191,7 @@ public final class AccountImporter {
         }
         if (problems.size() > before) return null;
         AccountRow row = new AccountRow(profile, lastName, firstName, login, f.get("login_alias"),
-                f.get("activation_code"), email, f.get("level"), functions, created, language);
+                f.get("activation_code"), email, f.get("level"), functions, created, language, null);
         return new Line(n, uai, f.get("structure_name"), row, split(f.get("classes"), "\\|"), relatives, false);
     }
 
@@ -217,7 +217,9 @@ public final class AccountImporter {
         if (problems.size() > before) return null;
         String name = establishments == null ? null : establishments.replaceAll(UAI.pattern(), "").replaceAll("^[\\s\\-–]+", "").trim();
         AccountRow row = new AccountRow(profile, lastName, firstName, login, f.get("Login personnalisé (Alias)"),
-                f.get("Code d'activation"), email, null, functions, null, null);
+                f.get("Code d'activation"), email, null, functions, null, null,
+                // Issue 16 §3: the database dates the activation from it (V101's triggers).
+                LastLogin.parse(f.get("Dernière connexion")).orElse(null));
         return new Line(n, uai, name == null || name.isEmpty() ? null : name, row,
                 split(f.get("Classes"), "[|,]"), children, true);
     }

@@ -55,6 +55,6 @@ public interface DirectoryMapper {
     /** What an import line says about an account. Null fields keep the stored value on update. */
     record AccountRow(Profile profile, String lastName, String firstName, String login, String loginAlias,
                       String activationCode, String email, String level, List<String> functions,
-                      LocalDate createdAt, String language) {
+                      LocalDate createdAt, String language, java.time.OffsetDateTime lastLoginAt) {
     }
 }
