@@ -1,5 +1,9 @@
 package fr.publipostage;
 
+import fr.publipostage.activation.ActivationFollowUp;
+import fr.publipostage.activation.ActivationMapper;
+import fr.publipostage.web.ActivationRoutes;
+
 import fr.publipostage.bounces.BounceMapper;
 import fr.publipostage.bounces.BounceParser;
 import fr.publipostage.bounces.BounceSettings;
@@ -145,6 +149,7 @@ public final class App implements AutoCloseable {
     private final JobWorker jobWorker;
     private final Metrics metrics;
     private final ClientAddress clientAddress;
+    private final ActivationFollowUp activationFollowUp;
 
     public App(Config config, Database database) {
         this.config = config;
@@ -152,7 +157,8 @@ public final class App implements AutoCloseable {
         SqlSessionFactory sessions = MyBatis.sessionFactory(database.dataSource(),
                 List.of(DirectoryMapper.class, AdminMapper.class, AuditMapper.class, SelectionMapper.class,
                         SessionMapper.class, CampaignMapper.class, LetterJobMapper.class, TemplateMapper.class,
-                        LogoMapper.class, OidcMapper.class, QueueMapper.class, SummaryMapper.class, BounceMapper.class));
+                        LogoMapper.class, OidcMapper.class, QueueMapper.class, SummaryMapper.class, BounceMapper.class,
+                        ActivationMapper.class));
         this.sessions = sessions;
         this.metrics = new Metrics(sessions);
         this.clientAddress = ClientAddress.from(config);
@@ -178,6 +184,7 @@ public final class App implements AutoCloseable {
                 config.getInt(Setting.TOTP_FRESH_MINUTES));
         this.presets = new Presets(clock);
         this.csv = new CsvExport(selections, messages);
+        this.activationFollowUp = new ActivationFollowUp(sessions);
         // Each structure's overrides over the built-in files; a save on another instance is seen within 2 s.
         this.structureTemplates = new StructureTemplates(sessions, new BuiltinTemplates(), 2_000, System::currentTimeMillis);
         this.templateResolver = structureTemplates;
@@ -274,7 +281,8 @@ public final class App implements AutoCloseable {
                 new CampaignApi(auth, selections, campaigns, this::sandbox, views, messages),
                 new LetterApi(auth, selections, letters, messages),
                 new TemplateApi(auth, templateEditor, views, messages),
-                new LogoApi(auth, logos, messages)
+                new LogoApi(auth, logos, messages),
+                new ActivationRoutes(auth, views, activationFollowUp, messages, clock.getZone())
         ), metrics, clientAddress).create();
     }
 
@@ -302,6 +310,11 @@ public final class App implements AutoCloseable {
 
     public CsvExport csv() {
         return csv;
+    }
+
+    /** "Suivi des activations": figures by profile, class and school. */
+    public ActivationFollowUp activationFollowUp() {
+        return activationFollowUp;
     }
 
     public Presets presets() {

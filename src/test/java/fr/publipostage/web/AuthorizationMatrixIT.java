@@ -143,6 +143,12 @@ class AuthorizationMatrixIT {
         get("/api/structures/{uai}/logo", editor);
         post("/api/structures/{uai}/logo", expect(422, 422, 403, 403, 401), Map.of());
         delete("/api/structures/{uai}/logo", editor);
+        // Activation follow-up: the schools an admin administers (a super admin: all of them; a class
+        // teacher: none, 403); a school's page and CSV: its administrators only.
+        get("/activations", expect(200, 200, 200, 403, 302));
+        get("/activations.csv", expect(200, 200, 200, 403, 302));
+        get("/activations/{uai}", expect(200, 200, 403, 403, 302));
+        get("/activations/{uai}/export.csv", expect(200, 200, 403, 403, 302));
     }
 
     @BeforeAll
