@@ -61,8 +61,7 @@ class ActivationFollowUpIT {
 
     @Test
     void anImportThatActivatesAccountsIsRecordedAndTheFiguresFollow() throws Exception {
-        try (TestDatabase.Fresh db = TestDatabase.fresh()) {
-            App app = db.app(Map.of());
+        try (TestDatabase.Fresh db = TestDatabase.fresh(); App app = db.app(Map.of())) {
             load(app, firstImport());
             long school = app.structureByUai(UAI).id();
             ActivationFollowUp followUp = app.activationFollowUp();

@@ -37,8 +37,9 @@ class CloseTheLoopIT {
     @Test
     void twoBouncesComeBackAndTheUnreachedLettersAreExactlyThePeopleNotReached(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
-        try (BounceBox box = new BounceBox(); TestDatabase.Fresh db = TestDatabase.fresh()) {
-            App app = db.app(box.settings(null, POLL.toSeconds() + "s"));
+        // The app closed first: its background workers stop before the pool and the mailbox go.
+        try (BounceBox box = new BounceBox(); TestDatabase.Fresh db = TestDatabase.fresh();
+             App app = db.app(box.settings(null, POLL.toSeconds() + "s"))) {
             app.demo().loadIfEmpty();
             long lycee = app.structureByUai(DemoDirectory.LYCEE_UAI).id();
             Selection teachers = app.selections().parse(lycee, Map.of("profile", List.of("Teacher")));
