@@ -1,5 +1,13 @@
 package fr.publipostage;
 
+import fr.publipostage.activation.ActivationFollowUp;
+import fr.publipostage.activation.ActivationMapper;
+import fr.publipostage.web.ActivationRoutes;
+
+import fr.publipostage.bounces.BounceMapper;
+import fr.publipostage.bounces.BounceParser;
+import fr.publipostage.bounces.BounceSettings;
+import fr.publipostage.bounces.BounceWorker;
 import fr.publipostage.db.Database;
 import fr.publipostage.db.MyBatis;
 import fr.publipostage.db.SummaryMapper;
@@ -132,12 +140,14 @@ public final class App implements AutoCloseable {
     private final VelocityRenderer velocity;
     private final TemplateVariables templateVariables;
     private final MailSettings mailSettings;
+    private final BounceSettings bounceSettings;
     private final MailComposer mailComposer;
     private final CampaignService campaigns;
     private final String instanceId;
     // Started on first use: the sandbox SMTP server (when no server is configured) and the mail worker.
     private SandboxMailbox sandbox;
     private CampaignWorker mailWorker;
+    private BounceWorker bounceWorker;
     private boolean closed;
     private volatile boolean stopping;
     private final ExecutorService pdfWorkers;
@@ -153,6 +163,7 @@ public final class App implements AutoCloseable {
     private final Duration shutdownGrace;
     private final Metrics metrics;
     private final ClientAddress clientAddress;
+    private final ActivationFollowUp activationFollowUp;
 
     public App(Config config, Database database) {
         this.config = config;
@@ -161,7 +172,8 @@ public final class App implements AutoCloseable {
                 List.of(DirectoryMapper.class, AdminMapper.class, AuditMapper.class, SelectionMapper.class,
                         SessionMapper.class, CampaignMapper.class, LetterJobMapper.class, LeaseMapper.class,
                         TemplateMapper.class, LogoMapper.class, OidcMapper.class, QueueMapper.class, SummaryMapper.class,
-                        fr.publipostage.customisation.PrintDefaultsMapper.class, ImportMapper.class, UploadMapper.class));
+                        fr.publipostage.customisation.PrintDefaultsMapper.class, ImportMapper.class, UploadMapper.class,
+                        BounceMapper.class, ActivationMapper.class));
         this.sessions = sessions;
         this.metrics = new Metrics(sessions);
         this.clientAddress = ClientAddress.from(config);
@@ -188,6 +200,7 @@ public final class App implements AutoCloseable {
                 config.getInt(Setting.TOTP_FRESH_MINUTES));
         this.presets = new Presets(clock);
         this.csv = new CsvExport(selections, messages);
+        this.activationFollowUp = new ActivationFollowUp(sessions);
         // Each structure's overrides over the built-in files; a save on another instance is seen within 2 s.
         this.structureTemplates = new StructureTemplates(sessions, new BuiltinTemplates(), 2_000, System::currentTimeMillis);
         this.templateResolver = structureTemplates;
@@ -196,6 +209,7 @@ public final class App implements AutoCloseable {
         QrCodes qrCodes = new QrCodes();
         this.templateVariables = new TemplateVariables(messages, qrCodes, new MessageOverrides(templateResolver));
         this.mailSettings = MailSettings.from(config);
+        this.bounceSettings = BounceSettings.from(config);
         this.mailComposer = new TemplateMailComposer(velocity, templateResolver, templateVariables, clock);
         this.campaigns = new CampaignService(sessions, selections, mailComposer, audit, json, mailSettings, messages);
         this.instanceId = System.getenv().getOrDefault("HOSTNAME", "publipostage") + "-" + ProcessHandle.current().pid()
@@ -304,7 +318,8 @@ public final class App implements AutoCloseable {
                 new TemplateApi(auth, templateEditor, new fr.publipostage.customisation.SchoolNameService(sessions, audit),
                         views, messages),
                 new LogoApi(auth, logos, messages),
-                new ImportApi(auth, imports, views, messages)
+                new ImportApi(auth, imports, views, messages),
+                new ActivationRoutes(auth, views, activationFollowUp, messages, clock.getZone())
         ), metrics, clientAddress).create();
     }
 
@@ -332,6 +347,11 @@ public final class App implements AutoCloseable {
 
     public CsvExport csv() {
         return csv;
+    }
+
+    /** "Suivi des activations": figures by profile, class and school. */
+    public ActivationFollowUp activationFollowUp() {
+        return activationFollowUp;
     }
 
     public Presets presets() {
@@ -429,15 +449,32 @@ public final class App implements AutoCloseable {
     public synchronized CampaignWorker mailWorker() {
         if (mailWorker == null) {
             SmtpEndpoint endpoint = SmtpEndpoint.of(mailSettings, mailSettings.sandbox() ? sandbox().port() : null);
-            mailWorker = new CampaignWorker(sessions, leases, mailSettings, mailComposer, new MessageFactory(),
+            mailWorker = new CampaignWorker(sessions, leases, mailSettings, mailComposer, new MessageFactory(bounceSettings.verp()),
                     new SmtpConnection(endpoint, mailSettings.messagesPerConnection(), metrics), json);
         }
         return mailWorker;
     }
 
-    /** Starts sending campaigns in the background, unless PUBLIPOSTAGE_MAIL_WORKER is false. */
+    /** Starts sending campaigns in the background, unless PUBLIPOSTAGE_MAIL_WORKER is false; and reading bounces when a mailbox is set. */
     public void startMailWorker() {
         if (mailSettings.worker()) mailWorker().start();
+        if (bounceSettings.enabled()) bounceWorker().start();
+    }
+
+    public BounceSettings bounceSettings() {
+        return bounceSettings;
+    }
+
+    /**
+     * This instance's reader of the bounce mailbox (built on first use, not started), or null when no
+     * mailbox is configured (PUBLIPOSTAGE_BOUNCE_IMAP_HOST empty).
+     */
+    public synchronized BounceWorker bounceWorker() {
+        if (!bounceSettings.enabled()) return null;
+        if (bounceWorker == null) {
+            bounceWorker = new BounceWorker(sessions, bounceSettings, new BounceParser(), metrics, instanceId);
+        }
+        return bounceWorker;
     }
 
     /** Each school's template overrides and their versions. */
@@ -509,12 +546,14 @@ public final class App implements AutoCloseable {
     public void close() {
         stopping = true;
         CampaignWorker worker;
+        BounceWorker bounces;
         SandboxMailbox box;
         synchronized (this) {
             // Closed once: by the command that opened it, or by the shutdown hook on Ctrl-C.
             if (closed) return;
             closed = true;
             worker = mailWorker;
+            bounces = bounceWorker;
             box = sandbox;
         }
         // Graceful stop: take no more work; the letter job in hand stops at its next chunk and goes back
@@ -529,6 +568,7 @@ public final class App implements AutoCloseable {
         jobWorker.shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         if (worker != null) worker.shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         leases.close();
+        if (bounces != null) bounces.close();
         if (box != null) box.close();
         pdfWorkers.shutdownNow();
         runDirectory.close();

@@ -19,6 +19,7 @@ const state = {
   withoutEmail: 0,
   checked: false,     // the check ran on the current form
   presetId: null,
+  outcome: null,      // {campaign, outcome}: the accounts a campaign did not reach, from the campaign view link
 };
 
 
@@ -59,6 +60,10 @@ function selectionParams() {
   if (sort.length) p.set('sort', [...new Set(sort)].join(','));
   if (data.get('layout') && data.get('layout') !== '1') p.set('layout', data.get('layout'));
   if (data.get('cover')) p.set('cover', 'yes');
+  if (state.outcome) {
+    p.set('campaign', state.outcome.campaign);
+    p.set('outcome', state.outcome.outcome);
+  }
   return p;
 }
 
@@ -83,10 +88,55 @@ async function loadStructures() {
   const select = $('structure');
   select.replaceChildren(...state.structures.map((s) =>
     el('option', { value: s.uai, text: s.name + ' (' + s.uai + ') · ' + s.roleLabel })));
+  // A link may open the console on a selection (the campaign's "who still needs a letter", the
+  // activation follow-up's "pending accounts of this class"): the school first, then the filters.
+  const wanted = new URLSearchParams(location.search);
+  const asked = wanted.get('structure');
   if (state.structures.length) {
-    state.uai = state.structures[0].uai;
+    state.uai = asked && state.structures.some((s) => s.uai === asked) ? asked : state.structures[0].uai;
+    select.value = state.uai;
     await loadStructure();
   }
+  if (asked && state.uai === asked) await applyLink(wanted);
+}
+
+/** Fills the form from a link's parameters (the API's names), shows the outcome filter, and runs the check. */
+async function applyLink(p) {
+  resetForm();
+  for (const name of ['profile', 'level']) {
+    for (const v of p.getAll(name).flatMap((x) => x.split(','))) {
+      const box = form.querySelector(`input[name="${name}"][value="${CSS.escape(v)}"]`);
+      if (box) box.checked = true;
+    }
+  }
+  await loadClasses();
+  for (const v of p.getAll('class')) {
+    const box = form.querySelector(`input[name="class"][value="${CSS.escape(v)}"]`);
+    if (box) box.checked = true;
+  }
+  for (const name of ['activation', 'email', 'local-admin', 'layout']) {
+    const radio = p.get(name) && form.querySelector(`input[name="${name}"][value="${CSS.escape(p.get(name))}"]`);
+    if (radio) radio.checked = true;
+  }
+  if (p.get('created-after')) $('created-after').value = p.get('created-after');
+  if (p.get('created-before')) $('created-before').value = p.get('created-before');
+  const sort = (p.get('sort') || '').split(',').filter((v) => v);
+  $('sort1').value = sort[0] || '';
+  $('sort2').value = sort[1] || '';
+  $('cover').checked = p.get('cover') === 'yes';
+  setOutcome(p.get('campaign') && p.get('outcome') ? { campaign: p.get('campaign'), outcome: p.get('outcome') } : null);
+  selectionChanged();
+  history.replaceState(null, '', location.pathname);
+  if (await runCheck()) goTo(2);
+}
+
+/** The campaign-outcome filter is not a form field: a notice says it is on, and a button takes it off. */
+function setOutcome(outcome) {
+  state.outcome = outcome;
+  const notice = $('outcome-filter');
+  if (!outcome) { notice.hidden = true; return; }
+  $('outcome-filter-text').textContent = t('ui.outcomeFilter', outcome.campaign);
+  notice.hidden = false;
 }
 
 /** Only the profiles this admin can select in this school (a class teacher: pupils and parents). */
@@ -297,6 +347,8 @@ async function loadPage() {
   state.total = body.total;
   state.withoutEmail = body.withoutEmail;
   $('counts').textContent = t('check.total', body.total) + ' · ' + t('check.withoutEmail', body.withoutEmail);
+  $('check-outcome').textContent = state.outcome ? t('ui.outcomeFilter', state.outcome.campaign) : '';
+  $('check-outcome').hidden = !state.outcome;
   // Without a fresh second-factor code the server masks the activation codes; "show codes" asks for one.
   $('codes-masked').hidden = !body.codesMasked;
   renderRows(body.rows);
@@ -328,12 +380,20 @@ function renderRows(rows) {
       el('td', { text: r.profileLabel }),
       el('td', { class: 'login', text: r.login }),
       code,
-      el('td', { text: r.email || '' }),
+      emailCell(r),
       el('td', { text: (r.classes || []).join(', ') }),
       el('td', { text: r.createdAt ? formatDate(r.createdAt) : '' }));
     tr.addEventListener('click', () => openCard(r.id, open));
     return tr;
   }));
+}
+
+/** The address, and when it bounced for good a visible mark that says so in words (not by colour alone). */
+function emailCell(r) {
+  if (!r.emailBounce) return el('td', { text: r.email || '' });
+  const status = r.emailBounce.split(':')[0];
+  return el('td', { class: 'bounced-address' }, r.email || '', ' ',
+    el('span', { class: 'badge bounce', title: r.emailBounce }, t('check.emailBounced', status)));
 }
 
 /** A padlock drawn in SVG (no emoji font needed), hidden from screen readers: the text beside it says "pending". */
@@ -400,6 +460,7 @@ async function openCard(id, returnFocus) {
   item(t('card.activation'), !card.pending ? t('card.activated')
     : card.codeMasked ? t('card.pendingMasked') : t('card.pending', card.activationCode));
   item(t('card.email'), card.email || t('card.noEmail'));
+  if (card.emailBounce) item(t('card.emailBounce'), t('card.emailBounceText', card.emailBounce));
   if (card.level) item(t('card.level'), card.level);
   item(t('card.classes'), (card.classes || []).join(', ') || t('ui.none'));
   if (card.functions && card.functions.length) item(t('card.functions'), card.functions.join(', '));
@@ -504,6 +565,7 @@ function renderSummary() {
     const v = $(id).value.trim();
     if (v) parts.push(document.querySelector(`label[for="${id}"]`).textContent + ' ' + v);
   }
+  if (state.outcome) parts.push(t('ui.outcomeFilter', state.outcome.campaign));
   if (data.get('created-after')) parts.push(t('ui.createdAfter') + ' ' + formatDate(data.get('created-after')));
   if (data.get('created-before')) parts.push(t('ui.createdBefore') + ' ' + formatDate(data.get('created-before')));
   const layout = labelOf(form.querySelector('input[name="layout"]:checked'));
@@ -525,6 +587,7 @@ form.addEventListener('submit', async (ev) => {
 form.addEventListener('change', async (ev) => {
   if (ev.target.id === 'structure') {
     state.uai = ev.target.value;
+    setOutcome(null);  // a campaign is one school's
     $('levels').replaceChildren();
     $('classes').replaceChildren();
     await loadStructure();
@@ -537,7 +600,8 @@ form.addEventListener('change', async (ev) => {
   }
   selectionChanged();
 });
-$('reset').addEventListener('click', async () => { resetForm(); await loadClasses(); selectionChanged(); });
+$('reset').addEventListener('click', async () => { resetForm(); setOutcome(null); await loadClasses(); selectionChanged(); });
+$('outcome-filter-remove').addEventListener('click', () => { setOutcome(null); selectionChanged(); });
 document.querySelectorAll('[data-goto]').forEach((b) => b.addEventListener('click', () => navigate(Number(b.dataset.goto))));
 document.querySelectorAll('#accounts button.sort').forEach((b) => b.addEventListener('click', () => sortBy(b.dataset.col)));
 for (const id of ['search-last', 'search-first', 'search-class']) $(id).addEventListener('input', searchChanged);

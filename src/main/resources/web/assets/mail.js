@@ -30,6 +30,7 @@ const STATES = {
   failed: () => t('mailweb.state.failed'),
   skipped: () => t('mailweb.state.skipped'),
   cancelled: () => t('mailweb.state.cancelled'),
+  bounced: () => t('mailweb.state.bounced'),
 };
 const COLUMNS = [() => t('mailweb.col.name'), () => t('mailweb.col.login'), () => t('mailweb.col.kind'),
   () => t('mailweb.col.state'), () => t('mailweb.col.address'), () => t('mailweb.col.time'),
@@ -240,6 +241,9 @@ function buildCampaignView() {
     return b;
   });
   const ledger = el('a', { href: campaignUrl('/ledger.csv'), id: 'mail-ledger', class: 'button', download: '' }, t('mailweb.ledger'));
+  // "Who still needs a letter": the console opens on this campaign's unreached accounts, sorted by class
+  // with cover sheets, and checks them first like any selection.
+  const unreached = el('a', { id: 'mail-unreached', class: 'button', href: unreachedUrl() });
   const prev = el('button', { type: 'button', id: 'mail-prev' }, t('check.prev'));
   const next = el('button', { type: 'button', id: 'mail-next' }, t('check.next'));
   prev.addEventListener('click', () => { state.filter.offset = Math.max(0, state.filter.offset - ROWS); loadRecipients(); });
@@ -257,6 +261,7 @@ function buildCampaignView() {
     // Announced only when the campaign's state changes, not at every poll.
     el('p', { class: 'visually-hidden', id: 'mail-announce', role: 'status' }),
     el('div', { class: 'actions' }, ...buttons, ledger),
+    el('p', { class: 'actions' }, unreached),
     c.sandbox ? sandboxNote() : null,
     el('div', { class: 'mail-filters' },
       el('div', { class: 'field' }, el('label', { for: 'mail-filter-status', text: t('mailweb.filterStatus') }), statusSelect),
@@ -270,10 +275,19 @@ function buildCampaignView() {
   view.campaign.hidden = false;
 }
 
+function unreachedUrl() {
+  const q = new URLSearchParams({ structure: state.selection.uai, campaign: String(state.campaign.id), outcome: 'unreached',
+    sort: 'class', cover: 'yes' });
+  return '/?' + q;
+}
+
 function renderProgress() {
   const c = state.campaign;
   const n = c.counts;
-  const done = n.sent + n.failed + n.cancelled;
+  const unreached = document.getElementById('mail-unreached');
+  unreached.textContent = t('mailweb.unreached', n.unreached);
+  unreached.hidden = n.unreached === 0;
+  const done = n.sent + n.bounced + n.failed + n.cancelled;
   const status = document.getElementById('mail-status');
   if (status.textContent !== c.statusLabel) {
     if (status.textContent) document.getElementById('mail-announce').textContent = t('mailweb.campaignTitle', c.id) + ' · ' + c.statusLabel;
@@ -282,14 +296,19 @@ function renderProgress() {
   const bar = document.getElementById('mail-progress');
   bar.setAttribute('aria-valuemax', String(n.toSend));
   bar.setAttribute('aria-valuenow', String(done));
+  // Bounces are counted apart from the sent ones: the message left, then came back undelivered.
   const legend = t('mailweb.progress', n.sent, n.failed, n.pending + n.sending, n.skipped)
+    + (n.bounced ? ' · ' + t('mailweb.bouncedCount', n.bounced) : '')
+    + (n.delayed ? ' · ' + t('mailweb.delayedCount', n.delayed) : '')
     + (n.cancelled ? ' · ' + t('mailweb.cancelledCount', n.cancelled) : '');
   bar.setAttribute('aria-valuetext', t('mailweb.percent', n.percentDone) + ' · ' + legend);
   const width = (k) => (n.toSend === 0 ? 0 : (100 * k) / n.toSend) + '%';
-  bar.replaceChildren(el('span', { class: 'sent', style: null }), el('span', { class: 'failed' }), el('span', { class: 'cancelled' }));
+  bar.replaceChildren(el('span', { class: 'sent', style: null }), el('span', { class: 'bounced' }),
+    el('span', { class: 'failed' }), el('span', { class: 'cancelled' }));
   bar.children[0].style.width = width(n.sent);
-  bar.children[1].style.width = width(n.failed);
-  bar.children[2].style.width = width(n.cancelled);
+  bar.children[1].style.width = width(n.bounced);
+  bar.children[2].style.width = width(n.failed);
+  bar.children[3].style.width = width(n.cancelled);
   document.getElementById('mail-legend').textContent = t('mailweb.percent', n.percentDone) + ' · ' + legend;
   const stalled = document.getElementById('mail-stalled');
   stalled.hidden = !c.stalled;
@@ -324,7 +343,7 @@ async function loadRecipients() {
     el('td', { class: 'address', text: r.address || '' }),
     el('td', { class: 'time', text: r.time ? formatDateTime(r.time) : '' }),
     el('td', { class: 'number', text: String(r.attempts) }),
-    el('td', { text: r.reason || '' }))));
+    el('td', { text: r.bounce || r.delay || r.reason || '' }))));
   const from = page.total === 0 ? 0 : page.offset + 1;
   const to = page.offset + page.rows.length;
   document.getElementById('mail-page-info').textContent = t('mailweb.rows', from, to, page.total);

@@ -24,7 +24,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code letters --structure UAI [filters] [--sort class,profile] [--layout 1|2|8] [--cover] [--pdfa] --out FILE.pdf}.
+ * {@code letters --structure UAI [filters] [--sort class,profile] [--layout 1|2|8] [--cover] [--pdfa] --out FILE.pdf},
+ * and {@code letters --campaign ID --outcome unreached --out FILE.pdf}: the letters of the accounts a
+ * campaign did not reach (no address, failed, bounced), its school taken from the campaign.
  *
  * <p>The command line is the platform operator's tool, run on the server: it prints with the scope
  * of a local admin of the school ({@link Scope#LOCAL_ADMIN}: every account of the school except the
@@ -49,10 +51,23 @@ public final class LettersCommand {
         known.add("pdfa");
         args.allowOnly(known);
         if (!args.positional().isEmpty()) throw CliError.of("cli.error.unexpected", args.positional().get(0));
-        String uai = args.require("structure");
         Path file = Path.of(args.require("out"));
-        Structure structure = app.structureByUai(uai);
-        if (structure == null) throw CliError.of("cli.error.unknownStructure", uai);
+        Messages messages = app.messages();
+        Structure structure;
+        if (args.has("campaign") && !args.has("structure")) {
+            long campaignId;
+            try {
+                campaignId = Long.parseLong(args.option("campaign"));
+            } catch (NumberFormatException e) {
+                throw new CliError("--campaign: " + messages.get(lang, "selection.badCampaign", args.option("campaign")));
+            }
+            structure = app.campaigns().structureOfCampaign(campaignId);
+            if (structure == null) throw new CliError(messages.get(lang, "campaign.cli.notFound", campaignId));
+        } else {
+            String uai = args.require("structure");
+            structure = app.structureByUai(uai);
+            if (structure == null) throw CliError.of("cli.error.unknownStructure", uai);
+        }
         Map<String, List<String>> params = new LinkedHashMap<>(args.options());
         params.remove("structure");
         params.remove("out");
@@ -63,12 +78,11 @@ public final class LettersCommand {
             case "false", "no" -> false;
             default -> throw CliError.of("cli.error.badPdfa", args.option("pdfa"));
         } : app.printDefaults().archive(structure.id());
-        Messages messages = app.messages();
         Selection selection;
         try {
             selection = app.selections().parse(structure.id(), params);
         } catch (InvalidSelection e) {
-            throw new CliError(messages.get(lang, e.key(), e.value()));
+            throw new CliError("--" + e.parameter() + ": " + messages.get(lang, e.key(), e.value()));
         }
         if (selection.cover() && !selection.sortedByClass()) throw CliError.of("cli.error.coverNeedsSort");
         Path tmp = file.toAbsolutePath().resolveSibling(file.getFileName() + ".part");

@@ -139,6 +139,13 @@ public final class MailCommand {
             out.println(messages.get(lang, "campaign.cli.failedLine", r.lastName() + " " + r.firstName(), r.address(),
                     r.reason()));
         }
+        // Bounces come back after the server accepted the message: shown apart from the sent ones.
+        for (Recipient r : app.campaigns().recipients(campaignId, RecipientFilter.status(Recipient.Status.bounced),
+                Scope.LOCAL_ADMIN).rows()) {
+            out.println(messages.get(lang, "campaign.cli.bouncedLine", r.lastName() + " " + r.firstName(), r.address(),
+                    r.bounceStatus() + (r.bounceDiagnostic() == null ? "" : " " + r.bounceDiagnostic())));
+        }
+        if (c.bounced() > 0 || c.delayed() > 0) out.println(messages.get(lang, "campaign.cli.bounces", c.bounced(), c.delayed()));
         switch (p.campaign().status()) {
             case finished -> {
                 out.println(messages.get(lang, "campaign.cli.finished", campaignId, c.sent(), c.failed(), c.skipped()));

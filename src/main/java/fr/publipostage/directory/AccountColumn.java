@@ -24,7 +24,12 @@ public enum AccountColumn {
      */
     ENT_FUNCTIONS("functions", "functions", false, "'{}'::text[]"),
     CREATED_AT("created_at", "createdAt", true, "current_date"),
-    LANGUAGE("language", "language", true, null);
+    LANGUAGE("language", "language", true, null),
+    /**
+     * The ENT's "Dernière connexion" (issue 16 §3): V101's triggers date an activation from it. A blank
+     * or unreadable cell keeps the stored value.
+     */
+    LAST_LOGIN_AT("last_login_at", "lastLoginAt", true, null);
 
     private final String column;
     private final String field;

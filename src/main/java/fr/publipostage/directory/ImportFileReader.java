@@ -294,6 +294,7 @@ final class ImportFileReader {
         }
         line.values.put(AccountColumn.CREATED_AT, date(n, col.apply(Cell.CREATED_AT), cells.get(Cell.CREATED_AT)));
         line.values.put(AccountColumn.LANGUAGE, language(n, col.apply(Cell.LANGUAGE), cells.get(Cell.LANGUAGE)));
+        line.values.put(AccountColumn.LAST_LOGIN_AT, LastLogin.parse(cells.get(Cell.LAST_LOGIN_AT)).orElse(null));
 
         // Its school.
         if (header.has(Cell.STRUCTURES)) {

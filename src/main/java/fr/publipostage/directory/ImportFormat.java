@@ -35,7 +35,7 @@ public enum ImportFormat {
             col("Fonctions", Cell.ENT_FUNCTIONS), col("Établissements", Cell.STRUCTURES), col("Classes", Cell.CLASSES),
             col("Enfants", Cell.CHILDREN), col("Parents", Cell.PARENTS),
             // Not stored (yet): the last login, the phone.
-            col("Dernière connexion", Cell.IGNORED), col("Courriel", Cell.EMAIL), col("Téléphone", Cell.IGNORED)),
+            col("Dernière connexion", Cell.LAST_LOGIN_AT), col("Courriel", Cell.EMAIL), col("Téléphone", Cell.IGNORED)),
     ENT_DIRECTORY("ent-directory", "[,|]", true, true,
             col("Id", Cell.IGNORED), col("Id Siecle", Cell.IGNORED), col("Type", Cell.PROFILE), col("Nom", Cell.LAST_NAME),
             col("Prénom", Cell.FIRST_NAME), col("Login", Cell.LOGIN), col("Code d'activation", Cell.ACTIVATION_CODE),
@@ -58,7 +58,9 @@ public enum ImportFormat {
         /** ENT: its function labels; the platform's ADMIN_LOCAL and SUPER_ADMIN are kept ({@link AccountColumn#ENT_FUNCTIONS}). */
         ENT_FUNCTIONS(AccountColumn.ENT_FUNCTIONS),
         CREATED_AT(AccountColumn.CREATED_AT), LANGUAGE(AccountColumn.LANGUAGE),
-        /** Read past: the ENT's internal ids, phone, last login. */
+        /** ENT: "Dernière connexion", read by {@link LastLogin} (never a refused line). */
+        LAST_LOGIN_AT(AccountColumn.LAST_LOGIN_AT),
+        /** Read past: the ENT's internal ids, phone. */
         IGNORED(null);
 
         private final AccountColumn account;

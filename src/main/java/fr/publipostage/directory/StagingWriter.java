@@ -46,6 +46,8 @@ final class StagingWriter implements AutoCloseable {
             LocalDate created = l.date(AccountColumn.CREATED_AT);
             text(created == null ? null : created.toString());
             text(l.text(AccountColumn.LANGUAGE));
+            Object lastLogin = l.values.get(AccountColumn.LAST_LOGIN_AT);
+            text(lastLogin == null ? null : lastLogin.toString());
             array(l.classes);
             array(l.childRefs);
             array(l.childKeys);

@@ -11,7 +11,13 @@ public record CampaignProgress(Campaign campaign, Counts counts, boolean sendabl
         return !sendable && campaign.status() == Campaign.Status.running && counts.unfinished() > 0;
     }
 
-    public record Counts(int total, int pending, int sending, int sent, int failed, int skipped, int cancelled) {
+    /**
+     * {@code bounced}: sent, then reported undelivered (not counted in {@code sent}); {@code delayed}: sent
+     * rows with a delay report (counted in {@code sent} too); {@code unreached}: who still needs a
+     * printed letter (skipped for want of an address, failed, bounced).
+     */
+    public record Counts(int total, int pending, int sending, int sent, int failed, int skipped, int cancelled,
+                         int bounced, int delayed, int unreached) {
         /** Rows that will still be attempted. */
         public int unfinished() {
             return pending + sending;
@@ -22,10 +28,10 @@ public record CampaignProgress(Campaign campaign, Counts counts, boolean sendabl
             return total - skipped;
         }
 
-        /** Share of mailable rows with an outcome (sent, failed, cancelled), 0–100. */
+        /** Share of mailable rows with an outcome (sent, bounced, failed, cancelled), 0–100. */
         public int percentDone() {
             int toSend = toSend();
-            return toSend == 0 ? 100 : (int) Math.floor(100.0 * (sent + failed + cancelled) / toSend);
+            return toSend == 0 ? 100 : (int) Math.floor(100.0 * (sent + bounced + failed + cancelled) / toSend);
         }
     }
 }

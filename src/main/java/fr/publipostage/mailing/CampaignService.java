@@ -63,6 +63,14 @@ public final class CampaignService {
         }
     }
 
+    /** The structure a campaign was sent for, or null when there is no such campaign (for the command line). */
+    public Structure structureOfCampaign(long campaignId) {
+        try (SqlSession s = sessions.openSession(true)) {
+            Campaign c = s.getMapper(CampaignMapper.class).findCampaign(campaignId);
+            return c == null ? null : s.getMapper(DirectoryMapper.class).findStructureById(c.structureId());
+        }
+    }
+
     /** The confirmation step: the same accounts {@link #start} will write, counted and sorted out. */
     public CampaignPreview preview(Selection selection, Scope scope) {
         int[] counts = new int[4];
@@ -315,7 +323,7 @@ public final class CampaignService {
         try (ExcelCsv csv = ExcelCsv.on(out)) {
             List<String> header = new ArrayList<>();
             for (String k : List.of("lastName", "firstName", "profile", "login", "classes", "kind", "status", "address",
-                    "time", "attempts", "reason", "reply", "messageId")) {
+                    "time", "attempts", "reason", "reply", "messageId", "bouncedAt", "bounceStatus", "bounceDiagnostic", "delay")) {
                 header.add(messages.get(language, "campaign.csv." + k));
             }
             csv.row(header);
@@ -332,7 +340,12 @@ public final class CampaignService {
                             r.address() == null ? "" : r.address(),
                             time == null ? "" : time.atZoneSameInstant(zone).format(CSV_TIME),
                             String.valueOf(r.attempts()), reason, r.smtpReply() == null ? "" : r.smtpReply(),
-                            r.messageId() == null ? "" : r.messageId());
+                            r.messageId() == null ? "" : r.messageId(),
+                            r.bouncedAt() == null ? "" : r.bouncedAt().atZoneSameInstant(zone).format(CSV_TIME),
+                            r.bounceStatus() == null ? "" : r.bounceStatus(),
+                            r.bounceDiagnostic() == null ? "" : r.bounceDiagnostic(),
+                            r.delayStatus() == null ? "" : r.delayStatus()
+                                    + (r.delayDiagnostic() == null ? "" : " " + r.delayDiagnostic()));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -119,7 +119,7 @@ public record MailSettings(String host, Integer port, Tls tls, String user, Stri
     }
 
     /** "500ms", "30s", "2m", "1h"; a bare number is seconds. */
-    static Duration parseDuration(String name, String text) {
+    public static Duration parseDuration(String name, String text) {
         return Config.parseDuration(name, text);
     }
 

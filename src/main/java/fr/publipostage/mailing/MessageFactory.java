@@ -1,5 +1,6 @@
 package fr.publipostage.mailing;
 
+import com.sun.mail.smtp.SMTPMessage;
 import java.util.Date;
 import javax.mail.MessagingException;
 import javax.mail.Session;
@@ -15,6 +16,17 @@ import org.apache.commons.mail.HtmlEmail;
  * recipient, so a receiving system can recognise a repeat.
  */
 public final class MessageFactory {
+    private final Verp verp;
+
+    /** Messages with the connection's envelope sender (PUBLIPOSTAGE_SMTP_ENVELOPE_FROM). */
+    public MessageFactory() {
+        this(null);
+    }
+
+    /** {@code verp}: each message gets its own envelope sender naming its ledger row (null: off). */
+    public MessageFactory(Verp verp) {
+        this.verp = verp;
+    }
 
     /** Everything about one message but its content. */
     public record Envelope(String from, String fromName, String replyTo, String to, String toName,
@@ -29,7 +41,7 @@ public final class MessageFactory {
     }
 
     public MimeMessage build(Session session, ComposedMail mail, Envelope envelope) throws EmailException {
-        HtmlEmail email = new FixedIdEmail(envelope.messageId());
+        HtmlEmail email = new FixedIdEmail(envelope.messageId(), verp == null ? null : verp.envelopeFor(envelope.messageId()));
         email.setMailSession(session);
         email.setCharset("UTF-8");
         InternetAddress from = parse(envelope.from());
@@ -66,22 +78,29 @@ public final class MessageFactory {
         }
     }
 
-    /** Commons Email with our Message-ID instead of the one JavaMail would make up on saveChanges(). */
+    /**
+     * Commons Email with our Message-ID instead of the one JavaMail would make up on saveChanges(), as an
+     * {@link SMTPMessage} so that a VERP envelope sender goes with the message (SMTPTransport reads it).
+     */
     private static final class FixedIdEmail extends HtmlEmail {
         private final String messageId;
+        private final String envelopeFrom;
 
-        FixedIdEmail(String messageId) {
+        FixedIdEmail(String messageId, String envelopeFrom) {
             this.messageId = messageId;
+            this.envelopeFrom = envelopeFrom;
         }
 
         @Override
         protected MimeMessage createMimeMessage(Session session) {
-            return new MimeMessage(session) {
+            SMTPMessage message = new SMTPMessage(session) {
                 @Override
                 protected void updateMessageID() throws MessagingException {
                     setHeader("Message-ID", messageId);
                 }
             };
+            if (envelopeFrom != null) message.setEnvelopeFrom(envelopeFrom);
+            return message;
         }
     }
 }

@@ -11,13 +11,15 @@ public record Recipient(long id, long campaignId, int position, Long accountId, 
                         String firstName, String profile, String classes, MailKind kind, String language,
                         String address, Status status, String reason, int attempts, OffsetDateTime nextAttemptAt,
                         OffsetDateTime lastAttemptAt, OffsetDateTime sentAt, String sentBy, String smtpReply,
-                        String messageId, int resends) {
+                        String messageId, int resends, OffsetDateTime bouncedAt, String bounceStatus,
+                        String bounceDiagnostic, OffsetDateTime delayedAt, String delayStatus, String delayDiagnostic) {
 
     /**
      * pending → sending → sent | failed; skipped from the start (no e-mail, blocked); cancelled when
-     * the campaign is cancelled before the row was sent.
+     * the campaign is cancelled before the row was sent; sent → bounced when a delivery report says the
+     * message was not delivered after all (bounces/). A delay report leaves the row sent ({@link #delayedAt}).
      */
-    public enum Status { pending, sending, sent, failed, skipped, cancelled }
+    public enum Status { pending, sending, sent, failed, skipped, cancelled, bounced }
 
     /** The category of {@link #reason()} (an i18n key suffix: campaign.reason.CODE), or null. */
     public String reasonCode() {

@@ -13,6 +13,8 @@ public final class MeterNames {
     public static final String MAILS_SENT = "publipostage.mails.sent";
     /** Counter, tag reason (rejected, temporary, timeout, unreachable, smtp-untrusted…): failed send attempts. */
     public static final String MAILS_FAILED = "publipostage.mails.failed";
+    /** Counter, tag outcome (bounced, delayed, unmatched, malformed, other): messages of the bounce mailbox read. */
+    public static final String BOUNCE_MESSAGES = "publipostage.bounce.messages";
     /** Counter, tag queue (letters, mail): work taken over from an instance whose lease ran out. */
     public static final String LEASE_TAKEOVERS = "publipostage.lease.takeovers";
     /** Gauge, tag state (queued, running, failed): letter jobs in the database, all instances together. */

@@ -85,6 +85,12 @@ public final class Metrics implements AutoCloseable {
                 .register(registry).increment();
     }
 
+    /** A message of the bounce mailbox read, by outcome (bounced, delayed, unmatched, malformed, other). */
+    public void bounceMessage(String outcome) {
+        Counter.builder(MeterNames.BOUNCE_MESSAGES).description("messages of the bounce mailbox read, by outcome")
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
     /** Work of {@code queue} (see {@link MeterNames#QUEUE_LETTERS}) taken over from a dead or frozen holder. */
     public void leaseTakeovers(String queue, int count) {
         Counter c = Counter.builder(MeterNames.LEASE_TAKEOVERS).description("work taken over after its lease ran out")

@@ -18,7 +18,7 @@ import java.util.Set;
 public record Selection(long structureId, Set<Profile> profiles, Set<String> levels, Set<String> classes,
                         Activation activation, EmailFilter email, Boolean localAdmin,
                         LocalDate createdAfter, LocalDate createdBefore, List<SortKey> sort,
-                        int layout, boolean cover, Search search, Order order) {
+                        int layout, boolean cover, Search search, Order order, CampaignOutcome outcome) {
 
     public enum Activation { pending, activated, all }
 
@@ -77,6 +77,51 @@ public record Selection(long structureId, Set<Profile> profiles, Set<String> lev
         }
     }
 
+    /** What a campaign's ledger says of an account: no address (skipped), failed, bounced. */
+    public enum Outcome {
+        noAddress("no-address"), failed("failed"), bounced("bounced");
+
+        /** The parameter's value ({@code outcome=no-address,failed}). */
+        public final String parameter;
+
+        Outcome(String parameter) {
+            this.parameter = parameter;
+        }
+
+        /** {@code unreached}: everyone the campaign did not reach, who still needs a letter. */
+        public static final Set<Outcome> UNREACHED = Set.of(noAddress, failed, bounced);
+    }
+
+    /**
+     * "Who still needs a letter": only the accounts whose row in this campaign's ledger has one of these
+     * outcomes (issue 16 §2). A filter like the others: the check step shows it, the viewer's scope applies.
+     */
+    public record CampaignOutcome(long campaignId, Set<Outcome> outcomes) {
+        public CampaignOutcome {
+            outcomes = Set.copyOf(outcomes);
+            if (outcomes.isEmpty()) throw new IllegalArgumentException("no outcome");
+        }
+
+        // For the mapper's tests.
+        public boolean noAddress() {
+            return outcomes.contains(Outcome.noAddress);
+        }
+
+        public boolean failed() {
+            return outcomes.contains(Outcome.failed);
+        }
+
+        public boolean bounced() {
+            return outcomes.contains(Outcome.bounced);
+        }
+
+        /** The parameter value: {@code unreached} for the three, else the list. */
+        public String parameter() {
+            if (outcomes.equals(Outcome.UNREACHED)) return "unreached";
+            return outcomes.stream().sorted().map(o -> o.parameter).collect(java.util.stream.Collectors.joining(","));
+        }
+    }
+
     public Selection {
         profiles = Set.copyOf(profiles);
         levels = Set.copyOf(levels);
@@ -85,12 +130,21 @@ public record Selection(long structureId, Set<Profile> profiles, Set<String> lev
         search = search == null ? Search.NONE : search;
     }
 
+    /** Filters, sort, layout, search and column order, without a campaign outcome. */
+    public Selection(long structureId, Set<Profile> profiles, Set<String> levels, Set<String> classes,
+                     Activation activation, EmailFilter email, Boolean localAdmin,
+                     LocalDate createdAfter, LocalDate createdBefore, List<SortKey> sort, int layout, boolean cover,
+                     Search search, Order order) {
+        this(structureId, profiles, levels, classes, activation, email, localAdmin, createdAfter, createdBefore,
+                sort, layout, cover, search, order, null);
+    }
+
     /** Filters, sort and layout without search or column order (the step-1 selection). */
     public Selection(long structureId, Set<Profile> profiles, Set<String> levels, Set<String> classes,
                      Activation activation, EmailFilter email, Boolean localAdmin,
                      LocalDate createdAfter, LocalDate createdBefore, List<SortKey> sort, int layout, boolean cover) {
         this(structureId, profiles, levels, classes, activation, email, localAdmin, createdAfter, createdBefore,
-                sort, layout, cover, Search.NONE, null);
+                sort, layout, cover, Search.NONE, null, null);
     }
 
     public static Selection everyone(long structureId) {
@@ -130,6 +184,10 @@ public record Selection(long structureId, Set<Profile> profiles, Set<String> lev
         if (search.firstName() != null) p.put("search-first", List.of(search.firstName()));
         if (search.className() != null) p.put("search-class", List.of(search.className()));
         if (order != null) p.put("order", List.of(order.parameter()));
+        if (outcome != null) {
+            p.put("campaign", List.of(String.valueOf(outcome.campaignId())));
+            p.put("outcome", List.of(outcome.parameter()));
+        }
         return p;
     }
 }

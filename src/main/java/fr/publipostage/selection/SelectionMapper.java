@@ -25,6 +25,9 @@ public interface SelectionMapper {
 
     List<Long> relativeIds(@Param("accountId") long accountId);
 
+    /** The structure of a campaign (a campaign outcome must be one of the selection's structure), or null. */
+    Long campaignStructure(@Param("campaignId") long campaignId);
+
     /** Number of selected accounts and how many of them have no personal e-mail. */
     record Counts(int total, int withoutEmail) {
     }

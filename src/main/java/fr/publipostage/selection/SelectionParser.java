@@ -19,7 +19,7 @@ import java.util.Set;
 public final class SelectionParser {
     public static final List<String> PARAMETERS = List.of("profile", "level", "class", "activation", "email",
             "local-admin", "created-after", "created-before", "sort", "layout", "cover",
-            "search-last", "search-first", "search-class", "order");
+            "search-last", "search-first", "search-class", "order", "campaign", "outcome");
     /** Longest search term accepted in one box. */
     public static final int MAX_SEARCH = 100;
 
@@ -81,7 +81,39 @@ public final class SelectionParser {
         Selection.Search search = new Selection.Search(searchTerm(params, "search-last"),
                 searchTerm(params, "search-first"), searchTerm(params, "search-class"));
         return new Selection(structureId, profiles, levels, classes, activation, email, localAdmin, after, before,
-                sort, layout, cover, search, order(params));
+                sort, layout, cover, search, order(params), outcome(params));
+    }
+
+    /**
+     * {@code campaign=ID} with {@code outcome=unreached} (no address, failed, bounced) or a list of
+     * {@code no-address}, {@code failed}, {@code bounced}; one without the other is refused. Whether the
+     * campaign is the structure's is checked by {@link SelectionService#parse}.
+     */
+    private static Selection.CampaignOutcome outcome(Map<String, List<String>> params) {
+        String campaign = single(params, "campaign", "");
+        List<String> outcomes = values(params, "outcome");
+        if (campaign.isEmpty() && outcomes.isEmpty()) return null;
+        if (campaign.isEmpty()) throw new InvalidSelection("selection.outcomeWithoutCampaign", "outcome", String.join(",", outcomes));
+        long id;
+        try {
+            id = Long.parseLong(campaign);
+        } catch (NumberFormatException e) {
+            throw new InvalidSelection("selection.badCampaign", "campaign", campaign);
+        }
+        if (id <= 0) throw new InvalidSelection("selection.badCampaign", "campaign", campaign);
+        if (outcomes.isEmpty()) throw new InvalidSelection("selection.campaignWithoutOutcome", "campaign", campaign);
+        Set<Selection.Outcome> kinds = new LinkedHashSet<>();
+        for (String o : outcomes) {
+            if (o.equals("unreached")) {
+                kinds.addAll(Selection.Outcome.UNREACHED);
+                continue;
+            }
+            Selection.Outcome kind = null;
+            for (Selection.Outcome k : Selection.Outcome.values()) if (k.parameter.equals(o)) kind = k;
+            if (kind == null) throw new InvalidSelection("selection.badOutcome", "outcome", o);
+            kinds.add(kind);
+        }
+        return new Selection.CampaignOutcome(id, kinds);
     }
 
     /** A search box's text, taken whole (commas are text here, not separators). */

@@ -26,7 +26,10 @@ public final class SelectionService {
         this.parser = parser;
     }
 
-    /** Parses parameters against the structure's own levels and classes. */
+    /**
+     * Parses parameters against the structure's own levels and classes; a campaign outcome must name a
+     * campaign of this structure (another school's campaign is refused as unknown).
+     */
     public Selection parse(long structureId, Map<String, List<String>> params) {
         Set<String> levels;
         Set<String> classes = new HashSet<>();
@@ -34,8 +37,15 @@ public final class SelectionService {
             DirectoryMapper directory = session.getMapper(DirectoryMapper.class);
             levels = new HashSet<>(directory.listLevels(structureId));
             for (SchoolClass c : directory.listClasses(structureId)) classes.add(c.name());
+            Selection selection = parser.parse(structureId, params, levels, classes);
+            if (selection.outcome() != null) {
+                Long owner = session.getMapper(SelectionMapper.class).campaignStructure(selection.outcome().campaignId());
+                if (owner == null || owner != structureId) {
+                    throw new InvalidSelection("selection.badCampaign", "campaign", String.valueOf(selection.outcome().campaignId()));
+                }
+            }
+            return selection;
         }
-        return parser.parse(structureId, params, levels, classes);
     }
 
     /** The levels offered in step 1: the structure's, or those of a class teacher's classes. */

@@ -206,6 +206,9 @@ public final class CampaignApi implements RouteGroup {
         counts.put("sending", n.sending());
         counts.put("skipped", n.skipped());
         counts.put("cancelled", n.cancelled());
+        counts.put("bounced", n.bounced());
+        counts.put("delayed", n.delayed());
+        counts.put("unreached", n.unreached());
         counts.put("percentDone", n.percentDone());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", c.id());
@@ -273,6 +276,13 @@ public final class CampaignApi implements RouteGroup {
         m.put("attempts", r.attempts());
         m.put("reason", r.reasonCode() == null ? null : messages.get(lang, "campaign.reason." + r.reasonCode())
                 + (r.reasonDetail().isEmpty() ? "" : " — " + r.reasonDetail()));
+        // What the recipient's server reported after accepting nothing or delaying it (bounces/).
+        m.put("bouncedAt", r.bouncedAt());
+        m.put("bounce", r.bounceStatus() == null ? null : messages.get(lang, "mailweb.bounceReason", r.bounceStatus(),
+                r.bounceDiagnostic() == null ? "" : r.bounceDiagnostic()));
+        m.put("delayedAt", r.delayedAt());
+        m.put("delay", r.delayStatus() == null ? null : messages.get(lang, "mailweb.delayReason", r.delayStatus(),
+                r.delayDiagnostic() == null ? "" : r.delayDiagnostic()));
         return m;
     }
 

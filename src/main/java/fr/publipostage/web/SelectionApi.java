@@ -218,6 +218,8 @@ public final class SelectionApi implements RouteGroup {
         m.put("codeMasked", masked);
         m.put("pending", !a.activated());
         m.put("email", a.email());
+        // The address bounced for good (bounces/): shown until an import brings another one.
+        m.put("emailBounce", a.emailBounce());
         m.put("classes", a.classes());
         m.put("createdAt", a.createdAt() == null ? null : a.createdAt().toString());
         return m;

@@ -181,7 +181,8 @@ class MailContentIT {
         String[] lines = csv.split("\r\n");
         assertThat(lines).hasSize(12);
         assertThat(lines[0]).isEqualTo("\"Nom\";\"Prénom\";\"Profil\";\"Identifiant\";\"Classe(s)\";\"Message\";\"État\";"
-                + "\"Adresse utilisée\";\"Date et heure\";\"Tentatives\";\"Motif\";\"Réponse du serveur\";\"Message-ID\"");
+                + "\"Adresse utilisée\";\"Date et heure\";\"Tentatives\";\"Motif\";\"Réponse du serveur\";\"Message-ID\";"
+                + "\"Date du retour\";\"Code du retour\";\"Réponse du serveur destinataire (retour)\";\"Retard signalé\"");
         assertThat(csv).contains("\"t1@example.org\"").contains("\"envoyé\"").contains("\"activation\"")
                 .contains("\"pas d’adresse de courriel (à remettre sur papier)\"").contains("\"compte bloqué\"");
         assertThat(csv).as("no activation code in the ledger export").doesNotContain("CODE1001").doesNotContain("PARENT33");

@@ -155,6 +155,12 @@ class AuthorizationMatrixIT {
         post("/api/structures/{uai}/imports", expect(422, 422, 403, 403, 401), Map.of());
         post("/api/structures/{uai}/imports/{upload}/apply", expect(404, 404, 403, 403, 401), Map.of());
         delete("/api/structures/{uai}/imports/{upload}", expect(404, 404, 403, 403, 401));
+        // Activation follow-up: the schools an admin administers (a super admin: all of them; a class
+        // teacher: none, 403); a school's page and CSV: its administrators only.
+        get("/activations", expect(200, 200, 200, 403, 302));
+        get("/activations.csv", expect(200, 200, 200, 403, 302));
+        get("/activations/{uai}", expect(200, 200, 403, 403, 302));
+        get("/activations/{uai}/export.csv", expect(200, 200, 403, 403, 302));
     }
 
     @BeforeAll
