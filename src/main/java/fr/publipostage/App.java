@@ -3,6 +3,8 @@ package fr.publipostage;
 import fr.publipostage.db.Database;
 import fr.publipostage.db.MyBatis;
 import fr.publipostage.directory.AccountImporter;
+import fr.publipostage.directory.AddressImporter;
+import fr.publipostage.directory.AddressMapper;
 import fr.publipostage.directory.DemoDirectory;
 import fr.publipostage.directory.DirectoryMapper;
 import fr.publipostage.jobs.JobStore;
@@ -98,6 +100,7 @@ public final class App implements AutoCloseable {
     private final Database database;
     private final Messages messages;
     private final AccountImporter importer;
+    private final AddressImporter addresses;
     private final DemoDirectory demo;
     private final AdminService admins;
     private final SelectionService selections;
@@ -144,7 +147,7 @@ public final class App implements AutoCloseable {
         SqlSessionFactory sessions = MyBatis.sessionFactory(database.dataSource(),
                 List.of(DirectoryMapper.class, AdminMapper.class, AuditMapper.class, SelectionMapper.class,
                         SessionMapper.class, CampaignMapper.class, LetterJobMapper.class, TemplateMapper.class,
-                        LogoMapper.class, OidcMapper.class, QueueMapper.class));
+                        LogoMapper.class, OidcMapper.class, QueueMapper.class, AddressMapper.class));
         this.sessions = sessions;
         this.metrics = new Metrics(sessions);
         this.clientAddress = ClientAddress.from(config);
@@ -155,7 +158,8 @@ public final class App implements AutoCloseable {
         this.random = new SecureRandom();
         this.messages = new Messages();
         this.importer = new AccountImporter(sessions);
-        this.demo = new DemoDirectory(sessions, importer);
+        this.addresses = new AddressImporter(sessions);
+        this.demo = new DemoDirectory(sessions, importer, addresses);
         this.admins = new AdminService(sessions, random);
         this.selections = new SelectionService(sessions, new SelectionParser());
         this.audit = new AuditLog(sessions, json);
@@ -305,6 +309,11 @@ public final class App implements AutoCloseable {
 
     public AccountImporter importer() {
         return importer;
+    }
+
+    /** Postal addresses from a second file ({@code import-addresses}). */
+    public AddressImporter addresses() {
+        return addresses;
     }
 
     public DemoDirectory demo() {

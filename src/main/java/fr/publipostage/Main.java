@@ -3,6 +3,7 @@ package fr.publipostage;
 import fr.publipostage.cli.AdminCommand;
 import fr.publipostage.cli.Args;
 import fr.publipostage.cli.CliError;
+import fr.publipostage.cli.ImportAddressesCommand;
 import fr.publipostage.cli.ImportCommand;
 import fr.publipostage.cli.LettersCommand;
 import fr.publipostage.cli.MailCommand;
@@ -48,6 +49,10 @@ public final class Main {
                     try (App app = openClosedOnExit(config)) {
                         return new ImportCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of()));
                     }
+                case "import-addresses":
+                    try (App app = openClosedOnExit(config)) {
+                        return new ImportAddressesCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of()));
+                    }
                 case "admin":
                     try (App app = openClosedOnExit(config)) {
                         return new AdminCommand(System.in, System.out).run(app, lang, new Args(rest, Set.of("super")));
@@ -58,7 +63,7 @@ public final class Main {
                     }
                 case "letters":
                     try (App app = openClosedOnExit(config)) {
-                        return new LettersCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of("cover")));
+                        return new LettersCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of("cover", "per-address")));
                     }
                 case "template":
                     try (App app = openClosedOnExit(config)) {
@@ -66,12 +71,13 @@ public final class Main {
                     }
                 case "help", "--help", "-h":
                     System.out.println("verbs: serve [--port N] | import FILE.csv [--structure UAI] | admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...]"
-                            + " | letters --structure UAI [filters] [--sort class,profile] [--layout 1|2|8] [--cover] --out FILE.pdf | render-html IN.xhtml OUT.pdf"
+                            + " | import-addresses FILE.csv --structure UAI"
+                            + " | letters --structure UAI [filters] [--sort class,profile] [--layout 1|2|8|postal] [--cover] [--without-address refuse|hand] [--per-address] --out FILE.pdf | render-html IN.xhtml OUT.pdf"
                             + " | mail --structure UAI [filters] | mail --campaign ID"
                             + " | template list|get|set|reset|history|rollback --structure UAI [NAME] [FILE|VERSION] [--comment TEXT]");
                     return 0;
                 default:
-                    throw new CliError("unknown command \"" + verb + "\" (try: serve, import, admin, letters, render-html, mail, template, help)");
+                    throw new CliError("unknown command \"" + verb + "\" (try: serve, import, import-addresses, admin, letters, render-html, mail, template, help)");
             }
         } catch (CliError | Config.ConfigException | Database.DatabaseUnavailable e) {
             System.err.println("publipostage: " + e.getMessage());

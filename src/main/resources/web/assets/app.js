@@ -17,6 +17,7 @@ const state = {
   order: null,        // {column, desc}
   total: 0,
   withoutEmail: 0,
+  withoutPostal: 0,
   checked: false,     // the check ran on the current form
   presetId: null,
 };
@@ -52,13 +53,20 @@ function selectionParams() {
   for (const v of data.getAll('class')) p.append('class', v);
   if (data.get('activation') && data.get('activation') !== 'all') p.set('activation', data.get('activation'));
   if (data.get('email') && data.get('email') !== 'all') p.set('email', data.get('email'));
+  if (data.get('postal') && data.get('postal') !== 'all') p.set('postal', data.get('postal'));
   if (data.get('local-admin') && data.get('local-admin') !== 'any') p.set('local-admin', data.get('local-admin'));
   if (data.get('created-after')) p.set('created-after', data.get('created-after'));
   if (data.get('created-before')) p.set('created-before', data.get('created-before'));
   const sort = [data.get('sort1'), data.get('sort2')].filter((v) => v);
   if (sort.length) p.set('sort', [...new Set(sort)].join(','));
   if (data.get('layout') && data.get('layout') !== '1') p.set('layout', data.get('layout'));
-  if (data.get('cover')) p.set('cover', 'yes');
+  // Cover sheets are for letters handed out by the form tutor, not for letters sent by post.
+  if (data.get('cover') && data.get('layout') !== 'postal') p.set('cover', 'yes');
+  // The window-envelope options live in the print panel (print.js), written into hidden fields of this form.
+  if (data.get('layout') === 'postal') {
+    if (data.get('without-address') && data.get('without-address') !== 'refuse') p.set('without-address', data.get('without-address'));
+    if (data.get('per-address') === 'yes') p.set('per-address', 'yes');
+  }
   return p;
 }
 
@@ -117,11 +125,13 @@ async function loadClasses() {
 function resetForm() {
   form.querySelectorAll('input[type=checkbox]').forEach((i) => { i.checked = false; });
   form.querySelectorAll('input[type=date]').forEach((i) => { i.value = ''; });
-  for (const [name, value] of [['activation', 'all'], ['email', 'all'], ['local-admin', 'any'], ['layout', '1']]) {
+  for (const [name, value] of [['activation', 'all'], ['email', 'all'], ['postal', 'all'], ['local-admin', 'any'], ['layout', '1']]) {
     form.querySelector(`input[name="${name}"][value="${value}"]`).checked = true;
   }
   $('sort1').value = '';
   $('sort2').value = '';
+  $('without-address').value = 'refuse';
+  $('per-address').value = 'no';
   state.presetId = null;
   document.querySelectorAll('#preset-buttons button').forEach((b) => b.setAttribute('aria-pressed', 'false'));
 }
@@ -133,7 +143,7 @@ async function applyPreset(preset, button) {
     const box = form.querySelector(`input[name="profile"][value="${v}"]`);
     if (box) box.checked = true;
   }
-  for (const name of ['activation', 'email', 'layout']) {
+  for (const name of ['activation', 'email', 'postal', 'layout']) {
     if (p[name]) {
       const radio = form.querySelector(`input[name="${name}"][value="${p[name][0]}"]`);
       if (radio) radio.checked = true;
@@ -207,7 +217,8 @@ async function loadPage() {
   show($('check-error'), '');
   state.total = body.total;
   state.withoutEmail = body.withoutEmail;
-  $('counts').textContent = t('check.total', body.total) + ' · ' + t('check.withoutEmail', body.withoutEmail);
+  state.withoutPostal = body.withoutPostal;
+  $('counts').textContent = countsText();
   renderRows(body.rows);
   const from = body.total === 0 ? 0 : body.offset + 1;
   const to = body.offset + body.rows.length;
@@ -216,6 +227,18 @@ async function loadPage() {
   $('next').disabled = to >= body.total;
   $('empty').hidden = body.total > 0;
   document.dispatchEvent(new CustomEvent('publipostage:selection', { detail: currentSelection() }));
+}
+
+/** "N accounts · M without e-mail", plus "P without postal address" when the window-envelope layout is chosen. */
+function countsText() {
+  let text = t('check.total', state.total) + ' · ' + t('check.withoutEmail', state.withoutEmail);
+  if (postalLayout()) text += ' · ' + t('check.withoutPostal', state.withoutPostal);
+  return text;
+}
+
+function postalLayout() {
+  const layout = form.querySelector('input[name="layout"]:checked');
+  return !!layout && layout.value === 'postal';
 }
 
 function renderRows(rows) {
@@ -305,6 +328,11 @@ async function openCard(id, returnFocus) {
   if (card.loginAlias) item(t('card.loginAlias'), card.loginAlias);
   item(t('card.activation'), card.pending ? t('card.pending', card.activationCode) : t('card.activated'));
   item(t('card.email'), card.email || t('card.noEmail'));
+  // The postal address as the window envelope shows it (normalised); the text as imported stays in the database.
+  dl.append(el('dt', { text: t('card.postal') }), el('dd', { class: 'postal-address' },
+    ...(card.postalLines && card.postalLines.length
+      ? card.postalLines.map((line) => el('span', { class: 'line', text: line }))
+      : [t('card.noPostal')])));
   if (card.level) item(t('card.level'), card.level);
   item(t('card.classes'), (card.classes || []).join(', ') || t('ui.none'));
   if (card.functions && card.functions.length) item(t('card.functions'), card.functions.join(', '));
@@ -372,6 +400,7 @@ export function currentSelection() {
     query: checkParams().toString(),
     total: state.total,
     withoutEmail: state.withoutEmail,
+    withoutPostal: state.withoutPostal,
     checked: state.checked,
   };
 }
@@ -388,7 +417,7 @@ function renderSummary() {
   if (levels.length) parts.push(levels.join(', '));
   const classes = checkedLabels('class');
   if (classes.length) parts.push(classes.join(', '));
-  for (const [name, neutral] of [['activation', 'all'], ['email', 'all'], ['local-admin', 'any']]) {
+  for (const [name, neutral] of [['activation', 'all'], ['email', 'all'], ['postal', 'all'], ['local-admin', 'any']]) {
     const input = form.querySelector(`input[name="${name}"]:checked`);
     if (input && input.value !== neutral) parts.push(input.closest('fieldset').querySelector('legend').textContent + ' (' + labelOf(input) + ')');
   }
@@ -401,7 +430,7 @@ function renderSummary() {
   const layout = labelOf(form.querySelector('input[name="layout"]:checked'));
   const items = [
     t('ui.summaryStructure', s ? s.name + ' (' + s.uai + ')' : state.uai),
-    t('ui.summaryCount', state.total, state.withoutEmail),
+    t('ui.summaryCount', state.total, state.withoutEmail) + (postalLayout() ? ' · ' + t('check.withoutPostal', state.withoutPostal) : ''),
     t('ui.summaryFilters', parts.length ? parts.join(' · ') : t('ui.summaryNoFilter')),
     t('ui.summaryLayout', layout + (data.get('cover') ? ', ' + t('ui.summaryCover') : '')),
   ];
@@ -437,6 +466,11 @@ $('prev').addEventListener('click', () => { state.offset = Math.max(0, state.off
 $('next').addEventListener('click', () => { state.offset += PAGE; reload(); });
 $('csv').addEventListener('click', downloadCsv);
 
-window.publipostage = Object.freeze({ t, el, currentSelection, askCode, fetchCredentials, csrf });
+/** The counts line follows the chosen layout (print.js changes it from step 3 without a new check). */
+export function layoutChanged() {
+  if (state.checked) $('counts').textContent = countsText();
+}
+
+window.publipostage = Object.freeze({ t, el, currentSelection, askCode, fetchCredentials, csrf, layoutChanged });
 
 loadStructures().catch((e) => show($('app-error'), e.message));

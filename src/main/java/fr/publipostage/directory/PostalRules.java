@@ -252,6 +252,19 @@ public final class PostalRules {
         return placed;
     }
 
+    /**
+     * The lines an admin is shown for an address (the account card): as printed, or as written when the
+     * stored text breaks a rule; empty for none.
+     */
+    public static List<String> shown(PostalAddress a) {
+        if (a == null || a.isEmpty()) return List.of();
+        if (check(a).isEmpty()) return print(a).lines();
+        List<String> lines = new ArrayList<>(a.deliveryLines());
+        lines.add(collapse((a.postcode() == null ? "" : a.postcode()) + " " + (a.city() == null ? "" : a.city())));
+        if (a.country() != null) lines.add(a.country());
+        return lines;
+    }
+
     /** The kind of the i-th given line (0–3). */
     private static Kind kindAt(PostalAddress a, int i) {
         String line = new String[] {a.line1(), a.line2(), a.line3(), a.line4()}[i];

@@ -22,7 +22,7 @@ public interface SelectionMapper {
 
     List<Long> relativeIds(@Param("accountId") long accountId);
 
-    /** Number of selected accounts and how many of them have no personal e-mail. */
-    record Counts(int total, int withoutEmail) {
+    /** Number of selected accounts, how many of them have no personal e-mail, and how many no postal address. */
+    record Counts(int total, int withoutEmail, int withoutPostal) {
     }
 }
