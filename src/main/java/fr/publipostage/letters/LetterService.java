@@ -46,6 +46,30 @@ public final class LetterService implements JobWorker.Handler {
         }
     }
 
+    /**
+     * A window-envelope print that refuses accounts without a postal address, and some are selected:
+     * how many, and the first of them (the admin imports their addresses, or chooses to hand them over).
+     */
+    public static final class WithoutPostalAddress extends RuntimeException {
+        public static final int LISTED = 100;
+        private final int count;
+        private final List<Account> listed;
+
+        public WithoutPostalAddress(int count, List<Account> listed) {
+            super(count + " selected account(s) without a postal address", null, false, false);
+            this.count = count;
+            this.listed = List.copyOf(listed);
+        }
+
+        public int count() {
+            return count;
+        }
+
+        public List<Account> listed() {
+            return listed;
+        }
+    }
+
     /** A job as the progress bar needs it. */
     public record JobStatus(long id, long structureId, String state, int pagesDone, int pagesTotal, int percent, long secondsLeft,
                             Integer accounts, Long bytes, String errorKey, List<Object> errorArgs) {
@@ -91,15 +115,26 @@ public final class LetterService implements JobWorker.Handler {
                                      OutputStream out, LetterEngine.Progress progress) throws IOException {
         int expected = selections.count(selection, scope).total();
         if (expected == 0) throw new JobUnavailable("render.empty");
+        refuseWithoutAddress(selection, scope);
         LetterEngine.Result r = engine.print(selection, scope, expected, out, progress, () -> false);
         record(adminLogin, selection, r.accounts(), channel, null);
         return r;
     }
 
-    /** "Print this person's letter": one account of the structure, if the scope lets the admin see it. */
+    /** "Print this person's letter" in layout 1, 2 or 8. */
     public LetterEngine.Result printAccount(long structureId, long accountId, int layout, Scope scope,
                                             String adminLogin, OutputStream out) throws IOException {
-        Selection one = withLayout(Selection.everyone(structureId), layout);
+        return printAccount(structureId, accountId, Selection.everyone(structureId).withLayout(layout, null), scope,
+                adminLogin, out);
+    }
+
+    /**
+     * "Print this person's letter": one account of the structure, if the scope lets the admin see it, in
+     * the layout of {@code options} (1, 2, 8 or the window envelope).
+     */
+    public LetterEngine.Result printAccount(long structureId, long accountId, Selection options, Scope scope,
+                                            String adminLogin, OutputStream out) throws IOException {
+        Selection one = Selection.everyone(structureId).withLayout(options.layout(), options.postalPrint());
         List<Account> found = findAccount(one, scope, accountId);
         if (found.isEmpty()) throw new JobUnavailable("render.empty");
         LetterEngine.Result r = engine.print(one, found, out);
@@ -107,17 +142,28 @@ public final class LetterService implements JobWorker.Handler {
         return r;
     }
 
-    /** PNG of the real page 1 of this selection's print (a cover sheet when it starts with one). */
+    /**
+     * PNG of the real page 1 of this selection's print (a cover sheet when it starts with one; for the
+     * window envelope, the first letter that goes by post).
+     */
     public byte[] preview(Selection selection, Scope scope) throws IOException {
-        List<Account> first = firstAccounts(selection, scope);
+        Selection firstPart = selection.postalLayout() && selection.postal() != Selection.PostalFilter.without
+                && selections.count(selection.withPostal(Selection.PostalFilter.with), scope).total() > 0
+                ? selection.withPostal(Selection.PostalFilter.with) : selection;
+        List<Account> first = firstAccounts(firstPart, scope);
         byte[] pdf = engine.firstPage(selection, first);
         if (pdf == null) throw new JobUnavailable("render.empty");
         return preview.png(pdf);
     }
 
-    /** PNG of one person's letter in the given layout. */
+    /** PNG of one person's letter in layout 1, 2 or 8. */
     public byte[] previewAccount(long structureId, long accountId, int layout, Scope scope) throws IOException {
-        Selection one = withLayout(Selection.everyone(structureId), layout);
+        return previewAccount(structureId, accountId, Selection.everyone(structureId).withLayout(layout, null), scope);
+    }
+
+    /** PNG of one person's letter in the layout of {@code options}. */
+    public byte[] previewAccount(long structureId, long accountId, Selection options, Scope scope) throws IOException {
+        Selection one = Selection.everyone(structureId).withLayout(options.layout(), options.postalPrint());
         List<Account> found = findAccount(one, scope, accountId);
         if (found.isEmpty()) throw new JobUnavailable("render.empty");
         return preview.png(engine.firstPage(one, found));
@@ -127,6 +173,7 @@ public final class LetterService implements JobWorker.Handler {
     public long submit(Selection selection, Scope scope, String adminLogin) {
         int expected = selections.count(selection, scope).total();
         if (expected == 0) throw new JobUnavailable("render.empty");
+        refuseWithoutAddress(selection, scope);
         return jobs.enqueue(selection.structureId(), adminLogin, toJson(new Request(selection.structureId(), selection.toParameters(), scope)),
                 LetterEngine.letterPages(expected, selection.layout()));
     }
@@ -226,15 +273,30 @@ public final class LetterService implements JobWorker.Handler {
         }
     }
 
-    private static Selection withLayout(Selection s, int layout) {
-        return new Selection(s.structureId(), s.profiles(), s.levels(), s.classes(), s.activation(), s.email(),
-                s.localAdmin(), s.createdAfter(), s.createdBefore(), s.sort(), layout, false);
+    /**
+     * A window-envelope print set to refuse accounts without a postal address: refused before anything
+     * is rendered when the selection has some, with their list.
+     */
+    private void refuseWithoutAddress(Selection selection, Scope scope) {
+        if (!selection.postalLayout()
+                || selection.postalPrint().withoutAddress() != Selection.PostalPrint.WithoutAddress.refuse
+                || selection.postal() == Selection.PostalFilter.with) {
+            return;
+        }
+        Selection without = selection.withPostal(Selection.PostalFilter.without);
+        int count = selections.count(without, scope).total();
+        if (count > 0) throw new WithoutPostalAddress(count, selections.page(without, scope, 0, WithoutPostalAddress.LISTED));
     }
 
     private void record(String adminLogin, Selection s, int accounts, String channel, Map<String, Object> extra) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("channel", channel);
-        details.put("layout", s.layout());
+        details.put("layout", s.postalLayout() ? "postal" : s.layout());
+        if (s.postalLayout()) {
+            details.put("withoutAddress", s.postalPrint().withoutAddress().name());
+            details.put("perAddress", s.postalPrint().perAddress());
+        }
+        if (s.postal() != Selection.PostalFilter.all) details.put("postal", s.postal().name());
         details.put("cover", s.cover());
         details.put("sort", s.sort());
         details.put("profiles", s.profiles());
