@@ -63,7 +63,7 @@ public final class Main {
                     }
                 case "letters":
                     try (App app = openClosedOnExit(config)) {
-                        return new LettersCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of("cover", "per-address")));
+                        return new LettersCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of("cover")));
                     }
                 case "template":
                     try (App app = openClosedOnExit(config)) {
@@ -72,7 +72,7 @@ public final class Main {
                 case "help", "--help", "-h":
                     System.out.println("verbs: serve [--port N] | import FILE.csv [--structure UAI] | admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...]"
                             + " | import-addresses FILE.csv --structure UAI"
-                            + " | letters --structure UAI [filters] [--sort class,profile] [--layout 1|2|8|postal] [--cover] [--without-address refuse|hand] [--per-address] --out FILE.pdf | render-html IN.xhtml OUT.pdf"
+                            + " | letters --structure UAI [filters] [--sort class,profile] [--layout 1|2|8|postal] [--cover] [--without-address refuse|hand] --out FILE.pdf | render-html IN.xhtml OUT.pdf"
                             + " | mail --structure UAI [filters] | mail --campaign ID"
                             + " | template list|get|set|reset|history|rollback --structure UAI [NAME] [FILE|VERSION] [--comment TEXT]");
                     return 0;

@@ -65,7 +65,6 @@ function selectionParams() {
   // The window-envelope options live in the print panel (print.js), written into hidden fields of this form.
   if (data.get('layout') === 'postal') {
     if (data.get('without-address') && data.get('without-address') !== 'refuse') p.set('without-address', data.get('without-address'));
-    if (data.get('per-address') === 'yes') p.set('per-address', 'yes');
   }
   return p;
 }
@@ -131,7 +130,6 @@ function resetForm() {
   $('sort1').value = '';
   $('sort2').value = '';
   $('without-address').value = 'refuse';
-  $('per-address').value = 'no';
   state.presetId = null;
   document.querySelectorAll('#preset-buttons button').forEach((b) => b.setAttribute('aria-pressed', 'false'));
 }

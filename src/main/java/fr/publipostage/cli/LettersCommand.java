@@ -25,7 +25,7 @@ import java.util.Set;
 
 /**
  * {@code letters --structure UAI [filters] [--sort class,profile] [--layout 1|2|8|postal] [--cover]
- * [--without-address refuse|hand] [--per-address] --out FILE.pdf}.
+ * [--without-address refuse|hand] --out FILE.pdf}.
  *
  * <p>The command line is the platform operator's tool, run on the server: it prints with the scope
  * of a local admin of the school ({@link Scope#LOCAL_ADMIN}: every account of the school except the

@@ -294,7 +294,6 @@ public final class LetterService implements JobWorker.Handler {
         details.put("layout", s.postalLayout() ? "postal" : s.layout());
         if (s.postalLayout()) {
             details.put("withoutAddress", s.postalPrint().withoutAddress().name());
-            details.put("perAddress", s.postalPrint().perAddress());
         }
         if (s.postal() != Selection.PostalFilter.all) details.put("postal", s.postal().name());
         details.put("cover", s.cover());

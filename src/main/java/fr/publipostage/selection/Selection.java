@@ -32,11 +32,10 @@ public record Selection(long structureId, Set<Profile> profiles, Set<String> lev
      * The window-envelope layout ({@code layout=postal}): layout 1's letter with the postal address in
      * the envelope's window. {@code withoutAddress} says what happens to selected accounts without an
      * address: the print is refused with their list, or their letters come last, in a part "to hand
-     * over in person" — never left out silently. {@code perAddress}: one page per envelope for the
-     * parents of a household living at one address.
+     * over in person" — never left out silently.
      */
-    public record PostalPrint(WithoutAddress withoutAddress, boolean perAddress) {
-        public static final PostalPrint DEFAULT = new PostalPrint(WithoutAddress.refuse, false);
+    public record PostalPrint(WithoutAddress withoutAddress) {
+        public static final PostalPrint DEFAULT = new PostalPrint(WithoutAddress.refuse);
 
         public enum WithoutAddress { refuse, hand }
     }
@@ -174,7 +173,6 @@ public record Selection(long structureId, Set<Profile> profiles, Set<String> lev
             if (postalPrint.withoutAddress() != PostalPrint.WithoutAddress.refuse) {
                 p.put("without-address", List.of(postalPrint.withoutAddress().name()));
             }
-            if (postalPrint.perAddress()) p.put("per-address", List.of("yes"));
         } else if (layout != 1) {
             p.put("layout", List.of(String.valueOf(layout)));
         }

@@ -19,7 +19,7 @@ import java.util.Set;
 public final class SelectionParser {
     public static final List<String> PARAMETERS = List.of("profile", "level", "class", "activation", "email",
             "local-admin", "created-after", "created-before", "sort", "layout", "cover",
-            "search-last", "search-first", "search-class", "order", "postal", "without-address", "per-address");
+            "search-last", "search-first", "search-class", "order", "postal", "without-address");
     /** Longest search term accepted in one box. */
     public static final int MAX_SEARCH = 100;
 
@@ -96,12 +96,8 @@ public final class SelectionParser {
      */
     private static Selection.PostalPrint postalPrint(Map<String, List<String>> params, boolean postal, boolean cover) {
         String without = single(params, "without-address", "");
-        boolean perAddressGiven = !values(params, "per-address").isEmpty();
         if (!postal) {
             if (!without.isEmpty()) throw new InvalidSelection("selection.postalOnly", "without-address", without);
-            if (perAddressGiven && yesNo(params, "per-address")) {
-                throw new InvalidSelection("selection.postalOnly", "per-address", single(params, "per-address", ""));
-            }
             return null;
         }
         if (cover) throw new InvalidSelection("selection.postalCover", "cover", "yes");
@@ -110,7 +106,7 @@ public final class SelectionParser {
             case "hand" -> Selection.PostalPrint.WithoutAddress.hand;
             default -> throw new InvalidSelection("selection.badWithoutAddress", "without-address", without);
         };
-        return new Selection.PostalPrint(w, yesNo(params, "per-address"));
+        return new Selection.PostalPrint(w);
     }
 
     /** A search box's text, taken whole (commas are text here, not separators). */

@@ -43,7 +43,7 @@ class SelectionParametersTest {
         assertThat(s.postalLayout()).isTrue();
         assertThat(s.layout()).isEqualTo(1);
         assertThat(s.postal()).isEqualTo(Selection.PostalFilter.with);
-        assertThat(s.postalPrint()).isEqualTo(new Selection.PostalPrint(Selection.PostalPrint.WithoutAddress.hand, false));
+        assertThat(s.postalPrint()).isEqualTo(new Selection.PostalPrint(Selection.PostalPrint.WithoutAddress.hand));
         assertThat(s.toParameters()).containsEntry("layout", List.of("postal")).containsEntry("without-address", List.of("hand"));
         assertThat(parser.parse(7, s.toParameters(), levels, classes)).isEqualTo(s);
         Selection refuse = parser.parse(7, Map.of("layout", List.of("postal")), levels, classes);
