@@ -170,7 +170,7 @@ public final class App implements AutoCloseable {
         this.access = new AccessControl(sessions, directoryRights);
         this.oidcLogin = new OidcLogin(oidcSettings, new OidcProvider(oidcSettings, clock), sessions, directoryRights,
                 webSessions, audit, random);
-        this.secondFactor = new SecondFactor(sessions, webSessions, clock, config.getBoolean(Setting.TOTP_REQUIRED),
+        this.secondFactor = new SecondFactor(sessions, webSessions, audit, clock, config.getBoolean(Setting.TOTP_REQUIRED),
                 config.getInt(Setting.TOTP_FRESH_MINUTES));
         this.presets = new Presets(clock);
         this.csv = new CsvExport(selections, messages);

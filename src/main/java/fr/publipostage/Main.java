@@ -70,7 +70,7 @@ public final class Main {
                         return new TemplateCommand(System.in, System.out, System.err).run(app, lang, new Args(rest, Set.of()));
                     }
                 case "help", "--help", "-h":
-                    System.out.println("verbs: serve [--port N] | import FILE.csv [--structure UAI] | admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...]"
+                    System.out.println("verbs: serve [--port N] | import FILE.csv [--structure UAI] | admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...] | admin reset-totp --login L"
                             + " | import-addresses FILE.csv --structure UAI"
                             + " | letters --structure UAI [filters] [--sort class,profile] [--layout 1|2|8|postal] [--cover] [--without-address refuse|hand] --out FILE.pdf | render-html IN.xhtml OUT.pdf"
                             + " | mail --structure UAI [filters] | mail --campaign ID"

@@ -217,6 +217,8 @@ async function loadPage() {
   state.withoutEmail = body.withoutEmail;
   state.withoutPostal = body.withoutPostal;
   $('counts').textContent = countsText();
+  // Without a fresh second-factor code the server masks the activation codes; "show codes" asks for one.
+  $('codes-masked').hidden = !body.codesMasked;
   renderRows(body.rows);
   const from = body.total === 0 ? 0 : body.offset + 1;
   const to = body.offset + body.rows.length;
@@ -245,9 +247,12 @@ function renderRows(rows) {
     const name = r.firstName + ' ' + r.lastName;
     const open = el('button', { type: 'button', class: 'linklike open-card', 'aria-label': t('check.openCard', name) }, r.lastName);
     open.addEventListener('click', (ev) => { ev.stopPropagation(); openCard(r.id, open); });
+    const shown = r.codeMasked
+      ? [el('span', { class: 'visually-hidden' }, t('check.codeMasked')), el('span', { 'aria-hidden': 'true' }, r.activationCode)]
+      : [r.activationCode || ''];
     const code = r.pending
       ? el('td', { class: 'code' }, lockIcon(),
-        el('span', { class: 'visually-hidden' }, t('check.pending') + ' '), r.activationCode || '')
+        el('span', { class: 'visually-hidden' }, t('check.pending') + ' '), ...shown)
       : el('td', { class: 'code' }, el('span', { class: 'visually-hidden' }, t('check.activated')));
     const tr = el('tr', { dataset: { id: String(r.id), login: r.login }, class: r.pending ? 'pending' : null },
       el('td', {}, open),
@@ -324,7 +329,8 @@ async function openCard(id, returnFocus) {
   item(t('card.profile'), card.profileLabel);
   item(t('card.login'), card.loginName);
   if (card.loginAlias) item(t('card.loginAlias'), card.loginAlias);
-  item(t('card.activation'), card.pending ? t('card.pending', card.activationCode) : t('card.activated'));
+  item(t('card.activation'), !card.pending ? t('card.activated')
+    : card.codeMasked ? t('card.pendingMasked') : t('card.pending', card.activationCode));
   item(t('card.email'), card.email || t('card.noEmail'));
   // The postal address as the window envelope shows it (normalised); the text as imported stays in the database.
   dl.append(el('dt', { text: t('card.postal') }), el('dd', { class: 'postal-address' },
@@ -463,6 +469,9 @@ for (const id of ['search-last', 'search-first', 'search-class']) $(id).addEvent
 $('prev').addEventListener('click', () => { state.offset = Math.max(0, state.offset - PAGE); reload(); });
 $('next').addEventListener('click', () => { state.offset += PAGE; reload(); });
 $('csv').addEventListener('click', downloadCsv);
+$('show-codes').addEventListener('click', async () => {
+  if (await askCode()) await loadPage().catch((e) => show($('check-error'), e.message));
+});
 
 /** The counts line follows the chosen layout (print.js changes it from step 3 without a new check). */
 export function layoutChanged() {

@@ -14,6 +14,7 @@ import java.util.Set;
 /**
  * {@code admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...]},
  * the password read from stdin; {@code --class} makes a class teacher limited to those classes.
+ * {@code admin reset-totp --login L} removes an admin's authenticator app (audited).
  */
 public final class AdminCommand {
     private final InputStream in;
@@ -25,9 +26,11 @@ public final class AdminCommand {
     }
 
     public int run(App app, String lang, Args args) throws IOException {
+        if (args.positional().size() == 1 && args.positional().get(0).equals("reset-totp")) return resetTotp(app, lang, args);
         args.allowOnly(Set.of("login", "super", "structure", "class"));
         if (args.positional().size() != 1 || !args.positional().get(0).equals("create")) {
-            throw new CliError("usage: admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...] (password on stdin)");
+            throw new CliError("usage: admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...] (password on stdin)"
+                    + " | admin reset-totp --login L");
         }
         String login = args.require("login");
         List<String> uais = args.all("structure");
@@ -53,6 +56,20 @@ public final class AdminCommand {
             throw new CliError(e.getMessage());
         }
         out.println(app.messages().get(lang, "cli.adminCreated", login));
+        return 0;
+    }
+
+    /**
+     * {@code admin reset-totp --login L}: removes the admin's authenticator (he lost it); he enrols a new
+     * one at his next visit to "Sécurité". Recorded in the audit log as {@code cli:<user>}.
+     */
+    private int resetTotp(App app, String lang, Args args) {
+        args.allowOnly(Set.of("login"));
+        String login = args.require("login");
+        if (!app.secondFactor().reset(login, "cli:" + System.getProperty("user.name"))) {
+            throw new CliError(app.messages().get(lang, "cli.adminUnknown", login));
+        }
+        out.println(app.messages().get(lang, "cli.totpReset", login));
         return 0;
     }
 }

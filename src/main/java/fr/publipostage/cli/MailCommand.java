@@ -22,7 +22,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code mail --structure UAI [filters]}: prints the confirmation counts, starts a campaign and
+ * {@code mail --structure UAI [filters]}, as a local admin of the school (like {@code letters}: the
+ * platform's SUPER_ADMIN accounts are neither mailed nor listed): prints the confirmation counts, starts a campaign and
  * follows it to the end with a progress line. {@code mail --campaign ID} follows an existing campaign
  * (after a crash or from another terminal), sending with this process too. Exit code 0 when every
  * mailable account got its mail, 1 when some failed or the campaign was cancelled or paused, 3 when a
@@ -72,7 +73,8 @@ public final class MailCommand {
             } catch (InvalidSelection e) {
                 throw new CliError("--" + e.parameter() + ": " + messages.get(lang, e.key(), e.value()));
             }
-            CampaignPreview preview = campaigns.preview(selection, Scope.EVERYTHING);
+            // As a local admin of the school, like letters: the platform's SUPER_ADMIN accounts are not mailed.
+            CampaignPreview preview = campaigns.preview(selection, Scope.LOCAL_ADMIN);
             out.println(messages.get(lang, "campaign.cli.preview", preview.selected(), preview.toMail(),
                     preview.withoutAddress().size(), preview.blocked().size()));
             for (Account a : preview.withoutAddress()) {
@@ -83,7 +85,7 @@ public final class MailCommand {
                 return 0;
             }
             try {
-                campaignId = campaigns.start(selection, Scope.EVERYTHING, "cli:" + System.getProperty("user.name")).id();
+                campaignId = campaigns.start(selection, Scope.LOCAL_ADMIN, "cli:" + System.getProperty("user.name")).id();
             } catch (CampaignRefused e) {
                 throw new CliError(messages.get(lang, e.key()));
             }
@@ -101,7 +103,7 @@ public final class MailCommand {
         long lastPrinted = 0;
         CampaignProgress p;
         while (true) {
-            p = app.campaigns().progress(campaignId);
+            p = app.campaigns().progress(campaignId, Scope.LOCAL_ADMIN);
             CampaignProgress.Counts c = p.counts();
             String line = messages.get(lang, "campaign.cli.progress", c.sent(), c.toSend(), c.failed(), c.pending(), c.sending());
             long now = System.currentTimeMillis();
@@ -118,7 +120,8 @@ public final class MailCommand {
         }
         if (console) out.println();
         CampaignProgress.Counts c = p.counts();
-        for (Recipient r : app.campaigns().recipients(campaignId, RecipientFilter.status(Recipient.Status.failed)).rows()) {
+        for (Recipient r : app.campaigns().recipients(campaignId, RecipientFilter.status(Recipient.Status.failed),
+                Scope.LOCAL_ADMIN).rows()) {
             out.println(messages.get(lang, "campaign.cli.failedLine", r.lastName() + " " + r.firstName(), r.address(),
                     r.reason()));
         }

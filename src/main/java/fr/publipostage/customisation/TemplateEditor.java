@@ -6,6 +6,7 @@ import fr.publipostage.letters.LetterFailure;
 import fr.publipostage.letters.PagePreview;
 import fr.publipostage.mailing.ComposedMail;
 import fr.publipostage.mailing.MailKind;
+import fr.publipostage.security.AuditEvent;
 import fr.publipostage.security.AuditLog;
 import fr.publipostage.selection.Scope;
 import fr.publipostage.selection.Selection;
@@ -179,7 +180,7 @@ public final class TemplateEditor {
      * @throws TemplateRejected when the page cannot be printed (the same reasons a save would give)
      */
     public byte[] previewPage(long structureId, String name, String draft, Sample sample, int layout, String language,
-                              Scope scope) throws IOException {
+                              Scope scope, String viewer) throws IOException {
         entry(name);
         Rendering rendering = rendering(structureId, name, draft);
         Account account = account(structureId, sample, language, scope);
@@ -194,6 +195,11 @@ public final class TemplateEditor {
                 if (!outside.isEmpty()) throw new TemplateRejected(outside);
             }
             rendering.letters().print(selection, List.of(account), pdf);
+            if (sample.kind() == Sample.Kind.ACCOUNT) {
+                // A real account's page shows his activation code: recorded like his PDF.
+                audit.record(viewer, AuditEvent.PDF_LETTERS, structureId, 1, Map.of("channel", "editor-preview",
+                        "template", name, "layout", shown, "accountId", account.id()));
+            }
         } catch (TemplateError e) {
             throw new TemplateRejected(List.of(TemplateChecks.templateProblem(e)));
         } catch (LetterFailure e) {
@@ -204,7 +210,7 @@ public final class TemplateEditor {
 
     /** The mail this sample would receive (subject, HTML and text parts) with this text of {@code name}. */
     public MailPreview previewMail(long structureId, String name, String draft, Sample sample, String language,
-                                   Scope scope) {
+                                   Scope scope, String viewer) {
         entry(name);
         Rendering rendering = rendering(structureId, name, draft);
         Account account = account(structureId, sample, language, scope);
@@ -215,6 +221,10 @@ public final class TemplateEditor {
                 : WorstCase.of(structureId, kind == MailKind.reminder, language);
         try {
             ComposedMail mail = rendering.mails().compose(kind, structure(structureId), shown);
+            if (shown == account && sample.kind() == Sample.Kind.ACCOUNT) {
+                audit.record(viewer, AuditEvent.MAIL_PREVIEW, structureId, 1, Map.of("template", name,
+                        "accountId", account.id()));
+            }
             return new MailPreview(mail.subject(), mail.html(), mail.text());
         } catch (TemplateError e) {
             throw new TemplateRejected(List.of(TemplateChecks.templateProblem(e)));

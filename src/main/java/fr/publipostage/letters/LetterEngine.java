@@ -324,7 +324,7 @@ public final class LetterEngine {
         private final BooleanSupplier cancelled;
         private final Sheets sheets;
         private final List<Sheet> pending = new ArrayList<>();
-        private final Deque<Future<Path>> inFlight = new ArrayDeque<>();
+        private final Deque<InFlight> inFlight = new ArrayDeque<>();
         private final List<Path> done = new ArrayList<>();
         private int chunkNo;
         private int accounts;
@@ -364,20 +364,21 @@ public final class LetterEngine {
             Path file = dir.resolve(String.format("chunk-%05d.pdf", chunkNo++));
             // Back-pressure: at most threads + 1 chunks rendering or waiting.
             while (inFlight.size() > threads) collectOldest();
-            inFlight.add(workers.submit(() -> {
+            ChunkTask task = new ChunkTask(() -> {
                 if (cancelled.getAsBoolean()) throw new CancellationException("cancelled");
                 try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
                     renderChunk(structure, selection.layout(), chunk, os);
                 }
                 return file;
-            }));
+            });
+            inFlight.add(new InFlight(workers.submit(task), task));
             pendingPages.add(chunk.size());
         }
 
         private final Deque<Integer> pendingPages = new ArrayDeque<>();
 
         private void collectOldest() {
-            Future<Path> f = inFlight.removeFirst();
+            Future<Path> f = inFlight.removeFirst().future();
             int pages = pendingPages.removeFirst();
             try {
                 done.add(f.get());
@@ -401,15 +402,13 @@ public final class LetterEngine {
             while (!inFlight.isEmpty()) collectOldest();
         }
 
+        /**
+         * Stops the print: chunks not started never will, and those rendering are waited for, so that
+         * nothing writes into the temp folder once it is deleted (chunk PDFs hold activation codes).
+         */
         void abort() {
-            for (Future<Path> f : inFlight) f.cancel(true);
-            for (Future<Path> f : inFlight) {
-                try {
-                    f.get();
-                } catch (Exception ignored) {
-                    // Aborting: the first failure is what is reported.
-                }
-            }
+            for (InFlight c : inFlight) c.future().cancel(false);
+            for (InFlight c : inFlight) c.task().abandonOrAwait();
             inFlight.clear();
         }
 
@@ -427,6 +426,48 @@ public final class LetterEngine {
         }
     }
 
+    private record InFlight(Future<Path> future, ChunkTask task) {
+    }
+
+    /**
+     * One chunk's rendering, which an abort either stops before it starts or waits for: a cancelled
+     * {@link Future} says nothing of a task already running, this does.
+     */
+    private static final class ChunkTask implements java.util.concurrent.Callable<Path> {
+        private final java.util.concurrent.Callable<Path> work;
+        private final java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
+        private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+
+        ChunkTask(java.util.concurrent.Callable<Path> work) {
+            this.work = work;
+        }
+
+        @Override
+        public Path call() throws Exception {
+            if (!claimed.compareAndSet(false, true)) throw new CancellationException("abandoned");
+            try {
+                return work.call();
+            } finally {
+                ended.countDown();
+            }
+        }
+
+        /** Abandons the task if it has not started, else waits until it ends (interrupts put off until then). */
+        void abandonOrAwait() {
+            if (claimed.compareAndSet(false, true)) return;
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    ended.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
     // ---- rendering one chunk ---------------------------------------------------------------------
 
     /**
@@ -435,10 +476,25 @@ public final class LetterEngine {
      */
     void renderChunk(Structure structure, int layout, List<Sheet> sheets, OutputStream out) throws IOException {
         Document doc = document(structure, layout, sheets);
-        pdf.render(doc.xhtml(), out, (renderer, pages) -> {
-            if (pages != sheets.size()) throw overflow(renderer, structure, layout, sheets, pages);
-            PostalLayout.verify(renderer, doc.frames());
-        });
+        try {
+            pdf.render(doc.xhtml(), out, (renderer, pages) -> {
+                if (pages != sheets.size()) throw overflow(renderer, structure, layout, sheets, pages);
+                PostalLayout.verify(renderer, doc.frames());
+            });
+        } catch (StackOverflowError e) {
+            // The PDF engine lays boxes out recursively: a page nesting thousands of elements is the
+            // template's fault, told as such rather than a server error.
+            throw new TemplateError(templateFor(sheets), TemplateError.Reason.OTHER, 0, 0,
+                    "nesting", "the page nests its elements too deeply", null);
+        }
+    }
+
+    /** The template a chunk's first sheet comes from (for messages about the whole page). */
+    private static String templateFor(List<Sheet> sheets) {
+        if (sheets.isEmpty()) return "print-document.vm";
+        Sheet first = sheets.get(0);
+        if (first.kind() == SheetKind.HANDOVER) return "print-handover.vm";
+        return first.isCover() ? "print-cover.vm" : templateFor(first.accounts().get(0), 1);
     }
 
     /** A chunk's XHTML and, for its window-envelope sheets, what each address frame must show. */

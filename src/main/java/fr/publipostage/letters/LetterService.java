@@ -144,29 +144,36 @@ public final class LetterService implements JobWorker.Handler {
 
     /**
      * PNG of the real page 1 of this selection's print (a cover sheet when it starts with one; for the
-     * window envelope, the first letter that goes by post).
+     * window envelope, the first letter that goes by post). It shows real activation codes: audited
+     * like the PDF (channel {@code preview}).
      */
-    public byte[] preview(Selection selection, Scope scope) throws IOException {
+    public byte[] preview(Selection selection, Scope scope, String adminLogin) throws IOException {
         Selection firstPart = selection.postalLayout() && selection.postal() != Selection.PostalFilter.without
                 && selections.count(selection.withPostal(Selection.PostalFilter.with), scope).total() > 0
                 ? selection.withPostal(Selection.PostalFilter.with) : selection;
         List<Account> first = firstAccounts(firstPart, scope);
         byte[] pdf = engine.firstPage(selection, first);
         if (pdf == null) throw new JobUnavailable("render.empty");
+        record(adminLogin, selection, Math.min(first.size(), LetterEngine.perSheet(selection.layout())), "preview", null);
         return preview.png(pdf);
     }
 
-    /** PNG of one person's letter in layout 1, 2 or 8. */
-    public byte[] previewAccount(long structureId, long accountId, int layout, Scope scope) throws IOException {
-        return previewAccount(structureId, accountId, Selection.everyone(structureId).withLayout(layout, null), scope);
+    /** PNG of one person's letter in layout 1, 2 or 8; audited like his PDF. */
+    public byte[] previewAccount(long structureId, long accountId, int layout, Scope scope, String adminLogin)
+            throws IOException {
+        return previewAccount(structureId, accountId, Selection.everyone(structureId).withLayout(layout, null), scope,
+                adminLogin);
     }
 
-    /** PNG of one person's letter in the layout of {@code options}. */
-    public byte[] previewAccount(long structureId, long accountId, Selection options, Scope scope) throws IOException {
+    /** PNG of one person's letter in the layout of {@code options}; audited like his PDF. */
+    public byte[] previewAccount(long structureId, long accountId, Selection options, Scope scope, String adminLogin)
+            throws IOException {
         Selection one = Selection.everyone(structureId).withLayout(options.layout(), options.postalPrint());
         List<Account> found = findAccount(one, scope, accountId);
         if (found.isEmpty()) throw new JobUnavailable("render.empty");
-        return preview.png(engine.firstPage(one, found));
+        byte[] png = preview.png(engine.firstPage(one, found));
+        record(adminLogin, one, 1, "preview", Map.of("accountId", accountId));
+        return png;
     }
 
     /** Queues a background print; returns the job id for {@link #status}, {@link #cancel}, {@link #download}. */

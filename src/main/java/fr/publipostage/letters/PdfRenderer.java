@@ -5,6 +5,7 @@ import com.openhtmltopdf.extend.FSCacheValue;
 import com.openhtmltopdf.extend.FSStream;
 import com.openhtmltopdf.extend.FSStreamFactory;
 import com.openhtmltopdf.outputdevice.helper.ExternalResourceControlPriority;
+import com.openhtmltopdf.outputdevice.helper.ExternalResourceType;
 import com.openhtmltopdf.pdfboxout.PdfBoxRenderer;
 import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
 import com.openhtmltopdf.util.XRLog;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import fr.publipostage.templates.ImageLimits;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -30,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * fast mode, our fonts registered from memory, one font-metrics cache shared by every document,
  * GSUB hidden in every font (ours and the document's own {@code @font-face}), and no resource
  * loaded from anywhere but {@code data:} URIs and, for {@code render-html}, the input file's folder.
+ * A letter's {@code data:} images are drawn only within {@link ImageLimits} (checked from the header).
  * Thread-safe: each call builds its own renderer; the metrics cache is concurrent.
  */
 public final class PdfRenderer {
@@ -80,7 +83,7 @@ public final class PdfRenderer {
             PdfRendererBuilder builder = builder(null, doc);
             // Before OpenHTMLtoPDF resolves it: the admin sees the URI he wrote; resolved ones are checked too.
             builder.useExternalResourceAccessControl((uri, type) -> {
-                boolean ok = allowed(uri, null);
+                boolean ok = allowed(uri, null) && imageWithinLimits(uri, type);
                 if (!ok) refused.accept(uri == null ? "" : uri.length() > 200 ? uri.substring(0, 200) + "…" : uri);
                 return ok;
             }, ExternalResourceControlPriority.RUN_BEFORE_RESOLVING_URI);
@@ -188,6 +191,19 @@ public final class PdfRenderer {
         });
         b.withDiagnosticConsumer(d -> { });
         return b;
+    }
+
+    /**
+     * A {@code data:} image of a letter is drawn only within the logo's limits, read from its header:
+     * a huge one (e.g. a 48 KB PNG of 20000×20000 pixels) is skipped without decoding a pixel.
+     */
+    static boolean imageWithinLimits(String uri, ExternalResourceType type) {
+        if (!ImageLimits.isData(uri)) return true;
+        if (type != ExternalResourceType.IMAGE_RASTER && type != ExternalResourceType.SVG_BINARY
+                && type != ExternalResourceType.XML_SVG) {
+            return true;
+        }
+        return ImageLimits.DEFAULT.check(uri) == null;
     }
 
     static boolean allowed(String uri, Path folder) {

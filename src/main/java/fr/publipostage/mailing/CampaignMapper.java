@@ -1,5 +1,6 @@
 package fr.publipostage.mailing;
 
+import fr.publipostage.selection.Scope;
 import java.util.List;
 import org.apache.ibatis.annotations.Param;
 import org.apache.ibatis.cursor.Cursor;
@@ -66,13 +67,25 @@ public interface CampaignMapper {
 
     int resendFailed(@Param("campaignId") long campaignId);
 
-    CampaignProgress.Counts progress(@Param("campaignId") long campaignId);
+    /** Counts of the rows the viewer's scope shows (see {@code recipientScope} in the XML). */
+    CampaignProgress.Counts progress(@Param("campaignId") long campaignId, @Param("scope") Scope scope);
 
-    List<Recipient> recipients(@Param("campaignId") long campaignId, @Param("f") RecipientFilter filter);
+    List<Recipient> recipients(@Param("campaignId") long campaignId, @Param("f") RecipientFilter filter,
+                               @Param("scope") Scope scope);
 
-    int countRecipients(@Param("campaignId") long campaignId, @Param("f") RecipientFilter filter);
+    int countRecipients(@Param("campaignId") long campaignId, @Param("f") RecipientFilter filter,
+                        @Param("scope") Scope scope);
 
-    Cursor<Recipient> allRecipients(@Param("campaignId") long campaignId);
+    Cursor<Recipient> allRecipients(@Param("campaignId") long campaignId, @Param("scope") Scope scope);
+
+    /** Ids of the rows of the structure's campaigns that this scope does not show. */
+    List<Long> hiddenRecipients(@Param("structureId") long structureId, @Param("scope") Scope scope);
+
+    /** The activation code in each row's snapshot (null for reminders). */
+    List<RecipientCode> activationCodes(@Param("ids") List<Long> recipientIds);
+
+    record RecipientCode(long id, String code) {
+    }
 
     /** A new ledger row, as written when the campaign starts. */
     record NewRecipient(long campaignId, int position, long accountId, String login, String lastName,

@@ -2,13 +2,12 @@ package fr.publipostage.mailing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.univocity.parsers.csv.CsvWriter;
-import com.univocity.parsers.csv.CsvWriterSettings;
 import fr.publipostage.directory.Account;
 import fr.publipostage.directory.DirectoryMapper;
 import fr.publipostage.directory.Structure;
 import fr.publipostage.security.AuditEvent;
 import fr.publipostage.security.AuditLog;
+import fr.publipostage.selection.ExcelCsv;
 import fr.publipostage.selection.Scope;
 import fr.publipostage.selection.Selection;
 import fr.publipostage.selection.SelectionService;
@@ -16,10 +15,7 @@ import fr.publipostage.templates.Messages;
 import fr.publipostage.templates.TemplateVariables;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -162,13 +158,22 @@ public final class CampaignService {
         }
     }
 
-    /** The progress bar: the campaign and its counts (sent / failed / pending / sending / skipped / cancelled). */
+    /** The progress bar, every row counted (the workers', the tests'). */
     public CampaignProgress progress(long campaignId) {
+        return progress(campaignId, Scope.EVERYTHING);
+    }
+
+    /**
+     * The progress bar as the viewer may see it: the campaign and the counts (sent / failed / pending /
+     * sending / skipped / cancelled) of the rows his {@code scope} shows — a local admin never counts
+     * the SUPER_ADMIN accounts a super admin's campaign reached.
+     */
+    public CampaignProgress progress(long campaignId, Scope scope) {
         try (SqlSession s = sessions.openSession(true)) {
             CampaignMapper m = s.getMapper(CampaignMapper.class);
             Campaign c = m.findCampaign(campaignId);
             if (c == null) throw new CampaignRefused("campaign.refused.notFound");
-            return new CampaignProgress(c, m.progress(campaignId));
+            return new CampaignProgress(c, m.progress(campaignId, scope));
         }
     }
 
@@ -187,10 +192,38 @@ public final class CampaignService {
     }
 
     public RecipientPage recipients(long campaignId, RecipientFilter filter) {
+        return recipients(campaignId, filter, Scope.EVERYTHING);
+    }
+
+    /** A page of the rows the viewer's {@code scope} shows (the same rule as the check step's). */
+    public RecipientPage recipients(long campaignId, RecipientFilter filter, Scope scope) {
         try (SqlSession s = sessions.openSession(true)) {
             CampaignMapper m = s.getMapper(CampaignMapper.class);
-            return new RecipientPage(m.recipients(campaignId, filter), m.countRecipients(campaignId, filter));
+            return new RecipientPage(m.recipients(campaignId, filter, scope), m.countRecipients(campaignId, filter, scope));
         }
+    }
+
+    /**
+     * Ledger rows of the structure's campaigns that the viewer's {@code scope} does not show (by id), so
+     * that the sandbox mailbox leaves their messages out too. Few: a local admin's hidden accounts.
+     */
+    public java.util.Set<Long> hiddenRecipients(long structureId, Scope scope) {
+        if (!scope.hideSuperAdmins() && scope.onlyClassIds() == null) return java.util.Set.of();
+        try (SqlSession s = sessions.openSession(true)) {
+            return new java.util.HashSet<>(s.getMapper(CampaignMapper.class).hiddenRecipients(structureId, scope));
+        }
+    }
+
+    /** The activation code each of these ledger rows was sent with (from its snapshot), by row id. */
+    public Map<Long, String> activationCodes(java.util.Collection<Long> recipientIds) {
+        if (recipientIds.isEmpty()) return Map.of();
+        Map<Long, String> codes = new java.util.HashMap<>();
+        try (SqlSession s = sessions.openSession(true)) {
+            for (CampaignMapper.RecipientCode rc : s.getMapper(CampaignMapper.class).activationCodes(List.copyOf(recipientIds))) {
+                if (rc.code() != null && !rc.code().isBlank()) codes.put(rc.id(), rc.code());
+            }
+        }
+        return codes;
     }
 
     public Campaign pause(long campaignId, String adminLogin) {
@@ -252,34 +285,28 @@ public final class CampaignService {
 
     /**
      * The ledger as CSV for "I never got the mail" questions: one line per recipient with the message,
-     * the state, the address used, the time, attempts, reason and the server's reply. Like the check
-     * step's CSV: {@code ;}, quoted, UTF-8 with BOM, CRLF, headers in the admin's language. No
-     * activation code is written.
+     * the state, the address used, the time, attempts, reason and the server's reply — the rows the
+     * viewer's {@code scope} lets him see. Written by {@link ExcelCsv} like the check step's CSV
+     * ({@code ;}, quoted, UTF-8 with BOM, CRLF, formulas neutralised), headers in the admin's language.
+     * No activation code is written.
      */
-    public void writeLedgerCsv(long campaignId, String language, OutputStream out) {
+    public void writeLedgerCsv(long campaignId, Scope scope, String language, OutputStream out) {
         ZoneId zone = ZoneId.systemDefault();
-        try {
-            out.write(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
-            Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-            CsvWriterSettings cs = new CsvWriterSettings();
-            cs.getFormat().setDelimiter(';');
-            cs.getFormat().setLineSeparator("\r\n");
-            cs.setQuoteAllFields(true);
-            CsvWriter csv = new CsvWriter(w, cs);
+        try (ExcelCsv csv = ExcelCsv.on(out)) {
             List<String> header = new ArrayList<>();
             for (String k : List.of("lastName", "firstName", "profile", "login", "classes", "kind", "status", "address",
                     "time", "attempts", "reason", "reply", "messageId")) {
                 header.add(messages.get(language, "campaign.csv." + k));
             }
-            csv.writeRow(header);
+            csv.row(header);
             try (SqlSession s = sessions.openSession(false);
-                 Cursor<Recipient> rows = s.getMapper(CampaignMapper.class).allRecipients(campaignId)) {
+                 Cursor<Recipient> rows = s.getMapper(CampaignMapper.class).allRecipients(campaignId, scope)) {
                 for (Recipient r : rows) {
                     OffsetDateTime time = r.sentAt() != null ? r.sentAt() : r.lastAttemptAt();
                     String reason = r.reasonCode() == null ? ""
                             : messages.get(language, "campaign.reason." + r.reasonCode())
                               + (r.reasonDetail().isEmpty() ? "" : " — " + r.reasonDetail());
-                    csv.writeRow(r.lastName(), r.firstName(), messages.get(language, "letter.profile." + r.profile()),
+                    csv.row(r.lastName(), r.firstName(), messages.get(language, "letter.profile." + r.profile()),
                             r.login(), r.classes(), messages.get(language, "campaign.kind." + r.kind().name()),
                             messages.get(language, "campaign.recipient." + r.status().name()),
                             r.address() == null ? "" : r.address(),
@@ -287,11 +314,9 @@ public final class CampaignService {
                             String.valueOf(r.attempts()), reason, r.smtpReply() == null ? "" : r.smtpReply(),
                             r.messageId() == null ? "" : r.messageId());
                 }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            csv.flush();
-            w.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -256,7 +256,7 @@ public final class CampaignWorker implements AutoCloseable {
             return new SendError(true, false, false, -1, Reason.of(Reason.TEMPLATE, "unreadable snapshot: " + e.getOriginalMessage()));
         }
         try {
-            ComposedMail mail = composer.compose(MailKind.valueOf(row.kind()), structure, account);
+            ComposedMail mail = composerFor(row.campaignId(), structure).compose(MailKind.valueOf(row.kind()), structure, account);
             message = messages.build(smtp.session(), mail, new MessageFactory.Envelope(row.fromAddress(),
                     structure.name(), settings.replyTo(), row.address(), account.displayName(), messageId,
                     row.language(), new Date()));
@@ -279,6 +279,35 @@ public final class CampaignWorker implements AutoCloseable {
         // Written right after the server's "250": between the two lies the only window for a repeat.
         m.markSent(row.id(), instance, row.address(), reply, messageId);
         return null;
+    }
+
+    /** Composers pinned to each campaign's recorded template versions (a few recent campaigns). */
+    private final Map<Long, MailComposer> pinnedComposers = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, MailComposer> eldest) {
+            return size() > 16;
+        }
+    };
+
+    /**
+     * The composer of this campaign: its templates as recorded when it started, so an edit saved while
+     * it runs changes neither what later recipients get nor the record (issue 10).
+     */
+    private synchronized MailComposer composerFor(long campaignId, Structure structure) {
+        MailComposer pinned = pinnedComposers.get(campaignId);
+        if (pinned != null) return pinned;
+        Map<String, String> versions = Map.of();
+        try (SqlSession s = sessions.openSession(true)) {
+            Campaign c = s.getMapper(CampaignMapper.class).findCampaign(campaignId);
+            if (c != null && c.templateVersions() != null) {
+                versions = json.readValue(c.templateVersions(), new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() { });
+            }
+        } catch (JsonProcessingException e) {
+            LOG.warn("campaign {}: unreadable template versions, composing with the current ones", campaignId);
+        }
+        pinned = composer.pinned(structure, versions);
+        pinnedComposers.put(campaignId, pinned);
+        return pinned;
     }
 
     /** Marks the campaign finished when nothing is pending or sending, under the campaign's lock. */

@@ -10,4 +10,12 @@ public interface MailComposer {
 
     /** The version of each template the structure's mails use (recorded on every campaign). */
     Map<String, String> templateVersions(Structure structure);
+
+    /**
+     * This composer with the structure's templates pinned to the versions {@link #templateVersions}
+     * recorded (a campaign composes every mail with the versions of its start).
+     */
+    default MailComposer pinned(Structure structure, Map<String, String> versions) {
+        return this;
+    }
 }

@@ -4,6 +4,7 @@ import fr.publipostage.directory.Account;
 import fr.publipostage.directory.Structure;
 import fr.publipostage.templates.Messages;
 import fr.publipostage.templates.MessageOverrides;
+import fr.publipostage.templates.PinnedTemplates;
 import fr.publipostage.templates.TemplateResolver;
 import fr.publipostage.templates.TemplateSource;
 import fr.publipostage.templates.TemplateVariables;
@@ -54,9 +55,19 @@ public final class TemplateMailComposer implements MailComposer {
         Map<String, Object> vars = variables.forAccount(account, structure, LocalDate.now(clock));
         Long sid = structure.id();
         String subject = unescape(renderer.render(sid, file(kind, "subject"), vars)).replaceAll("\\s+", " ").strip();
-        String html = renderer.render(sid, file(kind, "html"), vars);
+        // Whatever the template says, the HTML sent goes through the allow-list (issue 10, leak 9).
+        MailHtml.Cleaned html = MailHtml.clean(renderer.render(sid, file(kind, "html"), vars));
         String text = unescape(renderer.render(sid, file(kind, "txt"), vars)).strip() + "\n";
-        return new ComposedMail(subject, html, text);
+        return new ComposedMail(subject, html.html(), text, html.removed());
+    }
+
+    /** A composer of its own over the recorded versions (a Velocity engine built in a few ms, per campaign). */
+    @Override
+    public MailComposer pinned(Structure structure, Map<String, String> versions) {
+        if (versions == null || versions.isEmpty()) return this;
+        TemplateResolver pinned = new PinnedTemplates(resolver, structure.id(), versions);
+        return new TemplateMailComposer(new VelocityRenderer(pinned, renderer.limits()), pinned,
+                variables.withTemplates(pinned), clock);
     }
 
     @Override

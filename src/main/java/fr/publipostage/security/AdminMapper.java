@@ -40,6 +40,19 @@ public interface AdminMapper {
     /** Records the TOTP step just used; 0 when this step (or a later one) was used already: a replay. */
     int useTotpStep(@Param("id") long id, @Param("step") long step);
 
+    /** Locks the admin's row for the rest of the transaction: TOTP attempts of one admin are counted one by one. */
+    Long lockForTotp(@Param("id") long id);
+
+    /**
+     * Seconds until the admin may try a TOTP code again: null while he has fewer than {@code max} wrong
+     * codes within the last {@code minutes}; else until the oldest of the last {@code max} leaves the window.
+     */
+    Long totpWaitSeconds(@Param("id") long id, @Param("minutes") int minutes, @Param("max") int max);
+
+    void insertTotpFailure(@Param("id") long id);
+
+    void clearTotpFailures(@Param("id") long id);
+
     /** Creates or refreshes the admin row of a person of the provider; returns its id. */
     long upsertProviderAdmin(@Param("directoryLogin") String directoryLogin, @Param("displayName") String displayName,
                              @Param("classTeacher") boolean classTeacher);

@@ -13,4 +13,12 @@ public record AuditEvent(OffsetDateTime at, String adminLogin, String action, Lo
     public static final String MAIL_CAMPAIGN = "mail-campaign";
     /** Postal addresses imported from a file (issue 14): who, which school, how many lines. */
     public static final String ADDRESS_IMPORT = "address-import";
+    /** The editor's preview of a real account's mail (it shows his activation code). */
+    public static final String MAIL_PREVIEW = "mail-preview";
+    /** A wrong TOTP code (leak 3 of issue 10: guesses are counted and recorded). */
+    public static final String TOTP_FAILURE = "totp-failure";
+    public static final String TOTP_ENROL = "totp-enrol";
+    public static final String TOTP_REPLACE = "totp-replace";
+    /** An admin's authenticator removed by a super admin or the command line. */
+    public static final String TOTP_RESET = "totp-reset";
 }

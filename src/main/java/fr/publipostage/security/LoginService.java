@@ -59,7 +59,8 @@ public final class LoginService {
             SessionMapper mapper = session.getMapper(SessionMapper.class);
             if (mapper.countFailuresByLogin(key, WINDOW_MINUTES) >= MAX_FAILURES_PER_LOGIN
                     || mapper.countFailuresByAddress(from, WINDOW_MINUTES) >= MAX_FAILURES_PER_ADDRESS) {
-                mapper.insertFailure(key, from);
+                // Not counted: nothing was checked, and counting it would let anyone who keeps retrying
+                // (or a whole school behind one address) keep the lock on for ever.
                 LOG.warn("login throttled: {} from {}", loggable(key), from);
                 return new Throttled();
             }

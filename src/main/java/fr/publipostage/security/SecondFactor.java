@@ -25,21 +25,44 @@ import org.apache.ibatis.session.SqlSessionFactory;
  */
 public final class SecondFactor {
     public static final String ISSUER = "Publipostage";
+    /** Wrong codes of one admin counted over this window… */
+    public static final int WINDOW_MINUTES = 15;
+    /** …before any code (even the right one) waits: guessing 6 digits takes years at this pace. */
+    public static final int MAX_FAILURES = 5;
     private static final Duration PERIOD = Duration.ofSeconds(30);
 
     private final SqlSessionFactory sessions;
     private final SessionService webSessions;
+    private final AuditLog audit;
     private final Clock clock;
     private final boolean required;
     private final int freshMinutes;
 
-    public SecondFactor(SqlSessionFactory sessions, SessionService webSessions, Clock clock, boolean required,
-                        int freshMinutes) {
+    public SecondFactor(SqlSessionFactory sessions, SessionService webSessions, AuditLog audit, Clock clock,
+                        boolean required, int freshMinutes) {
         this.sessions = sessions;
         this.webSessions = webSessions;
+        this.audit = audit;
         this.clock = clock;
         this.required = required;
         this.freshMinutes = freshMinutes;
+    }
+
+    /**
+     * Whether activation codes may be shown to this session: always when the platform does not ask for
+     * a second factor, else only within the minutes after a code of the admin's authenticator.
+     */
+    public boolean codesVisible(WebSession session) {
+        // The same freshness as requireFreshCode: a code typed lately, or the provider's own second factor.
+        return !required || session.totpFresh();
+    }
+
+    /**
+     * Whether this admin must type a fresh code before acting on another admin's second factor: when
+     * the platform asks for codes, or when he has an authenticator himself.
+     */
+    public boolean freshCodeNeeded(Admin admin) {
+        return required || admin.totpSecret() != null;
     }
 
     /** Whether the platform setting asks for a code before credential outputs. */
@@ -64,10 +87,17 @@ public final class SecondFactor {
         throw new SecondFactorRequired("auth.totpRequired");
     }
 
-    /** Checks a code of the admin's enrolled authenticator; a good one makes the session fresh. */
+    /**
+     * Checks a code of the admin's enrolled authenticator; a good one makes the session fresh. At most
+     * {@link #MAX_FAILURES} wrong codes per admin within {@link #WINDOW_MINUTES} minutes (counted in
+     * PostgreSQL, so across sessions and instances); every wrong code is audited ({@code totp-failure}).
+     *
+     * @throws TotpThrottled when too many wrong codes were typed lately: no code is checked until then
+     */
     public boolean confirmCode(WebSession session, String code) {
         Admin admin = session.admin();
-        if (admin.totpSecret() == null || !accept(admin.id(), admin.totpSecret(), code)) return false;
+        if (admin.totpSecret() == null) return false;
+        if (!accept(admin, admin.totpSecret(), code)) return false;
         webSessions.markTotpFresh(session, freshMinutes);
         return true;
     }
@@ -76,8 +106,22 @@ public final class SecondFactor {
     public record Enrolment(String secret, String uri, String qrSvg) {
     }
 
-    /** Starts (or restarts) enrolment: a new secret kept on the session until a code confirms it. */
+    /**
+     * Whether this session may enrol a new authenticator: always a first one; replacing an enrolled one
+     * takes a fresh code of it (typed in this session within the last minutes) — not the password, and
+     * not the provider's second factor either: it is this authenticator that is being replaced.
+     */
+    public boolean mayEnrol(WebSession session) {
+        return session.admin().totpSecret() == null || (session.totpFresh() && "totp".equals(session.secondFactorVia()));
+    }
+
+    /**
+     * Starts (or restarts) enrolment: a new secret kept on the session until a code confirms it.
+     *
+     * @throws IllegalStateException when {@link #mayEnrol} says no (callers check first)
+     */
     public Enrolment startEnrolment(WebSession session) {
+        if (!mayEnrol(session)) throw new IllegalStateException("replacing an authenticator needs a fresh code of it");
         String secret = new String(SecretGenerator.generate(), StandardCharsets.US_ASCII);
         webSessions.setTotpPending(session, secret);
         return enrolment(session.admin(), secret);
@@ -93,14 +137,42 @@ public final class SecondFactor {
     /** Confirms the pending secret with a code from the app: from now on it is the admin's. */
     public boolean finishEnrolment(WebSession session, String code) {
         String secret = session.totpPending();
-        if (secret == null || !validCode(secret, code, clock.instant()).isPresent()) return false;
+        if (secret == null || !mayEnrol(session) || !validCode(secret, code, clock.instant()).isPresent()) return false;
+        boolean replaced = session.admin().totpSecret() != null;
         try (SqlSession s = sessions.openSession(true)) {
-            s.getMapper(AdminMapper.class).setTotpSecret(session.admin().id(), secret);
+            AdminMapper admins = s.getMapper(AdminMapper.class);
+            admins.setTotpSecret(session.admin().id(), secret);
+            admins.clearTotpFailures(session.admin().id());
+            // The code just typed counts as fresh, and may not be used again.
+            admins.useTotpStep(session.admin().id(), validCode(secret, code, clock.instant()).getAsLong());
         }
         webSessions.setTotpPending(session, null);
-        // The code just typed counts as fresh, and may not be used again.
-        accept(session.admin().id(), secret, code);
         webSessions.markTotpFresh(session, freshMinutes);
+        audit.record(session.admin().login(), replaced ? AuditEvent.TOTP_REPLACE : AuditEvent.TOTP_ENROL, null, null,
+                Map.of("login", session.admin().login()));
+        return true;
+    }
+
+    /**
+     * Removes an admin's authenticator (he lost it): a super admin's decision or the command line's,
+     * recorded as {@code totp-reset}. His sessions lose their fresh code and any enrolment in progress;
+     * he enrols again at his next visit to "Sécurité".
+     *
+     * @return false when there is no such admin
+     */
+    public boolean reset(String login, String by) {
+        Admin target;
+        try (SqlSession s = sessions.openSession(false)) {
+            AdminMapper admins = s.getMapper(AdminMapper.class);
+            target = admins.findByLogin(login == null ? "" : login.strip());
+            if (target == null) return false;
+            admins.setTotpSecret(target.id(), null);
+            admins.clearTotpFailures(target.id());
+            s.getMapper(SessionMapper.class).forgetTotp(target.id());
+            s.commit(true);
+        }
+        audit.record(by, AuditEvent.TOTP_RESET, null, null,
+                Map.of("login", target.login(), "hadAuthenticator", target.totpSecret() != null));
         return true;
     }
 
@@ -109,12 +181,29 @@ public final class SecondFactor {
         return generator(secret).at(at);
     }
 
-    private boolean accept(long adminId, String secret, String code) {
-        var step = validCode(secret, code, clock.instant());
-        if (step.isEmpty()) return false;
-        try (SqlSession s = sessions.openSession(true)) {
-            return s.getMapper(AdminMapper.class).useTotpStep(adminId, step.getAsLong()) == 1;
+    /**
+     * One attempt, under a lock on the admin's row (parallel guesses queue up and are counted one by
+     * one): refused while the admin has too many recent failures; else the code is checked, its time
+     * step used once (no replay), a failure recorded and audited.
+     */
+    private boolean accept(Admin admin, String secret, String code) {
+        boolean ok;
+        try (SqlSession s = sessions.openSession(false)) {
+            AdminMapper admins = s.getMapper(AdminMapper.class);
+            admins.lockForTotp(admin.id());
+            Long wait = admins.totpWaitSeconds(admin.id(), WINDOW_MINUTES, MAX_FAILURES);
+            if (wait != null) {
+                s.rollback();
+                throw new TotpThrottled(Math.max(1, wait));
+            }
+            var step = validCode(secret, code, clock.instant());
+            ok = step.isPresent() && admins.useTotpStep(admin.id(), step.getAsLong()) == 1;
+            if (ok) admins.clearTotpFailures(admin.id());
+            else admins.insertTotpFailure(admin.id());
+            s.commit(true);
         }
+        if (!ok) audit.record(admin.login(), AuditEvent.TOTP_FAILURE, null, null, Map.of("login", admin.login()));
+        return ok;
     }
 
     /** The time step whose code this is, allowing one step of clock drift either way. */

@@ -34,6 +34,9 @@ public interface SessionMapper {
 
     void setTotpPending(@Param("tokenHash") String tokenHash, @Param("secret") String secret);
 
+    /** The admin's sessions forget any fresh TOTP code and enrolment in progress (his authenticator was reset). */
+    void forgetTotp(@Param("adminId") long adminId);
+
     void insertFailure(@Param("login") String login, @Param("address") String address);
 
     int countFailuresByLogin(@Param("login") String login, @Param("minutes") int minutes);

@@ -30,4 +30,12 @@ public final class DraftTemplates implements TemplateResolver {
         }
         return base.resolve(structure, file);
     }
+
+    @Override
+    public Optional<TemplateSource> resolveTagged(Long structure, String file, String tag) {
+        if (structure != null && structure == structureId && name.equals(file)) {
+            return resolve(structure, file).filter(t -> t.tag().equals(tag));
+        }
+        return base.resolveTagged(structure, file, tag);
+    }
 }

@@ -28,10 +28,15 @@ final class ResolverResourceLoader extends org.apache.velocity.runtime.resource.
 
     /** The name under which Velocity caches this structure's current text of {@code file}. */
     String resourceName(Long structureId, String file) {
-        String tag = resolver.resolve(structureId, file)
-                .map(t -> BuiltinTemplates.ORIGIN.equals(t.origin()) ? "b" : "v" + Math.max(0, t.version()))
-                .orElse("x");
+        String tag = resolver.resolve(structureId, file).map(TemplateSource::tag).orElse("x");
         return (structureId == null ? NO_STRUCTURE : structureId.toString()) + "/" + tag + "/" + file;
+    }
+
+    /** The version tag of a resource name ({@code b}, {@code v7}, {@code d}, {@code x}), or null. */
+    static String tagOf(String resourceName) {
+        int first = resourceName.indexOf('/');
+        int last = resourceName.lastIndexOf('/');
+        return first < 0 || last <= first ? null : resourceName.substring(first + 1, last);
     }
 
     /** The structure part of a resource name ({@code null} for built-ins only). */
@@ -57,7 +62,10 @@ final class ResolverResourceLoader extends org.apache.velocity.runtime.resource.
         if (!structure.equals(NO_STRUCTURE) && !structure.matches("[0-9]{1,18}")) return Optional.empty();
         String file = fileOf(resourceName);
         if (!TemplateResolver.isValidName(file)) return Optional.empty();
-        return resolver.resolve(structureOf(resourceName), file);
+        String tag = tagOf(resourceName);
+        // The version the name says, never the one in force now: Velocity caches the text under this name.
+        if (tag == null) return resolver.resolve(structureOf(resourceName), file);
+        return resolver.resolveTagged(structureOf(resourceName), file, tag);
     }
 
     @Override
@@ -68,7 +76,38 @@ final class ResolverResourceLoader extends org.apache.velocity.runtime.resource.
             throw new TemplateError(template.name(), TemplateError.Reason.TEMPLATE_TOO_LARGE,
                     Integer.toString(maxTemplateChars), "template larger than " + maxTemplateChars + " characters");
         }
+        checkNesting(template);
         return new StringReader(template.text());
+    }
+
+    /** Brackets nested deeper than this are refused before Velocity's recursive parser sees them. */
+    static final int MAX_NESTING = 100;
+
+    /**
+     * Velocity's parser recurses once per nested bracket: 5,000 of them overflow the stack (issue 10).
+     * No letter needs more than a few levels, so a deeper text is a syntax error at the bracket that
+     * went too deep.
+     */
+    private static void checkNesting(TemplateSource template) {
+        String text = template.text();
+        int depth = 0;
+        int line = 1;
+        int column = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            column++;
+            if (c == '\n') {
+                line++;
+                column = 0;
+            } else if (c == '(' || c == '[' || c == '{') {
+                if (++depth > MAX_NESTING) {
+                    throw new TemplateError(template.name(), TemplateError.Reason.SYNTAX, line, column,
+                            c + " × " + depth, "brackets nested deeper than " + MAX_NESTING, null);
+                }
+            } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
+                depth--;
+            }
+        }
     }
 
     @Override

@@ -46,6 +46,8 @@ public final class StructureTemplates implements TemplateResolver {
     private final long maxAgeMillis;
     private final LongSupplier millis;
     private final ConcurrentHashMap<Long, Snapshot> cache = new ConcurrentHashMap<>();
+    /** Saves made on this instance, per structure: a snapshot read before one of them is never cached. */
+    private final ConcurrentHashMap<Long, java.util.concurrent.atomic.AtomicLong> saves = new ConcurrentHashMap<>();
 
     public StructureTemplates(SqlSessionFactory sessions, TemplateResolver builtins, long maxAgeMillis, LongSupplier millis) {
         this.sessions = sessions;
@@ -66,6 +68,23 @@ public final class StructureTemplates implements TemplateResolver {
         return builtins.resolve(null, name);
     }
 
+    /**
+     * Exactly the version a resource name says: {@code b} the built-in file, {@code vN} the structure's
+     * override version N (versions are never changed once written, so this may be read at any time).
+     */
+    @Override
+    public Optional<TemplateSource> resolveTagged(Long structureId, String name, String tag) {
+        if (!TemplateResolver.isValidName(name) || tag == null) return Optional.empty();
+        if (tag.equals("b")) return builtins.resolve(null, name);
+        if (structureId == null || !tag.matches("v[0-9]{1,9}")) return Optional.empty();
+        int version = Integer.parseInt(tag.substring(1));
+        TemplateVersion latest = latest(structureId).get(name);
+        TemplateVersion v = latest != null && latest.version() == version ? latest
+                : version(structureId, name, version).orElse(null);
+        if (v == null || !v.overrides() || v.text() == null) return Optional.empty();
+        return Optional.of(new TemplateSource(name, origin(structureId), v.version(), v.text()));
+    }
+
     /** The built-in file, whatever the structure overrides. */
     public Optional<TemplateSource> builtin(String name) {
         return builtins.resolve(null, name);
@@ -76,12 +95,17 @@ public final class StructureTemplates implements TemplateResolver {
         long now = millis.getAsLong();
         Snapshot s = cache.get(structureId);
         if (s == null || now - s.loadedAt() > maxAgeMillis) {
+            java.util.concurrent.atomic.AtomicLong counter = saves.computeIfAbsent(structureId, k -> new java.util.concurrent.atomic.AtomicLong());
+            long savesBefore = counter.get();
             try (SqlSession session = sessions.openSession(true)) {
                 Map<String, TemplateVersion> byName = session.getMapper(TemplateMapper.class).latest(structureId).stream()
                         .collect(Collectors.toUnmodifiableMap(TemplateVersion::name, v -> v));
                 s = new Snapshot(byName, now);
             }
-            cache.put(structureId, s);
+            Snapshot read = s;
+            // Cached only if no save of this instance happened since the read began (else it may predate
+            // it); compute() is atomic with append()'s removal of the entry.
+            cache.compute(structureId, (k, old) -> counter.get() == savesBefore ? read : null);
         }
         return s.latest();
     }
@@ -120,6 +144,7 @@ public final class StructureTemplates implements TemplateResolver {
             session.commit(true);
             return version;
         } finally {
+            saves.computeIfAbsent(change.structureId(), k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
             cache.remove(change.structureId());
         }
     }

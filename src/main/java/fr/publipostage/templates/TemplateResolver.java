@@ -20,6 +20,15 @@ public interface TemplateResolver {
      */
     Optional<TemplateSource> resolve(Long structureId, String name);
 
+    /**
+     * The text whose {@link TemplateSource#tag()} is {@code tag}: what a resource name says, not what is
+     * in force now (a save may land between naming a template and loading it). Empty when this
+     * resolver cannot give that version. Resolvers whose texts never change need not override this.
+     */
+    default Optional<TemplateSource> resolveTagged(Long structureId, String name, String tag) {
+        return resolve(structureId, name).filter(t -> t.tag().equals(tag));
+    }
+
     static boolean isValidName(String name) {
         return name != null && name.length() <= 80 && NAME.matcher(name).matches();
     }

@@ -10,4 +10,13 @@ package fr.publipostage.templates;
  * @param text    the template itself
  */
 public record TemplateSource(String name, String origin, long version, String text) {
+    /**
+     * The version tag of resource names ({@code b} built-in, {@code v7} override version 7, {@code d}
+     * a draft): Velocity caches a parsed template under its tag, so a tag must name one text only.
+     */
+    public String tag() {
+        if (BuiltinTemplates.ORIGIN.equals(origin)) return "b";
+        if (DraftTemplates.ORIGIN.equals(origin)) return "d";
+        return "v" + Math.max(0, version);
+    }
 }

@@ -81,7 +81,8 @@ public final class VelocityRenderer {
         p.setProperty(RuntimeConstants.SPACE_GOBBLING, "lines");
         // #foreach that checks the render's deadline; value-building nodes checked for size.
         p.setProperty(RuntimeConstants.CUSTOM_DIRECTIVES,
-                SandboxForeach.class.getName() + "," + RefusedEvaluate.class.getName());
+                SandboxForeach.class.getName() + "," + RefusedEvaluate.class.getName() + ","
+                        + RefusedStop.class.getName() + "," + RefusedDefine.class.getName());
         p.setProperty(RuntimeConstants.RESOURCE_MANAGER_CLASS, GuardingResourceManager.class.getName());
         p.setProperty(SandboxUberspector.MAX_VALUE_CHARS, Integer.toString(limits.maxOutputChars()));
         VelocityEngine e = new VelocityEngine();
@@ -126,6 +127,11 @@ public final class VelocityRenderer {
             template.merge(context, limited);
         } catch (TemplateError e) {
             throw e;
+        } catch (StackOverflowError e) {
+            // Last resort: the loader refuses deep nesting before parsing, #define is refused; whatever
+            // else recurses without end is the template's fault, told as such, never a server error.
+            throw new TemplateError(file, TemplateError.Reason.SYNTAX, 0, 0, "recursion",
+                    "the template nests or recurses too deeply", null);
         } catch (ResourceNotFoundException e) {
             // The top-level file, or a #parse/#include of a valid name that is not in the set.
             Matcher missing = MISSING_TEMPLATE.matcher(String.valueOf(e.getMessage()));
@@ -197,7 +203,7 @@ public final class VelocityRenderer {
 
     /** Velocity's message without our resource names' structure prefix ("7/x.vm" → "x.vm"). */
     private static String clean(String message) {
-        return message == null ? "" : message.replaceAll("(?<![\\w/])(?:-|[0-9]{1,18})/(?:[bvx][0-9]*/)?([a-z0-9][a-z0-9_.-]*)", "$1");
+        return message == null ? "" : message.replaceAll("(?<![\\w/])(?:-|[0-9]{1,18})/(?:[bvxd][0-9]*/)?([a-z0-9][a-z0-9_.-]*)", "$1");
     }
 
     /** The context of one render: every variable read or write checks the deadline (macros, #set…). */

@@ -129,6 +129,15 @@ public final class Auth {
         return allowed;
     }
 
+    /**
+     * Whether activation codes may be shown to this session now (table, card, sandbox mailbox): always
+     * when the platform asks for no second factor, else only after a fresh code — otherwise they are
+     * masked, and "show codes" asks for the code.
+     */
+    public boolean showsCodes(WebSession session) {
+        return secondFactor.codesVisible(session);
+    }
+
     void startSession(Context ctx, SessionService.Opened opened) {
         ctx.attribute(SESSION_ATTRIBUTE, Optional.of(opened.session()));
         MDC.put("admin", opened.session().admin().login());

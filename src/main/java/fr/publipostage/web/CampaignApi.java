@@ -173,7 +173,7 @@ public final class CampaignApi implements RouteGroup {
         params.remove("_csrf");
         Selection selection = selections.parse(allowed.structureId(), params);
         Campaign c = campaigns.start(selection, allowed.scope(), allowed.admin().login());
-        ctx.status(HttpStatus.CREATED).json(progressBody(campaigns.progress(c.id()), Lang.of(ctx)));
+        ctx.status(HttpStatus.CREATED).json(progressBody(campaigns.progress(c.id(), allowed.scope()), Lang.of(ctx)));
     }
 
     // ------------------------------------------------------------------ following a campaign
@@ -183,7 +183,7 @@ public final class CampaignApi implements RouteGroup {
         String lang = Lang.of(ctx);
         List<Map<String, Object>> out = new ArrayList<>();
         for (Campaign c : campaigns.list(allowed.structureId(), CAMPAIGNS_LISTED)) {
-            out.add(progressBody(campaigns.progress(c.id()), lang));
+            out.add(progressBody(campaigns.progress(c.id(), allowed.scope()), lang));
         }
         ctx.json(out);
     }
@@ -191,7 +191,7 @@ public final class CampaignApi implements RouteGroup {
     private void progress(Context ctx) {
         Auth.Allowed allowed = mailer(ctx);
         Campaign c = campaign(ctx, allowed);
-        ctx.json(progressBody(campaigns.progress(c.id()), Lang.of(ctx)));
+        ctx.json(progressBody(campaigns.progress(c.id(), allowed.scope()), Lang.of(ctx)));
     }
 
     private Map<String, Object> progressBody(CampaignProgress p, String lang) {
@@ -237,7 +237,7 @@ public final class CampaignApi implements RouteGroup {
         RecipientFilter filter = new RecipientFilter(statuses(ctx), kind(ctx), ctx.queryParam("search"),
                 intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE / 2),
                 intParam(ctx, "limit", DEFAULT_RECIPIENTS, 1, MAX_RECIPIENTS));
-        CampaignService.RecipientPage page = campaigns.recipients(c.id(), filter);
+        CampaignService.RecipientPage page = campaigns.recipients(c.id(), filter, allowed.scope());
         String lang = Lang.of(ctx);
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Recipient r : page.rows()) rows.add(recipient(r, lang));
@@ -303,7 +303,7 @@ public final class CampaignApi implements RouteGroup {
         ctx.status(HttpStatus.OK);
         ctx.contentType("text/csv; charset=utf-8");
         ctx.header("Content-Disposition", "attachment; filename=\"" + file + "\"");
-        campaigns.writeLedgerCsv(c.id(), Lang.of(ctx), ctx.outputStream());
+        campaigns.writeLedgerCsv(c.id(), allowed.scope(), Lang.of(ctx), ctx.outputStream());
     }
 
     private void act(Context ctx, String action) {
@@ -317,13 +317,13 @@ public final class CampaignApi implements RouteGroup {
             case "cancel" -> campaigns.cancel(c.id(), login);
             default -> {
                 int rows = campaigns.resendFailed(c.id(), login);
-                body = progressBody(campaigns.progress(c.id()), Lang.of(ctx));
+                body = progressBody(campaigns.progress(c.id(), allowed.scope()), Lang.of(ctx));
                 body.put("resent", rows);
                 ctx.json(body);
                 return;
             }
         }
-        ctx.json(progressBody(campaigns.progress(c.id()), Lang.of(ctx)));
+        ctx.json(progressBody(campaigns.progress(c.id(), allowed.scope()), Lang.of(ctx)));
     }
 
     // ------------------------------------------------------------------ sandbox mailbox
@@ -335,20 +335,69 @@ public final class CampaignApi implements RouteGroup {
         return box;
     }
 
-    /** Messages of the school's campaigns only: their Message-ID starts with a campaign's token. */
-    private Predicate<String> ofStructure(long structureId) {
-        Set<String> prefixes = campaigns.list(structureId, ALL_CAMPAIGNS).stream().map(c -> "<" + c.token() + ".")
+    /**
+     * Messages the viewer may see: those of the school's campaigns (their Message-ID starts with a
+     * campaign's token), except those of ledger rows his scope hides (a local admin never sees the mail
+     * of a SUPER_ADMIN account, whoever started the campaign). The row is the Message-ID's second part.
+     */
+    private Predicate<String> visibleTo(Auth.Allowed allowed) {
+        Set<String> prefixes = campaigns.list(allowed.structureId(), ALL_CAMPAIGNS).stream().map(c -> "<" + c.token() + ".")
                 .collect(Collectors.toSet());
+        Set<Long> hidden = campaigns.hiddenRecipients(allowed.structureId(), allowed.scope());
         return id -> {
             int dot = id.indexOf('.');
-            return dot > 0 && prefixes.contains(id.substring(0, dot + 1));
+            if (dot <= 0 || !prefixes.contains(id.substring(0, dot + 1))) return false;
+            Long row = recipientOf(id);
+            return row != null && !hidden.contains(row);
         };
+    }
+
+    /** The ledger row of a Message-ID {@code <campaign-token.row@domain>}, or null. */
+    static Long recipientOf(String messageId) {
+        int dot = messageId.indexOf('.');
+        int at = messageId.indexOf('@', dot + 1);
+        if (dot < 0 || at < 0) return null;
+        try {
+            return Long.parseLong(messageId.substring(dot + 1, at));
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private SandboxMailbox.Page sandboxPage(Context ctx, Auth.Allowed allowed) {
         int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE / 2);
         int limit = intParam(ctx, "limit", SANDBOX_PAGE, 1, MAX_RECIPIENTS);
-        return box().messages(ofStructure(allowed.structureId()), offset, limit);
+        SandboxMailbox.Page page = box().messages(visibleTo(allowed), offset, limit);
+        if (auth.showsCodes(allowed.session())) return page;
+        return new SandboxMailbox.Page(masked(page.messages()), page.total());
+    }
+
+    /**
+     * Without a fresh second-factor code (when the platform asks for one), the captured mails are shown
+     * with their activation codes masked, and without images (a QR code carries the code too).
+     */
+    private List<SandboxMailbox.CapturedMail> masked(List<SandboxMailbox.CapturedMail> mails) {
+        Map<Long, SandboxMailbox.CapturedMail> byRow = new LinkedHashMap<>();
+        for (SandboxMailbox.CapturedMail m : mails) byRow.put(recipientOf(m.messageId()), m);
+        byRow.remove(null);
+        Map<Long, String> codes = campaigns.activationCodes(byRow.keySet());
+        List<SandboxMailbox.CapturedMail> out = new ArrayList<>();
+        for (SandboxMailbox.CapturedMail m : mails) out.add(masked(m, codes.get(recipientOf(m.messageId()))));
+        return out;
+    }
+
+    private static SandboxMailbox.CapturedMail masked(SandboxMailbox.CapturedMail m, String code) {
+        return new SandboxMailbox.CapturedMail(m.index(), m.date(), m.messageId(), m.from(), m.to(),
+                mask(m.subject(), code), m.html() == null ? null : IMAGE.matcher(mask(m.html(), code)).replaceAll(""),
+                mask(m.text(), code));
+    }
+
+    private static final java.util.regex.Pattern IMAGE = java.util.regex.Pattern.compile("(?is)<img\\b[^>]*>");
+    static final String MASK = "••••••••";
+
+    private static String mask(String text, String code) {
+        if (text == null || code == null || code.isBlank()) return text;
+        return text.replace(code, MASK);
     }
 
     private void sandboxList(Context ctx) {
@@ -368,6 +417,7 @@ public final class CampaignApi implements RouteGroup {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("notDelivered", messages.get(Lang.of(ctx), "sandbox.notDelivered"));
+        body.put("codesMasked", !auth.showsCodes(allowed.session()));
         body.put("total", page.total());
         body.put("messages", rows);
         ctx.json(body);
@@ -384,8 +434,9 @@ public final class CampaignApi implements RouteGroup {
             throw new NotFound("mailweb.noMessage");
         }
         String id = box.messageId(index);
-        if (id == null || !ofStructure(allowed.structureId()).test(id)) throw new NotFound("mailweb.noMessage");
+        if (id == null || !visibleTo(allowed).test(id)) throw new NotFound("mailweb.noMessage");
         SandboxMailbox.CapturedMail mail = box.message(index);
+        if (!auth.showsCodes(allowed.session())) mail = masked(List.of(mail)).get(0);
         ctx.header("Content-Security-Policy", MAIL_CSP);
         ctx.header("X-Frame-Options", "SAMEORIGIN");
         ctx.contentType("text/html; charset=utf-8");
@@ -404,6 +455,7 @@ public final class CampaignApi implements RouteGroup {
         values.put("uai", allowed.access().structure().uai());
         values.put("structureName", allowed.access().structure().name());
         values.put("mails", page.messages());
+        values.put("codesMasked", !auth.showsCodes(allowed.session()));
         values.put("total", page.total());
         values.put("offset", offset);
         values.put("previous", offset > 0 ? Math.max(0, offset - SANDBOX_PAGE) : -1);

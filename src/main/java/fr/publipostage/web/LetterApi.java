@@ -107,7 +107,7 @@ public final class LetterApi implements RouteGroup {
     /** The real page 1 of this selection's print, as it will print (it shows a real activation code). */
     private void preview(Context ctx) throws IOException {
         Auth.Allowed allowed = auth.credentialOutput(ctx);
-        byte[] png = letters.preview(selection(ctx, allowed), allowed.scope());
+        byte[] png = letters.preview(selection(ctx, allowed), allowed.scope(), allowed.admin().login());
         ctx.contentType("image/png").result(png);
     }
 

@@ -1,8 +1,10 @@
 package fr.publipostage.web;
 
+import fr.publipostage.security.AccessDenied;
 import fr.publipostage.security.AdminService;
 import fr.publipostage.security.LoginService;
 import fr.publipostage.security.SecondFactor;
+import fr.publipostage.security.TotpThrottled;
 import fr.publipostage.security.WebSession;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -50,6 +52,7 @@ public final class PageRoutes implements RouteGroup {
         routes.post("/password", this::changePassword);
         routes.get("/account/totp", this::totpPage);
         routes.post("/account/totp", this::totpConfirm);
+        routes.post("/account/totp/reset", this::totpReset);
     }
 
     /** The console when logged in; the login page otherwise. */
@@ -153,34 +156,115 @@ public final class PageRoutes implements RouteGroup {
         ctx.redirect("/", HttpStatus.SEE_OTHER);
     }
 
+    /**
+     * "Sécurité": enrol a first authenticator; replace an enrolled one only after a fresh code of it
+     * (never with the password alone); a super admin also removes another admin's lost authenticator.
+     */
     private void totpPage(Context ctx) {
         WebSession web = auth.admin(ctx);
-        renderTotp(ctx, web, HttpStatus.OK, null, secondFactor.startEnrolment(web));
+        renderTotp(ctx, web, HttpStatus.OK, null, null, enrolmentOrNull(web));
     }
 
-    private void renderTotp(Context ctx, WebSession web, HttpStatus status, String errorKey, SecondFactor.Enrolment enrolment) {
+    /** The secret to show: the one being enrolled, a new one, or none while a code of the current app is due. */
+    private SecondFactor.Enrolment enrolmentOrNull(WebSession web) {
+        if (!secondFactor.mayEnrol(web)) return null;
+        // The same pending secret again, so that a QR code already scanned still works.
+        return web.totpPending() != null ? secondFactor.enrolment(web.admin(), web.totpPending())
+                : secondFactor.startEnrolment(web);
+    }
+
+    private void renderTotp(Context ctx, WebSession web, HttpStatus status, String error, String notice,
+                            SecondFactor.Enrolment enrolment) {
         Map<String, Object> values = new HashMap<>();
         values.put("csrf", web.csrfToken());
         values.put("admin", web.admin());
         values.put("customises", auth.customises(web.admin()));
         values.put("enrolled", web.admin().totpSecret() != null);
         values.put("required", secondFactor.required());
-        values.put("error", errorKey == null ? "" : errorKey);
-        values.put("secret", enrolment.secret());
-        values.put("uri", enrolment.uri());
-        values.put("qr", enrolment.qrSvg());
+        values.put("error", error == null ? "" : error);
+        values.put("notice", notice == null ? "" : notice);
+        values.put("secret", enrolment == null ? "" : enrolment.secret());
+        values.put("uri", enrolment == null ? "" : enrolment.uri());
+        values.put("qr", enrolment == null ? "" : enrolment.qrSvg());
+        values.put("superAdmin", web.admin().superAdmin());
+        values.put("resetNeedsCode", secondFactor.freshCodeNeeded(web.admin()));
         views.render(ctx, status.getCode(), "totp", values);
+    }
+
+    private String text(Context ctx, String key, Object... args) {
+        return views.text(Lang.of(ctx), key, args);
     }
 
     private void totpConfirm(Context ctx) {
         WebSession web = auth.admin(ctx);
+        String current = ctx.formParam("current");
+        if (current != null) {
+            // A code of the enrolled app: the session is fresh, a new secret may be shown.
+            boolean ok;
+            try {
+                ok = secondFactor.confirmCode(web, current);
+            } catch (TotpThrottled e) {
+                ctx.header("Retry-After", String.valueOf(e.waitSeconds()));
+                renderTotp(ctx, web, HttpStatus.TOO_MANY_REQUESTS, text(ctx, "auth.totpThrottled", e.waitMinutes()), null, null);
+                return;
+            }
+            if (!ok) {
+                renderTotp(ctx, web, HttpStatus.BAD_REQUEST, text(ctx, "auth.totpBadCode"), null, null);
+                return;
+            }
+            WebSession fresh = withFreshCode(web);
+            renderTotp(ctx, fresh, HttpStatus.OK, null, null, secondFactor.startEnrolment(fresh));
+            return;
+        }
         if (secondFactor.finishEnrolment(web, ctx.formParam("code"))) {
             ctx.redirect("/?totp=enrolled", HttpStatus.SEE_OTHER);
             return;
         }
-        // The same pending secret again, so the QR code already scanned still works.
-        SecondFactor.Enrolment enrolment = web.totpPending() == null ? secondFactor.startEnrolment(web)
-                : secondFactor.enrolment(web.admin(), web.totpPending());
-        renderTotp(ctx, web, HttpStatus.BAD_REQUEST, "auth.totpBadCode", enrolment);
+        if (!secondFactor.mayEnrol(web)) {
+            renderTotp(ctx, web, HttpStatus.FORBIDDEN, text(ctx, "auth.totpReplaceNeedsCurrent"), null, null);
+            return;
+        }
+        renderTotp(ctx, web, HttpStatus.BAD_REQUEST, text(ctx, "auth.totpBadCode"), null, enrolmentOrNull(web));
+    }
+
+    /** The same session as it is now that a code was confirmed in this request. */
+    private static WebSession withFreshCode(WebSession web) {
+        return new WebSession(web.tokenHash(), web.admin(), web.csrfToken(), true, web.totpPending(), web.viaProvider(),
+                "totp");
+    }
+
+    /**
+     * A super admin removes another admin's authenticator (lost phone): after a fresh code of his own
+     * when he has one or the platform asks for codes; audited ({@code totp-reset}).
+     */
+    private void totpReset(Context ctx) {
+        WebSession web = auth.admin(ctx);
+        if (!web.admin().superAdmin()) throw AccessDenied.forbidden();
+        String code = ctx.formParam("code");
+        if (code != null && !code.isBlank()) {
+            try {
+                if (!secondFactor.confirmCode(web, code)) {
+                    renderTotp(ctx, web, HttpStatus.BAD_REQUEST, text(ctx, "auth.totpBadCode"), null, enrolmentOrNull(web));
+                    return;
+                }
+            } catch (TotpThrottled e) {
+                ctx.header("Retry-After", String.valueOf(e.waitSeconds()));
+                renderTotp(ctx, web, HttpStatus.TOO_MANY_REQUESTS, text(ctx, "auth.totpThrottled", e.waitMinutes()), null,
+                        enrolmentOrNull(web));
+                return;
+            }
+            web = withFreshCode(web);
+        }
+        if (secondFactor.freshCodeNeeded(web.admin()) && !web.totpFresh()) {
+            String key = web.admin().totpSecret() == null ? "auth.totpEnrolRequired" : "auth.totpRequired";
+            renderTotp(ctx, web, HttpStatus.FORBIDDEN, text(ctx, key), null, enrolmentOrNull(web));
+            return;
+        }
+        String login = ctx.formParam("login") == null ? "" : ctx.formParam("login").strip();
+        if (!secondFactor.reset(login, web.admin().login())) {
+            renderTotp(ctx, web, HttpStatus.NOT_FOUND, text(ctx, "auth.totpResetUnknown", login), null, enrolmentOrNull(web));
+            return;
+        }
+        renderTotp(ctx, web, HttpStatus.OK, null, text(ctx, "auth.totpResetDone", login), enrolmentOrNull(web));
     }
 }

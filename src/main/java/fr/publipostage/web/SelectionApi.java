@@ -89,17 +89,34 @@ public final class SelectionApi implements RouteGroup {
         ctx.json(body);
     }
 
-    /** A code from the admin's authenticator, typed before an output that carries credentials. */
+    /**
+     * A code from the admin's authenticator, typed before an output that carries credentials (form field
+     * or JSON {@code {"code": "123456"}}). Wrong codes are limited: {@code 429} with the wait (WebServer).
+     */
     private void verifyTotp(Context ctx) {
         WebSession web = auth.admin(ctx);
-        String code = ctx.formParam("code");
-        if (code == null && ctx.isJson()) {
-            Object sent = ctx.bodyAsClass(Map.class).get("code");
-            code = sent == null ? null : String.valueOf(sent);
-        }
+        String code = ctx.isJson() ? jsonCode(ctx) : ctx.formParam("code");
         if (web.admin().totpSecret() == null) throw new BadRequest("auth.totpEnrolRequired");
         if (!secondFactor.confirmCode(web, code)) throw new BadRequest("auth.totpBadCode");
         ctx.status(HttpStatus.NO_CONTENT);
+    }
+
+    /** The {@code code} of a JSON body; anything else (not JSON, not an object, a code that is not text) is a 400. */
+    private static String jsonCode(Context ctx) {
+        Object sent;
+        try {
+            Object body = ctx.bodyAsClass(Object.class);
+            if (!(body instanceof Map<?, ?> map)) throw new BadRequest("auth.totpMalformed");
+            sent = map.get("code");
+        } catch (BadRequest e) {
+            throw e;
+        } catch (Exception e) {
+            // Jackson's parse errors arrive unchecked from Kotlin code but are checked IOExceptions.
+            throw new BadRequest("auth.totpMalformed");
+        }
+        if (sent == null) return null;
+        if (!(sent instanceof String) && !(sent instanceof Number)) throw new BadRequest("auth.totpMalformed");
+        return String.valueOf(sent);
     }
 
     private void structures(Context ctx) {
@@ -165,7 +182,8 @@ public final class SelectionApi implements RouteGroup {
         String lang = Lang.of(ctx);
         SelectionMapper.Counts counts = selections.count(selection, allowed.scope());
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (Account a : selections.page(selection, allowed.scope(), offset, limit)) rows.add(row(a, lang));
+        boolean codes = auth.showsCodes(allowed.session());
+        for (Account a : selections.page(selection, allowed.scope(), offset, limit)) rows.add(row(a, lang, codes));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("total", counts.total());
         body.put("withoutEmail", counts.withoutEmail());
@@ -173,11 +191,19 @@ public final class SelectionApi implements RouteGroup {
         body.put("offset", offset);
         body.put("limit", limit);
         body.put("selection", selection.toParameters());
+        body.put("codesMasked", !codes);
         body.put("rows", rows);
         ctx.json(body);
     }
 
-    private Map<String, Object> row(Account a, String lang) {
+    /** The mask shown instead of an activation code until a fresh TOTP code (leak 4 of issue 10). */
+    static final String MASKED_CODE = "••••••••";
+
+    /**
+     * One row of the table. {@code codes} false (the platform asks for a second factor and none was typed
+     * lately): a pending account shows the mask, never its code.
+     */
+    private Map<String, Object> row(Account a, String lang, boolean codes) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", a.id());
         m.put("lastName", a.lastName());
@@ -185,7 +211,9 @@ public final class SelectionApi implements RouteGroup {
         m.put("profile", a.profile().name());
         m.put("profileLabel", messages.get(lang, "ui.profile." + a.profile().name()));
         m.put("login", a.displayLogin());
-        m.put("activationCode", a.activationCode());
+        boolean masked = !codes && a.activationCode() != null;
+        m.put("activationCode", masked ? MASKED_CODE : a.activationCode());
+        m.put("codeMasked", masked);
         m.put("pending", !a.activated());
         m.put("email", a.email());
         m.put("classes", a.classes());
@@ -205,7 +233,8 @@ public final class SelectionApi implements RouteGroup {
                 .orElseThrow(() -> new NotFound("card.notFound"));
         String lang = Lang.of(ctx);
         Account a = card.account();
-        Map<String, Object> body = row(a, lang);
+        boolean codes = auth.showsCodes(allowed.session());
+        Map<String, Object> body = row(a, lang, codes);
         body.put("loginName", a.login());
         body.put("loginAlias", a.loginAlias());
         body.put("level", a.level());
@@ -215,7 +244,7 @@ public final class SelectionApi implements RouteGroup {
         body.put("postalAddress", a.postalAddress());
         body.put("postalLines", PostalRules.shown(a.postalAddress()));
         List<Map<String, Object>> relatives = new ArrayList<>();
-        for (Account r : card.relatives()) relatives.add(row(r, lang));
+        for (Account r : card.relatives()) relatives.add(row(r, lang, codes));
         body.put("relatives", relatives);
         ctx.json(body);
     }

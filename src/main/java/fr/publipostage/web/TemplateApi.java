@@ -247,7 +247,7 @@ public final class TemplateApi implements RouteGroup {
         int layout = asked == null ? 1 : asked;
         if (layout != 1 && layout != 2 && layout != 8) throw new BadRequest("editorweb.badLayout");
         byte[] png = editor.previewPage(allowed.structureId(), ctx.pathParam("name"), ctx.formParam("text"), sample,
-                layout, language(ctx), allowed.scope());
+                layout, language(ctx), allowed.scope(), allowed.admin().login());
         ctx.contentType("image/png").result(png);
     }
 
@@ -258,7 +258,7 @@ public final class TemplateApi implements RouteGroup {
         Sample sample = sample(ctx);
         if (sample.kind() == Sample.Kind.ACCOUNT) allowed = auth.credentialOutput(ctx);
         TemplateEditor.MailPreview mail = editor.previewMail(allowed.structureId(), ctx.pathParam("name"),
-                ctx.formParam("text"), sample, language(ctx), allowed.scope());
+                ctx.formParam("text"), sample, language(ctx), allowed.scope(), allowed.admin().login());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("subject", mail.subject());
         m.put("html", mail.html());

@@ -39,6 +39,11 @@ public final class Views {
         this.engine.init();
     }
 
+    /** One text in the admin's language (plain, not escaped: views escape it with {@code $h.e}). */
+    public String text(String language, String key, Object... args) {
+        return messages.get(language, key, args);
+    }
+
     /** Texts of one language for a view: {@code $t.get('key', args…)} gives escaped HTML. */
     public final class Texts {
         private final String language;

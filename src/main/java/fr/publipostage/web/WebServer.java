@@ -5,6 +5,7 @@ import fr.publipostage.db.Database;
 import fr.publipostage.metrics.Metrics;
 import fr.publipostage.security.AccessDenied;
 import fr.publipostage.security.SecondFactorRequired;
+import fr.publipostage.security.TotpThrottled;
 import fr.publipostage.security.WebSession;
 import fr.publipostage.selection.InvalidSelection;
 import fr.publipostage.templates.Messages;
@@ -99,6 +100,10 @@ public final class WebServer {
             });
             config.routes.exception(CsrfRefused.class, (e, ctx) -> fail(ctx, HttpStatus.FORBIDDEN, "auth.csrf"));
             config.routes.exception(SecondFactorRequired.class, (e, ctx) -> fail(ctx, HttpStatus.FORBIDDEN, e.key()));
+            config.routes.exception(TotpThrottled.class, (e, ctx) -> {
+                ctx.header("Retry-After", String.valueOf(e.waitSeconds()));
+                fail(ctx, HttpStatus.TOO_MANY_REQUESTS, "auth.totpThrottled", e.waitMinutes());
+            });
             config.routes.exception(InvalidSelection.class, (e, ctx) -> {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("error", messages.get(Lang.of(ctx), e.key(), e.value()));
@@ -107,6 +112,9 @@ public final class WebServer {
                 ctx.status(HttpStatus.BAD_REQUEST).json(body);
             });
             config.routes.exception(BadRequest.class, (e, ctx) -> fail(ctx, HttpStatus.BAD_REQUEST, e.key(), e.args()));
+            // A body that is not the JSON a handler reads is the sender's mistake, not a server error.
+            config.routes.exception(com.fasterxml.jackson.core.JsonProcessingException.class,
+                    (e, ctx) -> fail(ctx, HttpStatus.BAD_REQUEST, "error.malformedJson"));
             config.routes.exception(NotFound.class, (e, ctx) -> fail(ctx, HttpStatus.NOT_FOUND, e.key()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 // Logged for the maintainer; the user gets a sentence, never a stack trace.

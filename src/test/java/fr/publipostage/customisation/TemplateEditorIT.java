@@ -220,7 +220,7 @@ class TemplateEditorIT {
     void thePreviewIsPageOneOfThePrintedLetter() throws IOException {
         editor.save(lycee, ACTIVATION, reworded(editor.file(lycee, ACTIVATION).text()), null, "admin.lycee", null);
         Account pupil = firstPending(lycee);
-        byte[] preview = editor.previewPage(lycee, ACTIVATION, null, Sample.account(pupil.id()), 1, null, Scope.LOCAL_ADMIN);
+        byte[] preview = editor.previewPage(lycee, ACTIVATION, null, Sample.account(pupil.id()), 1, null, Scope.LOCAL_ADMIN, "t.editor");
         ByteArrayOutputStream pdf = new ByteArrayOutputStream();
         app.letters().printAccount(lycee, pupil.id(), 1, Scope.LOCAL_ADMIN, "admin.test", pdf);
         byte[] printed = new PagePreview(110f).png(pdf.toByteArray());
@@ -235,7 +235,7 @@ class TemplateEditorIT {
         assertThat(different).isZero();
         // A draft changes the preview, not the saved set.
         byte[] draft = editor.previewPage(lycee, ACTIVATION, editor.file(lycee, ACTIVATION).text()
-                .replace("<h1>", "<h1>BROUILLON "), Sample.account(pupil.id()), 1, null, Scope.LOCAL_ADMIN);
+                .replace("<h1>", "<h1>BROUILLON "), Sample.account(pupil.id()), 1, null, Scope.LOCAL_ADMIN, "t.editor");
         assertThat(draft).isNotEqualTo(preview);
         assertThat(letterText(lycee, pupil)).doesNotContain("BROUILLON");
     }
@@ -244,7 +244,7 @@ class TemplateEditorIT {
     void mailPreviewsRenderTheDraft() {
         String html = editor.file(lycee, "mail-activation.subject.vm").text();
         TemplateEditor.MailPreview mail = editor.previewMail(lycee, "mail-activation.subject.vm",
-                "Bienvenue $account.firstName", Sample.WORST_PENDING, "fr", Scope.LOCAL_ADMIN);
+                "Bienvenue $account.firstName", Sample.WORST_PENDING, "fr", Scope.LOCAL_ADMIN, "t.editor");
         assertThat(mail.subject()).isEqualTo("Bienvenue Lætitia-Anne-Sophie-Éléonore-Clémence");
         assertThat(mail.html()).contains("MWQMWQMW");
         assertThat(editor.file(lycee, "mail-activation.subject.vm").text()).isEqualTo(html);

@@ -59,7 +59,7 @@ class TemplateSandboxIT {
         assertThat(editor.history(lycee, name)).isEmpty();
         boolean previewRefused = false;
         try {
-            editor.previewPage(lycee, name, text, Sample.WORST_PENDING, 1, "fr", Scope.LOCAL_ADMIN);
+            editor.previewPage(lycee, name, text, Sample.WORST_PENDING, 1, "fr", Scope.LOCAL_ADMIN, "t.editor");
         } catch (TemplateRejected e) {
             previewRefused = true;
         } catch (java.io.IOException e) {
@@ -129,7 +129,7 @@ class TemplateSandboxIT {
 
     @Test
     void theEditorStillWorksAfterTheAttempts() throws Exception {
-        byte[] png = editor.previewPage(lycee, ACTIVATION, builtin, Sample.WORST_PENDING, 1, "fr", Scope.LOCAL_ADMIN);
+        byte[] png = editor.previewPage(lycee, ACTIVATION, builtin, Sample.WORST_PENDING, 1, "fr", Scope.LOCAL_ADMIN, "t.editor");
         assertThat(png).startsWith(0x89, 'P', 'N', 'G');
         assertThat(editor.check(lycee, ACTIVATION, builtin)).isEmpty();
         assertThat(List.of(editor.files(lycee).size())).containsExactly(16);

@@ -193,9 +193,9 @@ class LettersIT {
         assertThat(pdf.pages()).isEqualTo(1);
         assertThat(pdf.text()).contains(pupil.displayLogin(), pupil.activationCode(), pupil.lastName());
         long t0 = System.nanoTime();
-        byte[] png = app.letters().preview(parse(Map.of("sort", List.of("class"), "cover", List.of("true"))), Scope.LOCAL_ADMIN);
+        byte[] png = app.letters().preview(parse(Map.of("sort", List.of("class"), "cover", List.of("true"))), Scope.LOCAL_ADMIN, "t.preview");
         assertThat(png).startsWith(0x89, 'P', 'N', 'G');
-        assertThat(app.letters().previewAccount(lyceeId, pupil.id(), 2, Scope.LOCAL_ADMIN)).startsWith(0x89, 'P', 'N', 'G');
+        assertThat(app.letters().previewAccount(lyceeId, pupil.id(), 2, Scope.LOCAL_ADMIN, "t.preview")).startsWith(0x89, 'P', 'N', 'G');
         System.out.printf("preview: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         assertThatThrownBy(() -> app.letters().printAccount(lyceeId, -1, 1, Scope.LOCAL_ADMIN, "admin.one", out))
                 .isInstanceOf(LetterService.JobUnavailable.class);

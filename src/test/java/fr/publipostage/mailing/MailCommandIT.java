@@ -48,4 +48,29 @@ class MailCommandIT {
             greenMail.stop();
         }
     }
+
+    /** Leak 1 of issue 10: the command line mails as a local admin of the school (like {@code letters}). */
+    @Test
+    void theCommandLineNeverMailsTheHiddenSuperAdminAccounts() throws Exception {
+        GreenMail greenMail = MailFixture.greenMail();
+        try (TestDatabase.Fresh db = TestDatabase.fresh()) {
+            App app = db.app(MailFixture.settings(greenMail.getSmtp().getPort()));
+            MailFixture.school(app, db, 3);
+            String row = MailFixture.UAI + ";" + MailFixture.SCHOOL + ";Teacher;Plateforme;Admin;super.admin;;SECRET77;"
+                    + "plateforme@example.org;;;;SUPER_ADMIN;2026-09-01;\n";
+            app.importer().importCsv(new java.io.ByteArrayInputStream((MailFixture.HEADER + "\n" + row)
+                    .getBytes(StandardCharsets.UTF_8)), null);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+            int code = new MailCommand(out).run(app, "en",
+                    new Args(List.of("--structure", MailFixture.UAI, "--profile", "Teacher"), Set.of()));
+            String printed = bytes.toString(StandardCharsets.UTF_8);
+            assertThat(code).as(printed).isZero();
+            assertThat(printed).contains("Accounts selected: 5;").doesNotContain("super.admin");
+            assertThat(MailFixture.byRecipient(greenMail)).doesNotContainKey("plateforme@example.org").hasSize(3);
+            app.mailWorker().close();
+        } finally {
+            greenMail.stop();
+        }
+    }
 }

@@ -6,6 +6,6 @@ public final class CsvExportAccess {
     }
 
     public static String defuse(String cell) {
-        return CsvExport.defuse(cell);
+        return ExcelCsv.neutralise(cell);
     }
 }

@@ -85,6 +85,8 @@ class AuthorizationMatrixIT {
         get("/oidc/login", expect(404, 404, 404, 404, 404));
         get("/oidc/callback", expect(404, 404, 404, 404, 404));
         post("/account/totp", expect(400, 400, 400, 400, 401), Map.of("code", "000000"));
+        // Only a super admin removes another admin's authenticator (here an unknown login: 404).
+        post("/account/totp/reset", expect(404, 403, 403, 403, 401), Map.of("login", "nobody.at.all"));
         // The JSON API.
         get("/api/me", expect(200, 200, 200, 200, 401));
         post("/api/totp/verify", expect(400, 400, 400, 400, 401), Map.of("code", "000000"));

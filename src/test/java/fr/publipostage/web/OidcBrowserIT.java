@@ -36,6 +36,15 @@ class OidcBrowserIT {
     @BeforeAll
     static void start() {
         provider = new TestProvider(true);
+        // The provider's first answer (class loading, key generation) can take longer than the
+        // application's 5 s timeout on a busy machine: warm it up so the tests measure the flow.
+        try {
+            java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(provider.issuer() + "/.well-known/openid-configuration")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException("test provider not answering", e);
+        }
         Map<Setting, String> settings = new HashMap<>(provider.settings());
         settings.put(Setting.TOTP_REQUIRED, "true");
         // The provider's login page names the subject: the login claim here is "sub".
