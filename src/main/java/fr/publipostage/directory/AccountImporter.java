@@ -36,6 +36,9 @@ public final class AccountImporter {
     static final List<String> NATIVE_COLUMNS = List.of("uai", "structure_name", "profile", "last_name", "first_name",
             "login", "login_alias", "activation_code", "email", "level", "classes", "relatives", "functions",
             "created_at", "language");
+    /** Optional native columns: the postal address (issue 14), checked like import-addresses. */
+    static final List<String> ADDRESS_COLUMNS = List.of("address_line1", "address_line2", "address_line3", "address_line4",
+            "postcode", "city", "country");
     static final List<String> ENT_COLUMNS = List.of("Id", "Identifiant SIECLE", "Type", "Nom", "Prénom", "Identifiant",
             "Login personnalisé (Alias)", "Code d'activation", "Fonctions", "Établissements", "Classes", "Enfants",
             "Parents", "Dernière connexion", "Courriel", "Téléphone");
@@ -54,7 +57,8 @@ public final class AccountImporter {
 
     /** One checked line, ready to write. */
     private record Line(long number, String uai, String structureName, AccountRow row, List<String> classes,
-                        List<String> relatives, boolean relativesByName) {
+                        List<String> relatives, boolean relativesByName, PostalAddress address, String externalId,
+                        String siecleId) {
     }
 
     /**
@@ -95,7 +99,9 @@ public final class AccountImporter {
             }
             if (format == Format.NATIVE) {
                 for (String c : columns.keySet()) {
-                    if (!NATIVE_COLUMNS.contains(c)) problems.add(ImportProblem.at(1, c, "import.unknownColumn", c));
+                    if (!NATIVE_COLUMNS.contains(c) && !ADDRESS_COLUMNS.contains(c)) {
+                        problems.add(ImportProblem.at(1, c, "import.unknownColumn", c));
+                    }
                 }
             }
             String[] record;
@@ -122,7 +128,7 @@ public final class AccountImporter {
             checkAcrossLines(lines, mapper, problems);
             if (!problems.isEmpty()) throw new ImportRejected(sorted(problems));
             try {
-                ImportReport report = write(format, lines, mapper);
+                ImportReport report = write(format, lines, mapper, session.getMapper(AddressMapper.class));
                 // Forced: the upserts are <select … returning>, which MyBatis does not count as writes.
                 session.commit(true);
                 return report;
@@ -189,10 +195,18 @@ public final class AccountImporter {
         if (!relatives.isEmpty() && profile != null && profile != Profile.Relative && profile != Profile.Student) {
             problems.add(ImportProblem.at(n, "relatives", "import.relativesNotAllowed", profile.name()));
         }
+        // The address columns, when the file has them: checked by the postal rules; empty cells remove it.
+        PostalAddress address = null;
+        if (ADDRESS_COLUMNS.stream().anyMatch(f::has)) {
+            address = new PostalAddress(f.get("address_line1"), f.get("address_line2"), f.get("address_line3"),
+                    f.get("address_line4"), f.get("postcode"), f.get("city"), f.get("country"));
+            for (PostalRules.Problem p : PostalRules.check(address)) problems.add(new ImportProblem(n, p.field(), p.key(), p.args()));
+        }
         if (problems.size() > before) return null;
         AccountRow row = new AccountRow(profile, lastName, firstName, login, f.get("login_alias"),
                 f.get("activation_code"), email, f.get("level"), functions, created, language);
-        return new Line(n, uai, f.get("structure_name"), row, split(f.get("classes"), "\\|"), relatives, false);
+        return new Line(n, uai, f.get("structure_name"), row, split(f.get("classes"), "\\|"), relatives, false, address,
+                null, null);
     }
 
     private Line readEnt(long n, Fields f, String defaultUai, List<ImportProblem> problems) {
@@ -218,8 +232,9 @@ public final class AccountImporter {
         String name = establishments == null ? null : establishments.replaceAll(UAI.pattern(), "").replaceAll("^[\\s\\-–]+", "").trim();
         AccountRow row = new AccountRow(profile, lastName, firstName, login, f.get("Login personnalisé (Alias)"),
                 f.get("Code d'activation"), email, null, functions, null, null);
+        // The ENT's own identifiers, so that an address file may name people by them.
         return new Line(n, uai, name == null || name.isEmpty() ? null : name, row,
-                split(f.get("Classes"), "[|,]"), children, true);
+                split(f.get("Classes"), "[|,]"), children, true, null, f.get("Id"), f.get("Identifiant SIECLE"));
     }
 
     private static String structureOf(long n, String column, String value, String defaultUai, List<ImportProblem> problems) {
@@ -352,7 +367,7 @@ public final class AccountImporter {
         return (lastName + " " + firstName).toUpperCase(Locale.ROOT);
     }
 
-    private static ImportReport write(Format format, List<Line> lines, DirectoryMapper mapper) {
+    private static ImportReport write(Format format, List<Line> lines, DirectoryMapper mapper, AddressMapper addresses) {
         Map<String, Long> structureIds = new LinkedHashMap<>();
         for (Line line : lines) {
             if (!structureIds.containsKey(line.uai()) || line.structureName() != null) {
@@ -383,6 +398,10 @@ public final class AccountImporter {
             if (result.inserted()) created++;
             else updated++;
             accountIds.put(line, result.id());
+            if (line.address() != null) addresses.setAddress(result.id(), line.address());
+            if (line.externalId() != null || line.siecleId() != null) {
+                addresses.setExternalIds(result.id(), line.externalId(), line.siecleId());
+            }
             mapper.deleteAccountClasses(result.id());
             List<Long> ids = line.classes().stream().map(c -> classIds.get(line.uai() + "\u0000" + c)).toList();
             if (!ids.isEmpty()) mapper.insertAccountClasses(result.id(), ids);

@@ -12,6 +12,9 @@ public interface AddressMapper {
     /** Replaces an account's address (null fields: none). */
     int setAddress(@Param("id") long id, @Param("a") PostalAddress address);
 
+    /** The ENT's identifiers of an account (kept when the file has none). */
+    int setExternalIds(@Param("id") long id, @Param("externalId") String externalId, @Param("siecleId") String siecleId);
+
     /** Parents of the structure (for the demo's addresses): id, login, last name. */
     List<Keyed> relatives(@Param("structureId") long structureId);
 

@@ -182,4 +182,46 @@ class ImportAddressesCommandIT {
         assertThatThrownBy(() -> run("fr", file.toString())).isInstanceOf(CliError.class).hasMessageContaining("--structure");
         assertThat(Profile.Relative).isNotNull();
     }
+
+    @Test
+    void theNativeImportTakesAddressColumnsInAnyOrderAndTheEntExportItsIdentifiers() throws Exception {
+        String csv = "city;login;profile;last_name;first_name;postcode;address_line1;country;address_line2\n"
+                + "Talence;nouveau.parent;Parent;Nouveau;Parent;33400;3 rue de la Paix;;Résidence les Pins\n"
+                + "Berlin;autre.parent;Parent;Autre;Parent;10117;Unter den Linden 5;Allemagne;\n";
+        app.importer().importCsv(new java.io.ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), DemoDirectory.LYCEE_UAI);
+        assertThat(account("nouveau.parent").postalAddress())
+                .isEqualTo(new PostalAddress("3 rue de la Paix", "Résidence les Pins", null, null, "33400", "Talence", null));
+        assertThat(fr.publipostage.directory.PostalRules.shown(account("nouveau.parent").postalAddress()))
+                .containsExactly("Résidence les Pins", "3 RUE DE LA PAIX", "33400 TALENCE");
+        assertThat(account("autre.parent").country()).isEqualTo("Allemagne");
+        // The 38 characters and the French postcode, by line and column; nothing written.
+        String bad = "login;profile;last_name;first_name;address_line1;postcode;city\n"
+                + "nouveau.parent;Parent;Nouveau;Parent;12 AVENUE DU MARECHAL DE LATTRE TASSIGNY;33400;Talence\n"
+                + "autre.parent;Parent;Autre;Parent;1 rue X;334;Talence\n";
+        assertThatThrownBy(() -> app.importer().importCsv(new java.io.ByteArrayInputStream(bad.getBytes(StandardCharsets.UTF_8)),
+                DemoDirectory.LYCEE_UAI)).isInstanceOfSatisfying(fr.publipostage.directory.ImportRejected.class, e -> {
+                    assertThat(e.problems()).extracting(p -> p.line() + ":" + p.column() + ":" + p.reason())
+                            .containsExactly("2:address_line1:address.lineTooLong", "3:postcode:address.postcodeFrance");
+                });
+        assertThat(account("nouveau.parent").addressLine1()).isEqualTo("3 rue de la Paix");
+        // A file without address columns leaves the addresses alone.
+        String noAddress = "login;profile;last_name;first_name\nnouveau.parent;Parent;Nouveau;Parent\n";
+        app.importer().importCsv(new java.io.ByteArrayInputStream(noAddress.getBytes(StandardCharsets.UTF_8)), DemoDirectory.LYCEE_UAI);
+        assertThat(account("nouveau.parent").city()).isEqualTo("Talence");
+
+        // The ENT's export: its Id and Identifiant SIECLE are kept, and an address file can name people by them.
+        String ent = "Id;Identifiant SIECLE;Type;Nom;Prénom;Identifiant;Login personnalisé (Alias);Code d'activation;Fonctions;"
+                + "Établissements;Classes;Enfants;Parents;Dernière connexion;Courriel;Téléphone\n"
+                + "f81d4fae-7dec;4455667;Relative;Siecle;Parent;siecle.parent;;ABCDEFGH;;0330001A - Lycée Montesquieu;;;;;;\n";
+        app.importer().importCsv(new java.io.ByteArrayInputStream(ent.getBytes(StandardCharsets.UTF_8)), DemoDirectory.LYCEE_UAI);
+        Path file = dir.resolve("by-siecle.csv");
+        Files.writeString(file, "Id Siecle;Adresse ligne 1;Code postal;Commune\n4455667;8 rue Sainte-Catherine;33000;Bordeaux\n",
+                StandardCharsets.UTF_8);
+        assertThat(run("fr", file.toString(), "--structure", DemoDirectory.LYCEE_UAI)).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(account("siecle.parent").city()).isEqualTo("Bordeaux");
+        Files.writeString(file, "Id;Adresse ligne 1;Code postal;Commune\nf81d4fae-7dec;9 rue Sainte-Catherine;33000;Bordeaux\n",
+                StandardCharsets.UTF_8);
+        assertThat(run("fr", file.toString(), "--structure", DemoDirectory.LYCEE_UAI)).isZero();
+        assertThat(account("siecle.parent").addressLine1()).isEqualTo("9 rue Sainte-Catherine");
+    }
 }
