@@ -108,7 +108,7 @@ public final class AddressImporter {
                 String name = header[i].strip();
                 String field = field(name);
                 if (field == null) {
-                    if (!INFORMATIVE.contains(key(name))) problems.add(ImportProblem.at(1, name, "addresses.unknownColumn", name));
+                    if (looksLikeOurs(key(name))) problems.add(ImportProblem.at(1, name, "addresses.unknownColumn", name));
                     continue;
                 }
                 if (columns.putIfAbsent(field, i) != null) {
@@ -220,6 +220,20 @@ public final class AddressImporter {
             }
         }
         return accountOf;
+    }
+
+    /**
+     * An unknown column that reads like an address or a key column ("adress_line1", "Code post.")
+     * refuses the file: taken for nothing, it would store addresses without it. Other columns of the
+     * file (names, classes, telephone, e-mail: a SIECLE or ENT export carries many) are ignored.
+     */
+    static boolean looksLikeOurs(String key) {
+        if (INFORMATIVE.contains(key) || key.contains("mail") || key.contains("tel") || key.contains("courriel")) return false;
+        for (String part : List.of("adres", "addres", "ligne", "line", "postal", "postcode", "codepost", "zip", "city",
+                "commune", "ville", "localite", "pays", "country", "login", "identifiant", "siecle", "cedex")) {
+            if (key.contains(part)) return true;
+        }
+        return false;
     }
 
     /** The canonical field a header names, or null. */

@@ -171,6 +171,14 @@ class ImportAddressesCommandIT {
         Files.writeString(file, "login;adress_line1;city\nx;1 rue A;Bordeaux\n", StandardCharsets.UTF_8);
         assertThat(run("fr", file.toString(), "--structure", DemoDirectory.LYCEE_UAI)).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("ligne 1, colonne adress_line1 : colonne inconnue « adress_line1 »");
+        // Columns of a SIECLE export that are not ours are ignored; one that reads like ours but is not, refuses.
+        Files.writeString(file, "login;Nom de famille;Civilité;Adresse mail;Téléphone portable;Ligne 1 adresse;Code postal;Commune\n"
+                + parents.get(6).login() + ";X;Mme;x@example.fr;0600000000;4 rue Neuve;33000;Bordeaux\n", StandardCharsets.UTF_8);
+        assertThat(run("fr", file.toString(), "--structure", DemoDirectory.LYCEE_UAI)).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(account(parents.get(6).login()).addressLine1()).isEqualTo("4 rue Neuve");
+        Files.writeString(file, "login;Code post.;city\nx;33000;Bordeaux\n", StandardCharsets.UTF_8);
+        assertThat(run("fr", file.toString(), "--structure", DemoDirectory.LYCEE_UAI)).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("colonne inconnue « Code post. »");
         Files.writeString(file, "nom;address_line1;city\nx;1 rue A;Bordeaux\n", StandardCharsets.UTF_8);
         assertThat(run("fr", file.toString(), "--structure", DemoDirectory.LYCEE_UAI)).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("aucune colonne ne désigne les comptes");
