@@ -2,6 +2,7 @@ package fr.publipostage;
 
 import fr.publipostage.db.Database;
 import fr.publipostage.db.MyBatis;
+import fr.publipostage.db.SummaryMapper;
 import fr.publipostage.directory.AccountImporter;
 import fr.publipostage.directory.AddressImporter;
 import fr.publipostage.directory.AddressMapper;
@@ -131,6 +132,7 @@ public final class App implements AutoCloseable {
     private SandboxMailbox sandbox;
     private CampaignWorker mailWorker;
     private boolean closed;
+    private volatile boolean stopping;
     private final ExecutorService pdfWorkers;
     private final ScheduledExecutorService jobScheduler;
     private final PdfRenderer pdfRenderer;
@@ -147,7 +149,7 @@ public final class App implements AutoCloseable {
         SqlSessionFactory sessions = MyBatis.sessionFactory(database.dataSource(),
                 List.of(DirectoryMapper.class, AdminMapper.class, AuditMapper.class, SelectionMapper.class,
                         SessionMapper.class, CampaignMapper.class, LetterJobMapper.class, TemplateMapper.class,
-                        LogoMapper.class, OidcMapper.class, QueueMapper.class, AddressMapper.class));
+                        LogoMapper.class, OidcMapper.class, QueueMapper.class, SummaryMapper.class, AddressMapper.class));
         this.sessions = sessions;
         this.metrics = new Metrics(sessions);
         this.clientAddress = ClientAddress.from(config);
@@ -246,6 +248,14 @@ public final class App implements AutoCloseable {
     }
 
     /**
+     * As {@link #open(Config)}; {@code lost} is told when the embedded database stopped and could not
+     * be started again (the verbs print the reason and exit non-zero, so a service manager restarts them).
+     */
+    public static App open(Config config, java.util.function.Consumer<fr.publipostage.db.DatabaseUnavailable> lost) {
+        return new App(config, Database.open(config, lost));
+    }
+
+    /**
      * The HTTP server, not started. Every route group is listed here, in one place: the letters and
      * mailing groups join this list.
      */
@@ -253,7 +263,7 @@ public final class App implements AutoCloseable {
         Auth auth = new Auth(webSessions, access, secondFactor, config.getBoolean(Setting.COOKIE_SECURE));
         Views views = new Views(messages, json);
         LoginPage loginPage = new LoginPage(auth, views, oidcSettings, random);
-        return new WebServer(database, messages, json, auth, views, List.of(
+        return new WebServer(database, () -> stopping, messages, json, auth, views, List.of(
                 new OperationsRoutes(auth, metrics, config.get(Setting.METRICS_TOKEN)),
                 new PageRoutes(auth, views, logins, admins, secondFactor, loginPage, oidcLogin),
                 new OidcRoutes(auth, views, loginPage, oidcLogin, config.getBoolean(Setting.COOKIE_SECURE)),
@@ -330,6 +340,13 @@ public final class App implements AutoCloseable {
 
     public AuditLog audit() {
         return audit;
+    }
+
+    /** How many schools, accounts, campaigns and ledger rows the database holds (backup and restore checks). */
+    public SummaryMapper.Summary databaseSummary() {
+        try (var session = sessions.openSession(true)) {
+            return session.getMapper(SummaryMapper.class).summary();
+        }
     }
 
     /** The structure with this UAI, or null. */
@@ -422,8 +439,14 @@ public final class App implements AutoCloseable {
         return json;
     }
 
+    /** This instance has begun to stop: {@code /ready} answers 503 from now on. */
+    public void beginShutdown() {
+        stopping = true;
+    }
+
     @Override
     public void close() {
+        stopping = true;
         CampaignWorker worker;
         SandboxMailbox box;
         synchronized (this) {

@@ -1,6 +1,8 @@
 package fr.publipostage;
 
 import fr.publipostage.cli.AdminCommand;
+import fr.publipostage.cli.BackupCommand;
+import fr.publipostage.cli.RestoreCommand;
 import fr.publipostage.cli.Args;
 import fr.publipostage.cli.CliError;
 import fr.publipostage.cli.ImportAddressesCommand;
@@ -10,7 +12,9 @@ import fr.publipostage.cli.MailCommand;
 import fr.publipostage.cli.RenderHtmlCommand;
 import fr.publipostage.cli.ServeCommand;
 import fr.publipostage.cli.TemplateCommand;
-import fr.publipostage.db.Database;
+import fr.publipostage.db.DatabaseUnavailable;
+import fr.publipostage.templates.Messages;
+import java.util.function.Consumer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -20,11 +24,32 @@ public final class Main {
     private Main() {
     }
 
+    /** Exit code when the embedded database stopped and could not be started again. */
+    public static final int DATABASE_LOST = 3;
+
     /** An application that is closed when the command ends, and on Ctrl-C too (PostgreSQL stopped cleanly). */
     private static App openClosedOnExit(Config config) {
-        App app = App.open(config);
+        App app = App.open(config, lost(config.get(Setting.LANGUAGE)));
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "publipostage-close"));
         return app;
+    }
+
+    /**
+     * What a verb does when its embedded database stopped and every attempt to start it again failed:
+     * the reason on stderr, then exit non-zero (a service manager restarts {@code serve}).
+     */
+    public static Consumer<DatabaseUnavailable> lost(String lang) {
+        return reason -> {
+            printDatabaseProblem(new Messages(), lang, reason);
+            // Not on the supervisor's thread: the shutdown hooks it would wait for stop that thread.
+            new Thread(() -> System.exit(DATABASE_LOST), "publipostage-exit").start();
+        };
+    }
+
+    /** A database problem as the operator reads it: one sentence, then PostgreSQL's or the system's words. */
+    public static void printDatabaseProblem(Messages messages, String lang, DatabaseUnavailable e) {
+        System.err.println("publipostage: " + messages.get(lang, e.key(), e.args()));
+        if (e.detail() != null && !e.detail().isBlank()) System.err.println("  " + e.detail());
     }
 
     public static void main(String[] argv) {
@@ -34,6 +59,7 @@ public final class Main {
     static int run(List<String> argv) {
         String verb = argv.isEmpty() ? "serve" : argv.get(0);
         List<String> rest = argv.isEmpty() ? List.of() : argv.subList(1, argv.size());
+        String lang = Messages.language(System.getenv(Setting.LANGUAGE.envName));
         try {
             if (verb.equals("render-html")) {
                 // Timed with JVM start-up by the peer benchmark: nothing but the engine.
@@ -41,10 +67,10 @@ public final class Main {
             }
             Config config = Config.fromEnvironment();
             Logging.apply(config);
-            String lang = config.get(Setting.LANGUAGE);
+            lang = Messages.language(config.get(Setting.LANGUAGE));
             switch (verb) {
                 case "serve":
-                    return new ServeCommand(System.out).run(config, new Args(rest, Set.of()));
+                    return new ServeCommand(System.out, lost(lang)).run(config, new Args(rest, Set.of()));
                 case "import":
                     try (App app = openClosedOnExit(config)) {
                         return new ImportCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of()));
@@ -69,17 +95,27 @@ public final class Main {
                     try (App app = openClosedOnExit(config)) {
                         return new TemplateCommand(System.in, System.out, System.err).run(app, lang, new Args(rest, Set.of()));
                     }
+                case "backup":
+                    try (App app = openClosedOnExit(config)) {
+                        return new BackupCommand(System.out).run(app, lang, new Args(rest, Set.of()));
+                    }
+                case "restore":
+                    return new RestoreCommand(System.out, lost(lang)).run(config, lang, new Args(rest, Set.of()));
                 case "help", "--help", "-h":
-                    System.out.println("verbs: serve [--port N] | import FILE.csv [--structure UAI] | admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...] | admin reset-totp --login L"
+                    System.out.println("verbs: serve [--port N] | import FILE.csv [--structure UAI] | admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...] | admin reset-password --login L | admin reset-totp --login L"
                             + " | import-addresses FILE.csv --structure UAI"
                             + " | letters --structure UAI [filters] [--sort class,profile] [--layout 1|2|8|postal] [--cover] [--without-address refuse|hand] --out FILE.pdf | render-html IN.xhtml OUT.pdf"
                             + " | mail --structure UAI [filters] | mail --campaign ID"
-                            + " | template list|get|set|reset|history|rollback --structure UAI [NAME] [FILE|VERSION] [--comment TEXT]");
+                            + " | template list|get|set|reset|history|rollback --structure UAI [NAME] [FILE|VERSION] [--comment TEXT]"
+                            + " | backup --out DIR | restore DIR");
                     return 0;
                 default:
-                    throw new CliError("unknown command \"" + verb + "\" (try: serve, import, import-addresses, admin, letters, render-html, mail, template, help)");
+                    throw new CliError("unknown command \"" + verb + "\" (try: serve, import, import-addresses, admin, letters, render-html, mail, template, backup, restore, help)");
             }
-        } catch (CliError | Config.ConfigException | Database.DatabaseUnavailable e) {
+        } catch (DatabaseUnavailable e) {
+            printDatabaseProblem(new Messages(), lang, e);
+            return 2;
+        } catch (CliError | Config.ConfigException e) {
             System.err.println("publipostage: " + e.getMessage());
             return 2;
         } catch (InterruptedException e) {

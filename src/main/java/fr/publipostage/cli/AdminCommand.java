@@ -2,6 +2,9 @@ package fr.publipostage.cli;
 
 import fr.publipostage.App;
 import fr.publipostage.security.AdminService.AdminRefused;
+import fr.publipostage.security.AdminService.OneTimeCredential;
+import fr.publipostage.security.AuditEvent;
+import java.util.Map;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,11 +29,14 @@ public final class AdminCommand {
     }
 
     public int run(App app, String lang, Args args) throws IOException {
+        if (args.positional().size() == 1 && args.positional().get(0).equals("reset-password")) {
+            return resetPassword(app, lang, args);
+        }
         if (args.positional().size() == 1 && args.positional().get(0).equals("reset-totp")) return resetTotp(app, lang, args);
         args.allowOnly(Set.of("login", "super", "structure", "class"));
         if (args.positional().size() != 1 || !args.positional().get(0).equals("create")) {
             throw new CliError("usage: admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...] (password on stdin)"
-                    + " | admin reset-totp --login L");
+                    + " | admin reset-password --login L | admin reset-totp --login L");
         }
         String login = args.require("login");
         List<String> uais = args.all("structure");
@@ -56,6 +62,25 @@ public final class AdminCommand {
             throw new CliError(e.getMessage());
         }
         out.println(app.messages().get(lang, "cli.adminCreated", login));
+        return 0;
+    }
+
+    /**
+     * {@code admin reset-password --login L}: a new one-time password, printed here only, to change at
+     * the next login; the admin's web sessions end; audited. Starts of serve keep it.
+     */
+    private int resetPassword(App app, String lang, Args args) {
+        args.allowOnly(Set.of("login"));
+        String login = args.require("login");
+        OneTimeCredential credential;
+        try {
+            credential = app.admins().resetPassword(login);
+        } catch (AdminRefused e) {
+            throw new CliError(e.getMessage());
+        }
+        String operator = "cli:" + System.getProperty("user.name", "operator");
+        app.audit().record(operator, AuditEvent.PASSWORD_RESET, null, null, Map.of("admin", login));
+        out.println(app.messages().get(lang, "cli.passwordReset", credential.login(), credential.password()));
         return 0;
     }
 

@@ -14,12 +14,20 @@ public interface AdminMapper {
     void updatePassword(@Param("id") long id, @Param("passwordHash") String passwordHash,
                         @Param("oneTimePassword") boolean oneTimePassword);
 
+    /** A new one-time password given by an operator (admin reset-password): kept by later starts. */
+    void resetPassword(@Param("id") long id, @Param("passwordHash") String passwordHash);
+
+    int endSessions(@Param("adminId") long adminId);
+
+    List<AdminService.KeptOneTimePassword> listKeptOneTimePasswordAdmins();
+
     void linkStructure(@Param("adminId") long adminId, @Param("uai") String uai);
 
     void unlinkStructures(@Param("adminId") long adminId);
 
     List<String> structureUais(@Param("adminId") long adminId);
 
+    /** Admins whose one-time password a start of serve renews (not those given by admin reset-password). */
     List<Admin> listOneTimePasswordAdmins();
 
     int count();

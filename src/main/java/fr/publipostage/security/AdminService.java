@@ -162,9 +162,42 @@ public final class AdminService {
         }
     }
 
+    /** An admin still on a one-time password, and where it came from ('start' or 'reset'). */
+    public record KeptOneTimePassword(String login, String source, java.time.OffsetDateTime issuedAt) {
+    }
+
+    /** Every admin still on a one-time password (nothing renewed): what a start that renews nothing tells. */
+    public List<KeptOneTimePassword> keptOneTimePasswords() {
+        try (SqlSession session = sessions.openSession(true)) {
+            return session.getMapper(AdminMapper.class).listKeptOneTimePasswordAdmins();
+        }
+    }
+
     /**
-     * Gives every admin still on a one-time password a fresh one and returns them to be printed:
-     * they are shown once, on the console of the operator who starts the server.
+     * {@code admin reset-password}: a new one-time password for this admin (to change at the next
+     * login), his web sessions ended; returned to be handed over. Later starts of serve keep it.
+     */
+    public OneTimeCredential resetPassword(String login) {
+        try (SqlSession session = sessions.openSession(false)) {
+            AdminMapper mapper = session.getMapper(AdminMapper.class);
+            Admin admin = mapper.findByLogin(login);
+            if (admin == null) throw new AdminRefused("no admin with login " + login);
+            if (admin.fromProvider()) {
+                throw new AdminRefused(login + " logs in through the ENT's single sign-on and has no password here");
+            }
+            String password = newPassword();
+            mapper.resetPassword(admin.id(), hash(password));
+            mapper.endSessions(admin.id());
+            session.commit(true);
+            return new OneTimeCredential(admin.login(), password, admin.superAdmin(), mapper.structureUais(admin.id()),
+                    mapper.classStructureUais(admin.id()));
+        }
+    }
+
+    /**
+     * Gives every admin still on a one-time password issued by a start (the demo admins) a fresh one
+     * and returns them to be printed: they are shown once, on the console of the operator who starts
+     * the server. Passwords given by {@link #resetPassword} are kept.
      */
     public List<OneTimeCredential> renewOneTimePasswords() {
         List<OneTimeCredential> credentials = new ArrayList<>();

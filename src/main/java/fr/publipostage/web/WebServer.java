@@ -2,6 +2,7 @@ package fr.publipostage.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.publipostage.db.Database;
+import fr.publipostage.db.DatabaseErrors;
 import fr.publipostage.metrics.Metrics;
 import fr.publipostage.security.AccessDenied;
 import fr.publipostage.security.SecondFactorRequired;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,7 @@ public final class WebServer {
             + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
     private final Database database;
+    private final BooleanSupplier stopping;
     private final Messages messages;
     private final ObjectMapper json;
     private final Auth auth;
@@ -46,10 +49,12 @@ public final class WebServer {
     private final List<RouteGroup> groups;
     private final RequestObserver observer;
 
-    public WebServer(Database database, Messages messages, ObjectMapper json, Auth auth, Views views,
+    /** @param stopping true once this instance has begun to shut down (then {@code /ready} answers 503) */
+    public WebServer(Database database, BooleanSupplier stopping, Messages messages, ObjectMapper json, Auth auth, Views views,
                      List<RouteGroup> groups, Metrics metrics, ClientAddress clients) {
         this.observer = new RequestObserver(metrics, clients);
         this.database = database;
+        this.stopping = stopping;
         this.messages = messages;
         this.json = json;
         this.auth = auth;
@@ -76,8 +81,10 @@ public final class WebServer {
             config.routes.before(observer::begin);
             config.requestLogger.http(observer::end);
             config.routes.before(this::headers);
+            config.routes.before(this::databaseAvailable);
             config.routes.beforeMatched(this::checkCsrf);
             config.routes.get("/health", this::health);
+            config.routes.get("/ready", this::ready);
             for (RouteGroup group : groups) group.register(config.routes);
 
             config.routes.exception(Auth.NotLoggedIn.class, (e, ctx) -> {
@@ -116,7 +123,15 @@ public final class WebServer {
             config.routes.exception(com.fasterxml.jackson.core.JsonProcessingException.class,
                     (e, ctx) -> fail(ctx, HttpStatus.BAD_REQUEST, "error.malformedJson"));
             config.routes.exception(NotFound.class, (e, ctx) -> fail(ctx, HttpStatus.NOT_FOUND, e.key()));
+            config.routes.exception(DatabaseDown.class, (e, ctx) -> unavailable(ctx));
             config.routes.exception(Exception.class, (e, ctx) -> {
+                if (DatabaseErrors.isConnectionFailure(e)) {
+                    // The database went away during this request: the same answer as when it is known to be down.
+                    LOG.warn("database unavailable during {} {}: {}", ctx.method(), ctx.path(), DatabaseErrors.describe(e));
+                    database.connectionBroke(e);
+                    unavailable(ctx);
+                    return;
+                }
                 // Logged for the maintainer; the user gets a sentence, never a stack trace.
                 LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
                 fail(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "error.internal");
@@ -193,6 +208,46 @@ public final class WebServer {
             return authority != null && authority.equalsIgnoreCase(host);
         } catch (IllegalArgumentException e) {
             return false;
+        }
+    }
+
+    /**
+     * While the database is known to be unavailable (the embedded server is being started again, an
+     * external server does not answer), every page and API call answers 503 at once with the time of
+     * the next attempt, instead of waiting for the pool and failing with 500. Static files, /health
+     * and /ready still answer.
+     */
+    private void databaseAvailable(Context ctx) {
+        if (database.status().available()) return;
+        String path = ctx.path();
+        if (path.equals("/health") || path.equals("/ready") || path.startsWith("/assets/") || path.startsWith("/webjars/")) return;
+        throw new DatabaseDown();
+    }
+
+    private void unavailable(Context ctx) {
+        int seconds = database.status().available() ? 1 : database.status().retryInSeconds();
+        ctx.header("Retry-After", String.valueOf(seconds));
+        fail(ctx, HttpStatus.SERVICE_UNAVAILABLE, "db.unavailable", seconds);
+    }
+
+    /** Readiness: the database answers, its migrations are applied, and this instance is not shutting down. */
+    private void ready(Context ctx) {
+        boolean shuttingDown = stopping.getAsBoolean();
+        boolean available = database.status().available();
+        boolean up = available && database.isUp();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", up && !shuttingDown && database.migrated() ? "ready" : "not ready");
+        body.put("database", up ? "up" : "down");
+        if (!available) body.put("retryInSeconds", database.status().retryInSeconds());
+        body.put("migrations", database.migrated() ? "done" : "pending");
+        body.put("shuttingDown", shuttingDown);
+        ctx.status(up && !shuttingDown && database.migrated() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(body);
+    }
+
+    /** Thrown before a request while the database is known to be unavailable. */
+    private static final class DatabaseDown extends RuntimeException {
+        DatabaseDown() {
+            super(null, null, false, false);
         }
     }
 

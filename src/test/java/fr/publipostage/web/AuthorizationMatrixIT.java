@@ -72,6 +72,7 @@ class AuthorizationMatrixIT {
     static {
         // Infrastructure and pages.
         get("/health", expect(200, 200, 200, 200, 200));
+        get("/ready", expect(200, 200, 200, 200, 200));             // readiness: public, like /health
         get("/metrics", expect(200, 403, 403, 403, 401));          // or a bearer token (OperationsIT)
         get("/", expect(200, 200, 200, 200, 200));                 // anonymous: the login page
         get("/login", expect(303, 303, 303, 303, 200));            // logged in: back to the console

@@ -155,7 +155,8 @@ class BrowserIT {
             page.keyboard().press("Escape");
             page.locator("#card-dialog").waitFor(new Locator.WaitForOptions().setState(com.microsoft.playwright.options.WaitForSelectorState.HIDDEN));
             // The dialog's "close" event (which gives focus back) is a task queued after it hides: wait for it.
-            page.waitForFunction("document.activeElement.classList.contains('open-card')", null,
+            // A function, not an expression: Playwright re-polls an expression through eval(), which our CSP forbids.
+            page.waitForFunction("() => document.activeElement.classList.contains('open-card')", null,
                     new Page.WaitForFunctionOptions().setTimeout(5_000));
             assertThat(page.evaluate("document.activeElement.classList.contains('open-card')")).as("focus back on the row").isEqualTo(true);
 

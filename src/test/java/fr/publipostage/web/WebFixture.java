@@ -42,7 +42,6 @@ public final class WebFixture implements AutoCloseable {
     public final TestDatabase.Fresh db;
     public final App app;
     public final Javalin server;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     public WebFixture() {
         this(Map.of());
@@ -68,6 +67,20 @@ public final class WebFixture implements AutoCloseable {
         return new Client(server.port());
     }
 
+    /** A browser-like client of any instance (another process's server, for instance). */
+    public static Client clientAt(int port) {
+        return new Client(port);
+    }
+
+    /** A client of the application at this port, logged in with this login and password. */
+    public static Client loggedIn(int port, String login, String password) {
+        Client c = new Client(port);
+        HttpResponse<String> r = c.login(login, password);
+        if (r.statusCode() != 303) throw new IllegalStateException("login of " + login + " gave " + r.statusCode() + ": " + r.body());
+        c.loadCsrf();
+        return c;
+    }
+
     /** A client logged in as this role (anonymous: a client with the pre-login CSRF cookie). */
     public Client as(Who who) {
         Client c = client();
@@ -90,7 +103,8 @@ public final class WebFixture implements AutoCloseable {
     }
 
     /** A browser-like HTTP client: one session cookie, the CSRF token of its pages. */
-    public final class Client {
+    public static final class Client {
+        private final HttpClient http = HttpClient.newHttpClient();
         private URI base;
         private final Map<String, String> cookies = new LinkedHashMap<>();
         public String csrf;
