@@ -8,6 +8,9 @@ import fr.publipostage.directory.AddressImporter;
 import fr.publipostage.directory.AddressMapper;
 import fr.publipostage.directory.DemoDirectory;
 import fr.publipostage.directory.DirectoryMapper;
+import fr.publipostage.directory.ImportMapper;
+import fr.publipostage.imports.AccountImports;
+import fr.publipostage.imports.UploadMapper;
 import fr.publipostage.jobs.JobStore;
 import fr.publipostage.jobs.JobWorker;
 import fr.publipostage.jobs.LetterJobMapper;
@@ -74,6 +77,7 @@ import fr.publipostage.templates.Messages;
 import fr.publipostage.web.Auth;
 import fr.publipostage.web.CampaignApi;
 import fr.publipostage.web.ClientAddress;
+import fr.publipostage.web.ImportApi;
 import fr.publipostage.web.LetterApi;
 import fr.publipostage.web.LoginPage;
 import fr.publipostage.web.LogoApi;
@@ -102,6 +106,7 @@ public final class App implements AutoCloseable {
     private final Messages messages;
     private final AccountImporter importer;
     private final AddressImporter addresses;
+    private final AccountImports imports;
     private final DemoDirectory demo;
     private final AdminService admins;
     private final SelectionService selections;
@@ -149,7 +154,8 @@ public final class App implements AutoCloseable {
         SqlSessionFactory sessions = MyBatis.sessionFactory(database.dataSource(),
                 List.of(DirectoryMapper.class, AdminMapper.class, AuditMapper.class, SelectionMapper.class,
                         SessionMapper.class, CampaignMapper.class, LetterJobMapper.class, TemplateMapper.class,
-                        LogoMapper.class, OidcMapper.class, QueueMapper.class, SummaryMapper.class, AddressMapper.class));
+                        LogoMapper.class, OidcMapper.class, QueueMapper.class, SummaryMapper.class, ImportMapper.class, AddressMapper.class,
+                        UploadMapper.class));
         this.sessions = sessions;
         this.metrics = new Metrics(sessions);
         this.clientAddress = ClientAddress.from(config);
@@ -165,6 +171,7 @@ public final class App implements AutoCloseable {
         this.admins = new AdminService(sessions, random);
         this.selections = new SelectionService(sessions, new SelectionParser());
         this.audit = new AuditLog(sessions, json);
+        this.imports = new AccountImports(sessions, importer, audit, random, config.getInt(Setting.IMPORT_MAX_MB) * 1024 * 1024);
         this.webSessions = new SessionService(sessions, random, config.getInt(Setting.SESSION_IDLE_MINUTES));
         this.logins = new LoginService(sessions, admins, webSessions);
         this.oidcSettings = OidcSettings.from(config);
@@ -271,7 +278,8 @@ public final class App implements AutoCloseable {
                 new CampaignApi(auth, selections, campaigns, this::sandbox, views, messages),
                 new LetterApi(auth, selections, letters, messages),
                 new TemplateApi(auth, templateEditor, views, messages),
-                new LogoApi(auth, logos, messages)
+                new LogoApi(auth, logos, messages),
+                new ImportApi(auth, imports, views, messages)
         ), metrics, clientAddress).create();
     }
 
@@ -324,6 +332,11 @@ public final class App implements AutoCloseable {
     /** Postal addresses from a second file ({@code import-addresses}). */
     public AddressImporter addresses() {
         return addresses;
+    }
+
+    /** Importing accounts from the command line and the web page (uploads kept between dry run and apply, audit). */
+    public AccountImports imports() {
+        return imports;
     }
 
     public DemoDirectory demo() {

@@ -5,6 +5,7 @@ import fr.publipostage.cli.BackupCommand;
 import fr.publipostage.cli.RestoreCommand;
 import fr.publipostage.cli.Args;
 import fr.publipostage.cli.CliError;
+import fr.publipostage.cli.ExportCommand;
 import fr.publipostage.cli.ImportAddressesCommand;
 import fr.publipostage.cli.ImportCommand;
 import fr.publipostage.cli.LettersCommand;
@@ -73,7 +74,11 @@ public final class Main {
                     return new ServeCommand(System.out, lost(lang)).run(config, new Args(rest, Set.of()));
                 case "import":
                     try (App app = openClosedOnExit(config)) {
-                        return new ImportCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of()));
+                        return new ImportCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of("dry-run")));
+                    }
+                case "export":
+                    try (App app = openClosedOnExit(config)) {
+                        return new ExportCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of()));
                     }
                 case "import-addresses":
                     try (App app = openClosedOnExit(config)) {
@@ -102,15 +107,17 @@ public final class Main {
                 case "restore":
                     return new RestoreCommand(System.out, lost(lang)).run(config, lang, new Args(rest, Set.of()));
                 case "help", "--help", "-h":
-                    System.out.println("verbs: serve [--port N] | import FILE.csv [--structure UAI] | admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...] | admin reset-password --login L | admin reset-totp --login L"
+                    System.out.println("verbs: serve [--port N] | import FILE.csv [--structure UAI] [--dry-run]"
+                            + " | export --structure UAI [filters] [--sort class,profile] --out FILE.csv|-"
                             + " | import-addresses FILE.csv --structure UAI"
+                            + " | admin create --login L [--super | --structure UAI ... | --structure UAI --class NAME ...] | admin reset-password --login L | admin reset-totp --login L"
                             + " | letters --structure UAI [filters] [--sort class,profile] [--layout 1|2|8|postal] [--cover] [--without-address refuse|hand] --out FILE.pdf | render-html IN.xhtml OUT.pdf"
                             + " | mail --structure UAI [filters] | mail --campaign ID"
                             + " | template list|get|set|reset|history|rollback --structure UAI [NAME] [FILE|VERSION] [--comment TEXT]"
                             + " | backup --out DIR | restore DIR");
                     return 0;
                 default:
-                    throw new CliError("unknown command \"" + verb + "\" (try: serve, import, import-addresses, admin, letters, render-html, mail, template, backup, restore, help)");
+                    throw new CliError("unknown command \"" + verb + "\" (try: serve, import, import-addresses, export, admin, letters, render-html, mail, template, backup, restore, help)");
             }
         } catch (DatabaseUnavailable e) {
             printDatabaseProblem(new Messages(), lang, e);

@@ -68,7 +68,10 @@ public enum Setting {
     PDF_THREADS("PUBLIPOSTAGE_PDF_THREADS", "0", "threads rendering PDF chunks in parallel; 0 = one per available core"),
     PDF_CHUNK_PAGES("PUBLIPOSTAGE_PDF_CHUNK_PAGES", "100", "pages per XHTML document (chunk) of a letters PDF; fonts are embedded once per chunk"),
     PDF_DIRECT_MAX("PUBLIPOSTAGE_PDF_DIRECT_MAX", "300", "selections up to this many accounts print directly; larger ones run as a background job"),
-    PDF_JOB_TTL_MINUTES("PUBLIPOSTAGE_PDF_JOB_TTL_MINUTES", "60", "a finished letters job's PDF is deleted after this many minutes if not downloaded (it is deleted at once after its download)");
+    PDF_JOB_TTL_MINUTES("PUBLIPOSTAGE_PDF_JOB_TTL_MINUTES", "60", "a finished letters job's PDF is deleted after this many minutes if not downloaded (it is deleted at once after its download)"),
+
+    // Account import (imports/).
+    IMPORT_MAX_MB("PUBLIPOSTAGE_IMPORT_MAX_MB", "20", "largest file the web page \"Importer des comptes\" accepts, in MB (the command line has no limit)");
 
     public final String envName;
     public final String defaultValue;

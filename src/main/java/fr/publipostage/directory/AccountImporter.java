@@ -1,51 +1,45 @@
 package fr.publipostage.directory;
 
-import com.univocity.parsers.csv.CsvParser;
-import com.univocity.parsers.csv.CsvParserSettings;
-import fr.publipostage.directory.DirectoryMapper.AccountRow;
-import fr.publipostage.directory.DirectoryMapper.IdByKey;
+import fr.publipostage.directory.ImportFileReader.StructureIndex;
+import fr.publipostage.directory.ImportFileReader.Summary;
+import fr.publipostage.directory.ImportMapper.ProblemRow;
+import fr.publipostage.directory.ImportMapper.RefProblemRow;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Reader;
 import java.io.StringReader;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Imports accounts from a CSV file, native or ENT "Exporter des comptes" format (DESIGN.md §4).
- * Every line is checked before anything is written: a file with one bad line is refused whole,
- * with every problem listed. Re-importing updates accounts (key: login within structure).
+ * Imports accounts from a CSV file — the native layout or the ENT's two exports, as they are
+ * ({@link ImportFormat}) — all or nothing, for the command line, the web page and the demo data alike.
+ *
+ * <p>How: the file is read line by line and each line, checked on its own, is streamed into a
+ * temporary staging table with {@code COPY}; the checks across lines and against the database
+ * (duplicate logins, unknown schools, relatives by login or by "Prénom Nom", accounts a local admin
+ * may not touch) and the merge are set-based SQL ({@code ImportMapper.xml}), all in one transaction:
+ * memory stays flat whatever the size of the file, and a file with one bad line writes nothing and
+ * lists every problem with its line and column. The report (new, updated with the fields, unchanged,
+ * absent) is computed before anything is written, so a dry run and an import report the same thing.
+ * Rows that would not change are never written.
  */
 public final class AccountImporter {
-    static final List<String> NATIVE_COLUMNS = List.of("uai", "structure_name", "profile", "last_name", "first_name",
-            "login", "login_alias", "activation_code", "email", "level", "classes", "relatives", "functions",
-            "created_at", "language");
-    /** Optional native columns: the postal address (issue 14), checked like import-addresses. */
-    static final List<String> ADDRESS_COLUMNS = List.of("address_line1", "address_line2", "address_line3", "address_line4",
-            "postcode", "city", "country");
-    static final List<String> ENT_COLUMNS = List.of("Id", "Identifiant SIECLE", "Type", "Nom", "Prénom", "Identifiant",
-            "Login personnalisé (Alias)", "Code d'activation", "Fonctions", "Établissements", "Classes", "Enfants",
-            "Parents", "Dernière connexion", "Courriel", "Téléphone");
-    private static final Pattern UAI = Pattern.compile("\\b([0-9]{7}[A-Z])\\b");
-    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
-    private static final Pattern FUNCTION = Pattern.compile("^[A-Z][A-Z0-9_]*$");
-    private static final int MAX_FIELD = 4096;
+    /** Problems listed in a refusal (all are counted). */
+    public static final int MAX_LISTED_PROBLEMS = 1000;
+    private static final Logger LOG = LoggerFactory.getLogger(AccountImporter.class);
+    /** From this many new accounts, the tables' statistics are refreshed within the import (see ImportMapper.xml). */
+    private static final int BULK = 10_000;
+    private static final Pattern UAI = Pattern.compile("[0-9]{7}[A-Z]");
 
     private final SqlSessionFactory sessions;
 
@@ -53,386 +47,236 @@ public final class AccountImporter {
         this.sessions = sessions;
     }
 
-    private enum Format { NATIVE, ENT }
-
-    /** One checked line, ready to write. */
-    private record Line(long number, String uai, String structureName, AccountRow row, List<String> classes,
-                        List<String> relatives, boolean relativesByName, PostalAddress address, String externalId,
-                        String siecleId) {
+    /** Imports for the platform's operator (every account), {@code --structure} or not. */
+    public ImportReport importCsv(InputStream input, String structureUai) throws ImportRejected, IOException {
+        return run(input, ImportOptions.operator(structureUai, true));
     }
 
     /**
-     * @param defaultUai the structure of lines that name none (the --structure flag), or null
+     * Reads, checks and reports the file; writes it when {@code options.apply()} — in one transaction,
+     * or nothing.
+     *
+     * @throws ImportRejected the file cannot be imported: nothing was written; every problem by line and column
      */
-    public ImportReport importCsv(InputStream input, String defaultUai) throws ImportRejected, IOException {
-        String text = decode(input.readAllBytes());
-        if (text.startsWith("\uFEFF")) text = text.substring(1);
-        if (text.isBlank()) throw new ImportRejected(List.of(ImportProblem.wholeFile("import.empty")));
-        if (defaultUai != null && !UAI.matcher(defaultUai).matches()) {
-            throw new ImportRejected(List.of(ImportProblem.wholeFile("import.badUai", defaultUai)));
+    public ImportReport run(InputStream input, ImportOptions options) throws ImportRejected, IOException {
+        if (options.structureUai() != null && !UAI.matcher(options.structureUai()).matches()) {
+            throw new ImportRejected(List.of(ImportProblem.wholeFile("import.badUai", options.structureUai())));
         }
-
-        String firstLine = text.lines().findFirst().orElse("");
-        char delimiter = count(firstLine, ';') >= count(firstLine, ',') ? ';' : ',';
-        CsvParserSettings settings = new CsvParserSettings();
-        settings.getFormat().setDelimiter(delimiter);
-        settings.setLineSeparatorDetectionEnabled(true);
-        settings.setMaxCharsPerColumn(MAX_FIELD);
-        settings.setMaxColumns(64);
-        settings.setSkipEmptyLines(true);
-        CsvParser parser = new CsvParser(settings);
-
-        List<ImportProblem> problems = new ArrayList<>();
-        List<Line> lines = new ArrayList<>();
-        Format format;
-        try {
-            parser.beginParsing(new StringReader(text));
-            String[] header = parser.parseNext();
-            Map<String, Integer> columns = new LinkedHashMap<>();
-            for (int i = 0; i < header.length; i++) {
-                if (header[i] != null) columns.put(header[i].trim(), i);
-            }
-            format = detect(columns.keySet());
-            if (format == null) {
-                throw new ImportRejected(List.of(ImportProblem.wholeFile("import.badHeader",
-                        String.join(";", NATIVE_COLUMNS), String.join(";", ENT_COLUMNS))));
-            }
-            if (format == Format.NATIVE) {
-                for (String c : columns.keySet()) {
-                    if (!NATIVE_COLUMNS.contains(c) && !ADDRESS_COLUMNS.contains(c)) {
-                        problems.add(ImportProblem.at(1, c, "import.unknownColumn", c));
-                    }
-                }
-            }
-            String[] record;
-            while ((record = parser.parseNext()) != null) {
-                long lineNumber = parser.getContext().currentLine();
-                Fields fields = new Fields(record, columns);
-                Line line = format == Format.NATIVE
-                        ? readNative(lineNumber, fields, defaultUai, problems)
-                        : readEnt(lineNumber, fields, defaultUai, problems);
-                if (line != null) lines.add(line);
-            }
-        } catch (com.univocity.parsers.common.TextParsingException e) {
-            problems.add(ImportProblem.at(e.getLineIndex() + 1, "", "import.unreadable", String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
-            throw new ImportRejected(problems);
-        } finally {
-            parser.stopParsing();
-        }
-        if (lines.isEmpty() && problems.isEmpty()) {
-            throw new ImportRejected(List.of(ImportProblem.wholeFile("import.noLines")));
-        }
-
+        ProblemList problems = new ProblemList(MAX_LISTED_PROBLEMS);
+        Timing timing = new Timing();
         try (SqlSession session = sessions.openSession(false)) {
-            DirectoryMapper mapper = session.getMapper(DirectoryMapper.class);
-            checkAcrossLines(lines, mapper, problems);
-            if (!problems.isEmpty()) throw new ImportRejected(sorted(problems));
+            ImportMapper sql = session.getMapper(ImportMapper.class);
             try {
-                ImportReport report = write(format, lines, mapper, session.getMapper(AddressMapper.class));
-                // Forced: the upserts are <select … returning>, which MyBatis does not count as writes.
+                if (options.apply()) sql.lockImports();
+                sql.tune();
+                sql.createLineTable();
+                Summary file = stage(session, sql, input, options, problems);
+                timing.mark("read+copy");
+                check(session, sql, file, options, problems, timing);
+                if (!problems.isEmpty()) throw problems.rejected();
+                List<AccountColumn> fields = List.copyOf(file.accountColumns());
+                sql.createAccountTable();
+                timing.mark("accounts");
+                sql.createLinkTable();
+                sql.createLinkIdTable();
+                timing.mark("links");
+                sql.createChangeTable(fields, file.hasClasses());
+                timing.mark("changes");
+                ImportReport report = report(sql, file, options);
+                timing.mark("report");
+                if (!options.apply()) {
+                    session.rollback(true);
+                    log(report.lines(), "dry run", timing);
+                    return report;
+                }
+                sql.insertStructures();
+                sql.renameStructures();
+                timing.mark("structures");
+                sql.mergeClasses();
+                if (report.newClasses() > 0) sql.analyzeClasses();
+                timing.mark("classes");
+                boolean created = report.created() > 0;
+                // Skipped when nothing of theirs changes: re-importing an unchanged file only reads.
+                boolean classes = created || report.changedFields().containsKey("classes");
+                boolean relatives = created || report.changedFields().containsKey("relatives");
+                if (classes) sql.createMemberTable();
+                timing.mark("members");
+                if (created) {
+                    sql.insertAccounts(fields);
+                    if (report.created() >= BULK) sql.analyzeAccounts();
+                    timing.mark("insert");
+                }
+                if (report.updated() > 0) sql.updateAccounts(fields);
+                timing.mark("update");
+                sql.createAffectedTable();
+                timing.mark("affected");
+                if (classes) sql.mergeMemberships();
+                if (report.created() >= BULK) sql.analyzeMemberships();
+                timing.mark("memberships");
+                if (relatives) sql.mergeRelatives();
+                timing.mark("relatives");
+                sql.refreshAffected();
+                timing.mark("read columns");
+                // Forced: MyBatis does not count <select>/DDL statements as writes.
                 session.commit(true);
+                timing.mark("commit");
+                log(report.lines(), "import", timing);
                 return report;
-            } catch (RuntimeException e) {
+            } catch (ImportRejected | IOException | RuntimeException e) {
                 session.rollback(true);
                 throw e;
             }
         }
     }
 
-    private static List<ImportProblem> sorted(List<ImportProblem> problems) {
-        List<ImportProblem> copy = new ArrayList<>(problems);
-        copy.sort((a, b) -> Long.compare(a.line(), b.line()));
-        return copy;
-    }
-
-    private static String decode(byte[] bytes) throws ImportRejected {
+    /** Streams the file into import_line. */
+    private static Summary stage(SqlSession session, ImportMapper sql, InputStream input, ImportOptions options,
+                                 ProblemList problems) throws ImportRejected, IOException {
+        StructureIndex structures = StructureIndex.of(sql.structures());
+        StagingWriter staging;
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new ImportRejected(List.of(ImportProblem.wholeFile("import.notUtf8")));
+            staging = new StagingWriter(copyManager(session), statement(session, "copyLines"));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot start the import's COPY", e);
         }
-    }
-
-    private static int count(String s, char c) {
-        return (int) s.chars().filter(ch -> ch == c).count();
-    }
-
-    private static Format detect(Set<String> header) {
-        if (header.containsAll(List.of("profile", "last_name", "first_name", "login"))) return Format.NATIVE;
-        if (header.containsAll(List.of("Type", "Nom", "Prénom", "Identifiant"))) return Format.ENT;
-        return null;
-    }
-
-    /** The cells of one record, by column name; blank cells read as null. */
-    private record Fields(String[] record, Map<String, Integer> columns) {
-        String get(String column) {
-            Integer i = columns.get(column);
-            if (i == null || i >= record.length || record[i] == null) return null;
-            String v = record[i].trim();
-            return v.isEmpty() ? null : v;
-        }
-
-        boolean has(String column) {
-            return columns.containsKey(column);
-        }
-    }
-
-    private Line readNative(long n, Fields f, String defaultUai, List<ImportProblem> problems) {
-        int before = problems.size();
-        String uai = structureOf(n, "uai", f.get("uai"), defaultUai, problems);
-        Profile profile = profile(n, "profile", f.get("profile"), problems);
-        String lastName = required(n, "last_name", f.get("last_name"), problems);
-        String firstName = required(n, "first_name", f.get("first_name"), problems);
-        String login = required(n, "login", f.get("login"), problems);
-        String email = email(n, "email", f.get("email"), problems);
-        List<String> functions = functions(n, "functions", f.get("functions"), problems);
-        LocalDate created = date(n, "created_at", f.get("created_at"), problems);
-        String language = language(n, "language", f.get("language"), problems);
-        List<String> relatives = split(f.get("relatives"), "\\|");
-        if (!relatives.isEmpty() && profile != null && profile != Profile.Relative && profile != Profile.Student) {
-            problems.add(ImportProblem.at(n, "relatives", "import.relativesNotAllowed", profile.name()));
-        }
-        // The address columns, when the file has them: checked by the postal rules; empty cells remove it.
-        PostalAddress address = null;
-        if (ADDRESS_COLUMNS.stream().anyMatch(f::has)) {
-            address = new PostalAddress(f.get("address_line1"), f.get("address_line2"), f.get("address_line3"),
-                    f.get("address_line4"), f.get("postcode"), f.get("city"), f.get("country"));
-            for (PostalRules.Problem p : PostalRules.check(address)) problems.add(new ImportProblem(n, p.field(), p.key(), p.args()));
-        }
-        if (problems.size() > before) return null;
-        AccountRow row = new AccountRow(profile, lastName, firstName, login, f.get("login_alias"),
-                f.get("activation_code"), email, f.get("level"), functions, created, language);
-        return new Line(n, uai, f.get("structure_name"), row, split(f.get("classes"), "\\|"), relatives, false, address,
-                null, null);
-    }
-
-    private Line readEnt(long n, Fields f, String defaultUai, List<ImportProblem> problems) {
-        int before = problems.size();
-        String establishments = f.get("Établissements");
-        String uaiInFile = null;
-        if (establishments != null) {
-            Matcher m = UAI.matcher(establishments);
-            if (m.find()) uaiInFile = m.group(1);
-        }
-        String uai = structureOf(n, "Établissements", uaiInFile, defaultUai, problems);
-        Profile profile = profile(n, "Type", f.get("Type"), problems);
-        String lastName = required(n, "Nom", f.get("Nom"), problems);
-        String firstName = required(n, "Prénom", f.get("Prénom"), problems);
-        String login = required(n, "Identifiant", f.get("Identifiant"), problems);
-        String email = email(n, "Courriel", f.get("Courriel"), problems);
-        List<String> functions = functions(n, "Fonctions", f.get("Fonctions"), problems);
-        List<String> children = split(f.get("Enfants"), "[|,]");
-        if (!children.isEmpty() && profile != null && profile != Profile.Relative) {
-            problems.add(ImportProblem.at(n, "Enfants", "import.relativesNotAllowed", profile.name()));
-        }
-        if (problems.size() > before) return null;
-        String name = establishments == null ? null : establishments.replaceAll(UAI.pattern(), "").replaceAll("^[\\s\\-–]+", "").trim();
-        AccountRow row = new AccountRow(profile, lastName, firstName, login, f.get("Login personnalisé (Alias)"),
-                f.get("Code d'activation"), email, null, functions, null, null);
-        // The ENT's own identifiers, so that an address file may name people by them.
-        return new Line(n, uai, name == null || name.isEmpty() ? null : name, row,
-                split(f.get("Classes"), "[|,]"), children, true, null, f.get("Id"), f.get("Identifiant SIECLE"));
-    }
-
-    private static String structureOf(long n, String column, String value, String defaultUai, List<ImportProblem> problems) {
-        if (value == null) {
-            if (defaultUai == null) problems.add(ImportProblem.at(n, column, "import.noStructure"));
-            return defaultUai;
-        }
-        String uai = value.toUpperCase(Locale.ROOT);
-        if (!UAI.matcher(uai).matches()) {
-            problems.add(ImportProblem.at(n, column, "import.badUai", value));
-        } else if (defaultUai != null && !defaultUai.equals(uai)) {
-            problems.add(ImportProblem.at(n, column, "import.otherStructure", uai, defaultUai));
-        }
-        return uai;
-    }
-
-    private static Profile profile(long n, String column, String value, List<ImportProblem> problems) {
-        if (value == null) {
-            problems.add(ImportProblem.at(n, column, "import.missing", column));
-            return null;
-        }
-        return Profile.parse(value).orElseGet(() -> {
-            problems.add(ImportProblem.at(n, column, "import.unknownProfile", value));
-            return null;
-        });
-    }
-
-    private static String required(long n, String column, String value, List<ImportProblem> problems) {
-        if (value == null) problems.add(ImportProblem.at(n, column, "import.missing", column));
-        return value;
-    }
-
-    private static String email(long n, String column, String value, List<ImportProblem> problems) {
-        if (value != null && !EMAIL.matcher(value).matches()) {
-            problems.add(ImportProblem.at(n, column, "import.badEmail", value));
-        }
-        return value;
-    }
-
-    private static List<String> functions(long n, String column, String value, List<ImportProblem> problems) {
-        List<String> functions = split(value, "[|,]").stream().map(s -> s.toUpperCase(Locale.ROOT)).toList();
-        for (String fn : functions) {
-            if (!FUNCTION.matcher(fn).matches()) problems.add(ImportProblem.at(n, column, "import.badFunction", fn));
-        }
-        return functions;
-    }
-
-    private static LocalDate date(long n, String column, String value, List<ImportProblem> problems) {
-        if (value == null) return null;
+        Summary file;
         try {
-            return LocalDate.parse(value);
-        } catch (DateTimeParseException e) {
-            problems.add(ImportProblem.at(n, column, "import.badDate", value));
-            return null;
+            file = new ImportFileReader(options, structures, problems).read(input, staging::write);
+            staging.close();
+        } catch (ImportRejected | IOException | RuntimeException e) {
+            staging.cancel();
+            throw e;
         }
+        if (file.commonUai() != null) sql.chooseStructure(file.commonUai());
+        sql.indexLines(file.header().format().relativesByName());
+        return file;
     }
 
-    private static String language(long n, String column, String value, List<ImportProblem> problems) {
-        if (value == null) return null;
-        String lang = value.toLowerCase(Locale.ROOT);
-        if (!lang.equals("fr") && !lang.equals("en")) {
-            problems.add(ImportProblem.at(n, column, "import.badLanguage", value));
+    /** The checks that need the whole file or the database. */
+    private void check(SqlSession session, ImportMapper sql, Summary file, ImportOptions options, ProblemList problems,
+                       Timing timing) throws IOException {
+        int limit = MAX_LISTED_PROBLEMS;
+        String structureColumn = file.header().format() == ImportFormat.NATIVE ? "uai" : columnOf(file, ImportFormat.Cell.STRUCTURES);
+        String loginColumn = columnOf(file, ImportFormat.Cell.LOGIN);
+        for (ProblemRow r : sql.unresolvedStructures(limit)) {
+            problems.add(ImportProblem.at(r.line(), structureColumn, "import.severalStructures", r.value()));
         }
-        return lang;
-    }
-
-    private static List<String> split(String value, String separator) {
-        if (value == null) return List.of();
-        return Arrays.stream(value.split(separator)).map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
-    }
-
-    /** Problems only visible across lines or against the database: duplicates, unknown structures and relatives. */
-    private static void checkAcrossLines(List<Line> lines, DirectoryMapper mapper, List<ImportProblem> problems) {
-        Map<String, Long> firstLineOfLogin = new HashMap<>();
-        Map<String, Set<String>> loginsByUai = new HashMap<>();
-        Map<String, Set<String>> pupilNamesByUai = new HashMap<>();
-        Map<String, Boolean> structureNamed = new HashMap<>();
-        for (Line line : lines) {
-            String key = line.uai() + "\u0000" + line.row().login();
-            Long first = firstLineOfLogin.putIfAbsent(key, line.number());
-            if (first != null) {
-                problems.add(ImportProblem.at(line.number(), "login", "import.duplicateLogin", line.row().login(), String.valueOf(first)));
-            }
-            loginsByUai.computeIfAbsent(line.uai(), u -> new HashSet<>()).add(line.row().login());
-            if (line.row().profile() == Profile.Student) {
-                pupilNamesByUai.computeIfAbsent(line.uai(), u -> new HashSet<>()).add(pupilKey(line.row().lastName(), line.row().firstName()));
-            }
-            structureNamed.merge(line.uai(), line.structureName() != null, Boolean::logicalOr);
+        for (ProblemRow r : sql.duplicateLogins(limit)) {
+            problems.add(ImportProblem.at(r.line(), loginColumn, "import.duplicateLogin", r.value(), r.other()));
         }
-        Map<String, Structure> existing = new HashMap<>();
-        for (var entry : structureNamed.entrySet()) {
-            Structure s = mapper.findStructureByUai(entry.getKey());
-            if (s != null) existing.put(entry.getKey(), s);
-            else if (!entry.getValue()) {
-                lines.stream().filter(l -> l.uai().equals(entry.getKey())).findFirst().ifPresent(l ->
-                        problems.add(ImportProblem.at(l.number(), "structure_name", "import.unknownStructure", entry.getKey())));
+        sql.createStructureTable();
+        for (ProblemRow r : sql.unknownStructures(limit)) {
+            String column = file.header().format() == ImportFormat.NATIVE ? "structure_name" : structureColumn;
+            problems.add(ImportProblem.at(r.line(), column, file.header().format() == ImportFormat.NATIVE
+                    ? "import.unknownStructure" : "import.unknownStructureEnt", r.value()));
+        }
+        if (options.hideSuperAdmins()) {
+            for (ProblemRow r : sql.reservedAccounts(limit)) {
+                problems.add(ImportProblem.at(r.line(), loginColumn, "import.reservedAccount", r.value()));
             }
         }
-        Map<Long, Set<String>> storedPupilNames = new HashMap<>();
-        // Relatives must name an account of the same structure, in this file or already stored.
-        for (Line line : lines) {
-            if (line.relatives().isEmpty()) continue;
-            Structure s = existing.get(line.uai());
-            Set<String> known = loginsByUai.get(line.uai());
-            List<String> unknown = new ArrayList<>();
-            for (String r : line.relatives()) {
-                boolean found = known.contains(r)
-                        || (line.relativesByName() && pupilNamesByUai.getOrDefault(line.uai(), Set.of()).contains(r.toUpperCase(Locale.ROOT)));
-                if (!found) unknown.add(r);
-            }
-            if (!unknown.isEmpty() && s != null) {
-                Set<String> stored = new HashSet<>();
-                mapper.accountIdsByLogin(s.id(), unknown).forEach(k -> stored.add(k.key()));
-                if (line.relativesByName()) {
-                    stored.addAll(storedPupilNames.computeIfAbsent(s.id(), sid -> {
-                        Set<String> names = new HashSet<>();
-                        mapper.pupilIdsByName(sid).forEach(k -> names.add(k.key()));
-                        return names;
-                    }));
-                }
-                unknown.removeIf(r -> stored.contains(r) || stored.contains(r.toUpperCase(Locale.ROOT)));
-            }
-            for (String r : unknown) {
-                problems.add(ImportProblem.at(line.number(), line.relativesByName() ? "Enfants" : "relatives", "import.unknownRelative", r));
-            }
+        timing.mark("checks");
+        boolean byName = file.header().format().relativesByName();
+        sql.createRefTable(byName);
+        if (byName) {
+            sql.createSchoolKeyTable();
+            for (String uai : sql.structuresNamingRelatives()) copySchoolKeys(session, uai, sql.schoolPeople(uai));
+            sql.resolveByNameInFile(false);
+            sql.resolveByNameInFile(true);
+            sql.resolveByNameInSchool(false, options.hideSuperAdmins());
+            sql.resolveByNameInSchool(true, options.hideSuperAdmins());
         }
-    }
-
-    private static String pupilKey(String lastName, String firstName) {
-        return (lastName + " " + firstName).toUpperCase(Locale.ROOT);
-    }
-
-    private static ImportReport write(Format format, List<Line> lines, DirectoryMapper mapper, AddressMapper addresses) {
-        Map<String, Long> structureIds = new LinkedHashMap<>();
-        for (Line line : lines) {
-            if (!structureIds.containsKey(line.uai()) || line.structureName() != null) {
-                structureIds.put(line.uai(), mapper.upsertStructure(line.uai(), line.structureName()));
-            }
-        }
-        // A class takes its level from its pupils.
-        Map<String, String> classLevel = new HashMap<>();
-        Map<String, Long> classIds = new HashMap<>();
-        for (Line line : lines) {
-            for (String c : line.classes()) {
-                String key = line.uai() + "\u0000" + c;
-                if (line.row().profile() == Profile.Student && line.row().level() != null) classLevel.putIfAbsent(key, line.row().level());
-                else classLevel.putIfAbsent(key, null);
-            }
-        }
-        for (var entry : classLevel.entrySet()) {
-            String[] parts = entry.getKey().split("\u0000", 2);
-            classIds.put(entry.getKey(), mapper.upsertClass(structureIds.get(parts[0]), parts[1], entry.getValue()));
-        }
-        int created = 0;
-        int updated = 0;
-        Map<Line, Long> accountIds = new HashMap<>();
-        Map<Long, Map<String, Long>> pupilsByName = new HashMap<>();
-        for (Line line : lines) {
-            long structureId = structureIds.get(line.uai());
-            DirectoryMapper.UpsertResult result = mapper.upsertAccount(structureId, line.row());
-            if (result.inserted()) created++;
-            else updated++;
-            accountIds.put(line, result.id());
-            if (line.address() != null) addresses.setAddress(result.id(), line.address());
-            if (line.externalId() != null || line.siecleId() != null) {
-                addresses.setExternalIds(result.id(), line.externalId(), line.siecleId());
-            }
-            mapper.deleteAccountClasses(result.id());
-            List<Long> ids = line.classes().stream().map(c -> classIds.get(line.uai() + "\u0000" + c)).toList();
-            if (!ids.isEmpty()) mapper.insertAccountClasses(result.id(), ids);
-        }
-        for (Line line : lines) {
-            if (line.relatives().isEmpty() && line.row().profile() != Profile.Relative) continue;
-            long structureId = structureIds.get(line.uai());
-            long id = accountIds.get(line);
-            Map<String, Long> byKey = new HashMap<>();
-            if (!line.relatives().isEmpty()) {
-                mapper.accountIdsByLogin(structureId, line.relatives()).forEach(k -> byKey.put(k.key(), k.id()));
-                if (line.relativesByName()) {
-                    pupilsByName.computeIfAbsent(structureId, sid -> {
-                        Map<String, Long> names = new HashMap<>();
-                        mapper.pupilIdsByName(sid).forEach(k -> names.put(k.key(), k.id()));
-                        return names;
-                    }).forEach(byKey::putIfAbsent);
-                }
-            }
-            List<Long> relativeIds = line.relatives().stream()
-                    .map(r -> byKey.containsKey(r) ? byKey.get(r) : byKey.get(r.toUpperCase(Locale.ROOT))).toList();
-            if (line.row().profile() == Profile.Relative) {
-                if (line.relatives().isEmpty() && format == Format.ENT) continue;
-                mapper.deleteChildrenOf(id);
-                for (long child : relativeIds) mapper.insertRelative(id, child);
+        sql.resolveByLoginInFile();
+        sql.resolveByLoginInSchool(options.hideSuperAdmins());
+        timing.mark("relatives resolved");
+        for (RefProblemRow r : sql.relativeProblems(limit)) {
+            boolean child = r.direction().equals("c");
+            String column = child ? file.childColumn() : file.parentColumn();
+            if (r.candidates().isEmpty()) {
+                problems.add(ImportProblem.at(r.line(), column, child ? "import.unknownChild" : "import.unknownParent", r.ref()));
+            } else if (r.candidates().size() > 1) {
+                problems.add(ImportProblem.at(r.line(), column, "import.ambiguousRelative", r.ref(),
+                        String.join(", ", r.candidates())));
             } else {
-                for (long parent : relativeIds) mapper.insertRelative(parent, id);
+                String profile = Profile.parse(r.candidateProfile()).map(Profile::frenchName).orElse(r.candidateProfile());
+                problems.add(ImportProblem.at(r.line(), column, child ? "import.childNotPupil" : "import.parentNotRelative",
+                        r.ref(), profile));
             }
         }
-        for (long structureId : structureIds.values()) mapper.refreshReadColumns(structureId);
-        return new ImportReport(format.name().toLowerCase(Locale.ROOT), lines.size(), created, updated,
-                List.copyOf(structureIds.keySet()));
+    }
+
+    private static String columnOf(Summary file, ImportFormat.Cell cell) {
+        for (int i = 0; i < file.header().columns().size(); i++) {
+            ImportFormat.Column c = file.header().columns().get(i);
+            if (c != null && c.cell() == cell) return c.header();
+        }
+        return cell.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The school's pupils and parents with their name keys (computed here, like the file's). */
+    private static void copySchoolKeys(SqlSession session, String uai, List<ImportMapper.SchoolPerson> people) throws IOException {
+        StringBuilder rows = new StringBuilder(people.size() * 64);
+        for (ImportMapper.SchoolPerson p : people) {
+            rows.append(StagingWriter.copyText(uai)).append('\t').append(StagingWriter.copyText(p.login())).append('\t')
+                    .append(StagingWriter.copyText(p.profile())).append('\t')
+                    .append(StagingWriter.copyText(NameKey.firstLast(p.firstName(), p.lastName()))).append('\t')
+                    .append(StagingWriter.copyText(NameKey.lastFirst(p.firstName(), p.lastName()))).append('\t')
+                    .append(p.hidden() ? 't' : 'f').append('\n');
+        }
+        try (Reader reader = new StringReader(rows.toString())) {
+            copyManager(session).copyIn(statement(session, "copySchoolKeys"), reader);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot copy the school's names", e);
+        }
+    }
+
+    private static ImportReport report(ImportMapper sql, Summary file, ImportOptions options) {
+        ImportMapper.Counts counts = sql.counts();
+        Map<String, Integer> fields = new LinkedHashMap<>();
+        for (ImportMapper.FieldCount f : sql.changedFields()) fields.put(f.field(), f.count());
+        int limit = options.listLimit();
+        int absent = sql.absentCount(options.hideSuperAdmins());
+        return new ImportReport(file.header().format().label(), counts.lines(), counts.created(), counts.updated(),
+                counts.unchanged(), sql.structureUais(), fields, sql.newClasses(), sql.createdAccounts(limit),
+                sql.updatedAccounts(limit), absent, absent == 0 ? List.of() : sql.absentAccounts(options.hideSuperAdmins(), limit),
+                options.apply());
+    }
+
+    private static CopyManager copyManager(SqlSession session) {
+        try {
+            return session.getConnection().unwrap(PGConnection.class).getCopyAPI();
+        } catch (SQLException e) {
+            throw new IllegalStateException("the import needs a PostgreSQL connection", e);
+        }
+    }
+
+    /** The text of a statement of ImportMapper.xml that is run through the CopyManager, not MyBatis. */
+    private static String statement(SqlSession session, String id) {
+        return session.getConfiguration().getMappedStatement(ImportMapper.class.getName() + "." + id)
+                .getBoundSql(null).getSql();
+    }
+
+    /** Where a big import spends its time (INFO from 100,000 lines, for the operator; DEBUG below). */
+    private static void log(int lines, String what, Timing timing) {
+        if (lines >= 100_000) LOG.info("{} of {} lines: {}", what, lines, timing);
+        else LOG.debug("{} of {} lines: {}", what, lines, timing);
+    }
+
+    /** How long each step took. */
+    private static final class Timing {
+        private final StringBuilder steps = new StringBuilder();
+        private long last = System.nanoTime();
+
+        void mark(String step) {
+            long now = System.nanoTime();
+            if (steps.length() > 0) steps.append(", ");
+            steps.append(step).append(' ').append((now - last) / 1_000_000).append(" ms");
+            last = now;
+        }
+
+        @Override
+        public String toString() {
+            return steps.toString();
+        }
     }
 }

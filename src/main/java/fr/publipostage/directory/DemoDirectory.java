@@ -143,7 +143,7 @@ public final class DemoDirectory {
 
     /** The whole demo directory as one native-format CSV. */
     public String csv() {
-        StringBuilder out = new StringBuilder(String.join(";", AccountImporter.NATIVE_COLUMNS)).append('\n');
+        StringBuilder out = new StringBuilder(ImportFormat.NATIVE.header()).append('\n');
         new School(LYCEE_UAI, "Lycée Montesquieu", List.of("Seconde", "Première", "Terminale"),
                 List.of("2nde", "1re", "Tle"), 8, 33, 120, 50, 10, new Random(20240901L)).write(out);
         new School(COLLEGE_UAI, "Collège Jeanne-d'Arc", List.of("6e", "5e", "4e", "3e"),

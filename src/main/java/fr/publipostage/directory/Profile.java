@@ -24,16 +24,27 @@ public enum Profile {
         return frenchName;
     }
 
+    /** Every accepted spelling, folded: read once per line of an import, so not folded again each time. */
+    private static final java.util.Map<String, Profile> BY_NAME;
+
+    static {
+        java.util.Map<String, Profile> names = new java.util.HashMap<>();
+        for (Profile p : values()) {
+            names.put(fold(p.name()), p);
+            names.put(fold(p.frenchName), p);
+            names.put(fold(p.entCode), p);
+            names.put(p.name(), p);
+            names.put(p.frenchName, p);
+        }
+        BY_NAME = java.util.Map.copyOf(names);
+    }
+
     /** English, French (with or without accents) or ENT code, any case. */
     public static Optional<Profile> parse(String text) {
         if (text == null) return Optional.empty();
-        String wanted = fold(text);
-        for (Profile p : values()) {
-            if (fold(p.name()).equals(wanted) || fold(p.frenchName).equals(wanted) || fold(p.entCode).equals(wanted)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+        Profile exact = BY_NAME.get(text);
+        if (exact != null) return Optional.of(exact);
+        return Optional.ofNullable(BY_NAME.get(fold(text)));
     }
 
     private static String fold(String s) {

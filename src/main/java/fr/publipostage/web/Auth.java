@@ -120,6 +120,17 @@ public final class Auth {
     }
 
     /**
+     * Importing accounts into the school of the path: its administrators (the structure check, then 403
+     * for a class teacher); an import that writes also asks for a fresh second factor when the platform
+     * requires one (it may change where activation codes are sent).
+     */
+    public Allowed accountImport(Context ctx, boolean writes) {
+        Allowed allowed = customisation(ctx);
+        if (writes) secondFactor.requireFreshCode(allowed.session());
+        return allowed;
+    }
+
+    /**
      * Call before any response carrying credentials (CSV, PDF, e-mail campaign): the structure
      * check, then the second factor when the platform requires a fresh TOTP code.
      */

@@ -20,7 +20,7 @@ import org.apache.velocity.app.VelocityEngine;
  */
 public final class Views {
     /** Key prefixes the browser scripts may use. */
-    public static final List<String> SCRIPT_PREFIXES = List.of("ui.", "check.", "preset.", "card.", "auth.", "selection.", "csv.", "mailweb.", "printweb.", "editorweb.");
+    public static final List<String> SCRIPT_PREFIXES = List.of("ui.", "check.", "preset.", "card.", "auth.", "selection.", "csv.", "mailweb.", "printweb.", "editorweb.", "importweb.", "import.field.");
 
     private final VelocityEngine engine;
     private final Messages messages;

@@ -25,7 +25,7 @@ class ImportCommandIT {
 
     private int run(App app, String lang, String... words) throws Exception {
         return new ImportCommand(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
-                .run(app, lang, new Args(List.of(words), Set.of()));
+                .run(app, lang, new Args(List.of(words), Set.of("dry-run")));
     }
 
     @Test
@@ -85,6 +85,30 @@ class ImportCommandIT {
                     new PrintStream(out, true, StandardCharsets.UTF_8));
             assertThatThrownBy(() -> again.run(app, "fr", new Args(List.of("create", "--login", "other", "--super"), Set.of("super"))))
                     .isInstanceOf(CliError.class).hasMessageContaining("10 characters");
+        }
+    }
+
+    @Test
+    void dryRunWritesNothingAndAnImportIsAudited() throws Exception {
+        Path file = dir.resolve("new.csv");
+        Files.writeString(file, "profile;last_name;first_name;login;classes\nStudent;Lemaître;Anatole;anatole.lemaitre;2nde 1\n");
+        try (TestDatabase.Fresh db = TestDatabase.fresh()) {
+            App app = db.app();
+            app.demo().loadIfEmpty();
+            long lycee = app.structureByUai("0330001A").id();
+            int before = app.audit().recent(lycee, 100).size();
+            assertThat(run(app, "fr", file.toString(), "--structure", "0330001A", "--dry-run")).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("Essai (rien n’a été écrit)").contains("1 compte(s) à créer")
+                    .contains("Comptes nouveaux (1)").contains("Anatole Lemaître (anatole.lemaitre)");
+            assertThat(app.audit().recent(lycee, 100)).hasSize(before);
+            assertThat(app.selections().list(fr.publipostage.selection.Selection.everyone(lycee),
+                    fr.publipostage.selection.Scope.EVERYTHING)).noneMatch(a -> a.login().equals("anatole.lemaitre"));
+
+            assertThat(run(app, "fr", file.toString(), "--structure", "0330001A")).isZero();
+            var event = app.audit().recent(lycee, 1).get(0);
+            assertThat(event.action()).isEqualTo("account-import");
+            assertThat(event.adminLogin()).isEqualTo("cli:" + System.getProperty("user.name"));
+            assertThat(event.details()).contains("new.csv").contains("\"created\": 1");
         }
     }
 }

@@ -155,6 +155,69 @@ class AccountImporterIT {
                 + "0330009Z;Autre;Student;Autre;École;autre.ecole;;;;;;;;2026-09-01;\n";
         assertThatThrownBy(() -> importText(csv, "0330001A")).isInstanceOfSatisfying(ImportRejected.class,
                 e -> assertThat(e.problems()).extracting(ImportProblem::reason)
-                        .containsExactly("import.unknownRelative", "import.otherStructure"));
+                        .containsExactly("import.unknownChild", "import.otherStructure"));
+    }
+
+    /** Issue 10, leak 8: the address shown must be the address used — one plain addr-spec per cell. */
+    @Test
+    void refusesAnEmailCellThatIsNotOnePlainAddress() throws Exception {
+        String[] bad = {"Evil<evil@evil.example>x.fr", "Léa <lea@exemple.fr>", "a@exemple.fr, b@exemple.fr",
+                "a@exemple.fr;b@exemple.fr", "\"quoted\"@exemple.fr", "a@@exemple.fr", "a b@exemple.fr", "a@exemple",
+                "a@[127.0.0.1]", ".a@exemple.fr", "a..b@exemple.fr", "a@-exemple.fr", "a@exemple..fr", "a@exemple.fr.",
+                "a(comment)@exemple.fr", "=HYPERLINK(\"x\")@exemple.fr"};
+        StringBuilder csv = new StringBuilder(HEADER).append('\n');
+        for (int i = 0; i < bad.length; i++) {
+            csv.append("0330001A;Lycée;Teacher;Nom;Prénom;login").append(i).append(";;;")
+                    .append('"').append(bad[i].replace("\"", "\"\"")).append('"').append(";;;;;2026-09-01;\n");
+        }
+        assertThatThrownBy(() -> importText(csv.toString(), null)).isInstanceOfSatisfying(ImportRejected.class, e -> {
+            assertThat(e.problems()).extracting(ImportProblem::reason).allMatch(r -> r.startsWith("import.badEmail."));
+            assertThat(e.problems()).extracting(ImportProblem::line)
+                    .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(2, bad.length + 1).boxed().toList());
+        });
+        assertThat(structure("0330001A")).as("nothing written").isNull();
+
+        String good = HEADER + "\n"
+                + "0330001A;Lycée;Teacher;Nom;Prénom;ok1;;;prenom.nom+ent@exemple.fr;;;;;2026-09-01;\n"
+                + "0330001A;Lycée;Teacher;Nom;Prénom;ok2;;;jean-luc.o'brien@sous.domaine.exemple.fr;;;;;2026-09-01;\n"
+                + "0330001A;Lycée;Teacher;Nom;Prénom;ok3;;;contact@école-exemple.fr;;;;;2026-09-01;\n";
+        assertThat(importText(good, null).created()).isEqualTo(3);
+        assertThat(accounts("0330001A")).extracting(Account::email).containsExactlyInAnyOrder(
+                "prenom.nom+ent@exemple.fr", "jean-luc.o'brien@sous.domaine.exemple.fr", "contact@école-exemple.fr");
+    }
+
+    /** Re-importing the same file writes no row: every row's xmin (the transaction that wrote it) stays. */
+    @Test
+    void reimportingTheSameFileRewritesNoRow() throws Exception {
+        String demo = app.demo().csv();
+        ImportReport first = importText(demo, null);
+        assertThat(first.created()).isGreaterThan(2000);
+        try (var c = db.database().dataSource().getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery("select refresh_account_read_columns(array(select id from structure))")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("read columns of new accounts inserted right: a full refresh corrects none").isZero();
+        }
+        java.util.Map<String, java.util.List<String>> before = rowVersions();
+
+        ImportReport again = importText(demo, null);
+
+        assertThat(again.created()).isZero();
+        assertThat(again.updated()).isZero();
+        assertThat(again.unchanged()).isEqualTo(first.created());
+        assertThat(rowVersions()).isEqualTo(before);
+    }
+
+    private java.util.Map<String, java.util.List<String>> rowVersions() throws java.sql.SQLException {
+        java.util.Map<String, java.util.List<String>> versions = new java.util.LinkedHashMap<>();
+        try (var c = db.database().dataSource().getConnection(); var st = c.createStatement()) {
+            for (String table : List.of("structure", "school_class", "account", "account_class", "account_relative")) {
+                java.util.List<String> rows = new java.util.ArrayList<>();
+                try (var rs = st.executeQuery("select ctid::text || '@' || xmin::text from " + table + " order by 1")) {
+                    while (rs.next()) rows.add(rs.getString(1));
+                }
+                versions.put(table, rows);
+            }
+        }
+        return versions;
     }
 }

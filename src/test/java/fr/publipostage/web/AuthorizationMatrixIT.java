@@ -143,6 +143,12 @@ class AuthorizationMatrixIT {
         get("/api/structures/{uai}/logo", editor);
         post("/api/structures/{uai}/logo", expect(422, 422, 403, 403, 401), Map.of());
         delete("/api/structures/{uai}/logo", editor);
+        // Importing accounts: the school's administrators only. A form post is not a CSV file (422); {upload}
+        // is an upload nobody made (404).
+        get("/import", expect(200, 200, 200, 403, 302));
+        post("/api/structures/{uai}/imports", expect(422, 422, 403, 403, 401), Map.of());
+        post("/api/structures/{uai}/imports/{upload}/apply", expect(404, 404, 403, 403, 401), Map.of());
+        delete("/api/structures/{uai}/imports/{upload}", expect(404, 404, 403, 403, 401));
     }
 
     @BeforeAll
@@ -171,7 +177,7 @@ class AuthorizationMatrixIT {
     private static String fill(String path, String uai) {
         return path.replace("{uai}", uai).replace("{id}", String.valueOf(visibleAccountId))
                 .replace("{campaign}", String.valueOf(finishedCampaignId)).replace("{message}", "0")
-                .replace("{job}", String.valueOf(finishedJobId))
+                .replace("{job}", String.valueOf(finishedJobId)).replace("{upload}", "0")
                 .replace("{name}", path.endsWith("/preview-mail") ? "mail-activation.html.vm" : "print-activation.vm");
     }
 

@@ -153,6 +153,13 @@ public final class WebFixture implements AutoCloseable {
             return post(path, withToken);
         }
 
+        /** A POST of raw bytes (a file as the body) with this client's CSRF token in the header, as a page's script sends it. */
+        public HttpResponse<String> postBody(String path, byte[] body, String contentType) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", contentType)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            return send(b, "X-CSRF-Token", csrf == null ? "" : csrf);
+        }
+
         /** A DELETE carrying this client's CSRF token in the header, as the pages' scripts send it. */
         public HttpResponse<String> delete(String path) {
             HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).DELETE();
