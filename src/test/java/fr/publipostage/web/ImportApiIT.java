@@ -1,0 +1,182 @@
+package fr.publipostage.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.publipostage.Setting;
+import fr.publipostage.directory.Account;
+import fr.publipostage.directory.EntExport;
+import fr.publipostage.directory.EntExport.Layout;
+import fr.publipostage.directory.EntExport.Person;
+import fr.publipostage.security.AuditEvent;
+import fr.publipostage.selection.Scope;
+import fr.publipostage.selection.Selection;
+import fr.publipostage.web.WebFixture.Who;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** "Importer des comptes" over HTTP: upload → dry run → apply, refusals, limits and rights. */
+class ImportApiIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static WebFixture web;
+    private static long lycee;
+
+    @BeforeAll
+    static void start() throws Exception {
+        web = new WebFixture(Map.of(Setting.IMPORT_MAX_MB, "1"));
+        lycee = web.app.structureByUai(WebFixture.OWN).id();
+        // A platform account in the lycée: hidden from its local admin.
+        web.app.importer().importCsv(new java.io.ByteArrayInputStream(("uai;profile;last_name;first_name;login;activation_code;functions\n"
+                + "0330001A;Personnel;Racine;Plateforme;root.platform;ROOT9999;SUPER_ADMIN\n").getBytes(StandardCharsets.UTF_8)), null);
+    }
+
+    @AfterAll
+    static void stop() {
+        web.close();
+    }
+
+    private static String path(String uai) {
+        return "/api/structures/" + uai + "/imports";
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws Exception {
+        return JSON.readTree(r.body());
+    }
+
+    private static List<Account> accounts() {
+        return web.app.selections().list(Selection.everyone(lycee), Scope.EVERYTHING);
+    }
+
+    private static byte[] newcomers() {
+        return new EntExport(Layout.DIRECTORY).add(
+                Person.of("Élève", "Bérézina", "Léa", "lea.berezina.web", "AB12CD34").structures("Lycée Montesquieu")
+                        .classes("2nde 1"),
+                Person.of("Parent", "Bérézina", "Marc", "marc.berezina.web", "ZX78CV90").structures("Lycée Montesquieu")
+                        .children("Léa Bérézina"))
+                .bytes();
+    }
+
+    @Test
+    void uploadShowsTheDryRunThenApplyWritesItOnceAndAudits() throws Exception {
+        WebFixture.Client admin = web.as(Who.LOCAL_OWN);
+        int before = accounts().size();
+
+        HttpResponse<String> checked = admin.postBody(path(WebFixture.OWN) + "?name=export.csv", newcomers(), "text/csv");
+
+        assertThat(checked.statusCode()).as(checked.body()).isEqualTo(200);
+        JsonNode plan = json(checked);
+        assertThat(plan.get("format").asText()).isEqualTo("ent-directory");
+        assertThat(plan.get("created").asInt()).isEqualTo(2);
+        assertThat(plan.get("updated").asInt()).isZero();
+        int visible = web.app.selections().list(Selection.everyone(lycee), Scope.LOCAL_ADMIN).size();
+        assertThat(visible).isLessThan(before);
+        assertThat(plan.get("absent").asInt()).as("the school's accounts, the hidden ones not counted").isEqualTo(visible);
+        assertThat(plan.get("absentAccounts").toString()).doesNotContain("root.platform");
+        assertThat(plan.get("createdAccounts").get(0).get("login").asText()).isEqualTo("lea.berezina.web");
+        assertThat(plan.get("fileName").asText()).isEqualTo("export.csv");
+        assertThat(accounts()).as("nothing written by the dry run").hasSize(before);
+
+        String id = plan.get("id").asText();
+        WebFixture.Client other = web.as(Who.SUPER);
+        assertThat(other.post(path(WebFixture.OWN) + "/" + id + "/apply", Map.of(), "X-CSRF-Token", other.csrf).statusCode())
+                .as("another admin cannot apply this admin's upload").isEqualTo(404);
+        HttpResponse<String> applied = admin.post(path(WebFixture.OWN) + "/" + id + "/apply", Map.of(), "X-CSRF-Token", admin.csrf);
+        assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
+        assertThat(json(applied).get("message").asText()).contains("2 compte(s) créé(s)");
+        assertThat(accounts()).hasSize(before + 2);
+        assertThat(accounts()).filteredOn(a -> a.login().equals("marc.berezina.web")).singleElement()
+                .satisfies(a -> assertThat(a.children()).containsExactly("Léa Bérézina"));
+
+        AuditEvent event = web.app.audit().recent(lycee, 1).get(0);
+        assertThat(event.action()).isEqualTo("account-import");
+        assertThat(event.adminLogin()).isEqualTo(Who.LOCAL_OWN.login);
+        assertThat(event.details()).contains("export.csv").contains("sha256");
+
+        assertThat(admin.post(path(WebFixture.OWN) + "/" + id + "/apply", Map.of(), "X-CSRF-Token", admin.csrf).statusCode())
+                .as("applied once: the upload is gone").isEqualTo(404);
+    }
+
+    @Test
+    void aRefusedFileListsEveryProblemByLineAndColumnInTheAdminsLanguage() throws Exception {
+        WebFixture.Client admin = web.as(Who.LOCAL_OWN);
+        byte[] bad = new EntExport(Layout.DIRECTORY).add(
+                Person.of("Sorcier", "Potter", "Harry", "harry.potter", "").structures("Lycée Montesquieu"),
+                Person.of("Parent", "Inconnu", "Jean", "jean.inconnu", "").structures("Lycée Montesquieu").children("Nobody Here"),
+                Person.of("Personnel", "Racine", "Plateforme", "root.platform", "").structures("Lycée Montesquieu"))
+                .bytes();
+
+        HttpResponse<String> r = admin.postBody(path(WebFixture.OWN) + "?name=bad.csv", bad, "text/csv");
+
+        assertThat(r.statusCode()).isEqualTo(422);
+        JsonNode body = json(r);
+        assertThat(body.get("error").asText()).isEqualTo("Fichier refusé, rien n’a été importé : 3 problème(s).");
+        JsonNode problems = body.get("problems");
+        assertThat(problems).hasSize(3);
+        assertThat(problems.get(0).get("line").asInt()).isEqualTo(2);
+        assertThat(problems.get(0).get("column").asText()).isEqualTo("Type");
+        assertThat(problems.get(0).get("message").asText()).startsWith("profil inconnu « Sorcier »");
+        assertThat(problems.get(1).get("column").asText()).isEqualTo("Enfant(s)");
+        assertThat(problems.get(2).get("code").asText()).as("a local admin may not touch the platform's account")
+                .isEqualTo("import.reservedAccount");
+
+        HttpResponse<String> english = admin.postBody(path(WebFixture.OWN) + "?lang=en", bad, "text/csv");
+        assertThat(json(english).get("problems").get(0).get("message").asText()).startsWith("unknown profile \"Sorcier\"");
+    }
+
+    @Test
+    void aFileOverTheLimitIsRefusedWithTheLimitAndWithoutBeingRead() throws Exception {
+        WebFixture.Client admin = web.as(Who.LOCAL_OWN);
+        byte[] big = new byte[1024 * 1024 + 10];
+        java.util.Arrays.fill(big, (byte) 'a');
+        HttpResponse<String> r = admin.postBody(path(WebFixture.OWN), big, "text/csv");
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(json(r).get("error").asText()).contains("1024 Ko au plus");
+    }
+
+    @Test
+    void onlyTheSchoolsAdministratorsImport() throws Exception {
+        byte[] file = newcomers();
+        assertThat(web.as(Who.LOCAL_OTHER).postBody(path(WebFixture.OWN), file, "text/csv").statusCode()).isEqualTo(403);
+        assertThat(web.as(Who.CLASS_TEACHER).postBody(path(WebFixture.OWN), file, "text/csv").statusCode()).isEqualTo(403);
+        assertThat(web.as(Who.CLASS_TEACHER).get("/import").statusCode()).isEqualTo(403);
+        assertThat(web.as(Who.ANONYMOUS).postBody(path(WebFixture.OWN), file, "text/csv").statusCode()).isEqualTo(401);
+        HttpResponse<String> noCsrf = web.as(Who.LOCAL_OWN).post(path(WebFixture.OWN), Map.of());
+        assertThat(noCsrf.statusCode()).isEqualTo(403);
+        // A line of another school in the school's import.
+        byte[] otherSchool = ("uai;profile;last_name;first_name;login\n0330002B;Student;Autre;École;autre.ecole\n")
+                .getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> r = web.as(Who.SUPER).postBody(path(WebFixture.OWN), otherSchool, "text/csv");
+        assertThat(r.statusCode()).isEqualTo(422);
+        assertThat(json(r).get("problems").get(0).get("code").asText()).isEqualTo("import.otherStructure");
+    }
+
+    @Test
+    void aDiscardedUploadCannotBeApplied() throws Exception {
+        WebFixture.Client admin = web.as(Who.SUPER);
+        HttpResponse<String> checked = admin.postBody(path(WebFixture.OWN), newcomers(), "text/csv");
+        String id = json(checked).get("id").asText();
+        assertThat(admin.delete(path(WebFixture.OWN) + "/" + id).statusCode()).isEqualTo(204);
+        HttpResponse<String> r = admin.post(path(WebFixture.OWN) + "/" + id + "/apply", Map.of(), "X-CSRF-Token", admin.csrf);
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(json(r).get("code").asText()).isEqualTo("importweb.noUpload");
+    }
+
+    @Test
+    void applyingNeedsAFreshSecondFactorWhenThePlatformRequiresIt() throws Exception {
+        try (WebFixture strict = new WebFixture(Map.of(Setting.TOTP_REQUIRED, "true"))) {
+            WebFixture.Client admin = strict.as(Who.LOCAL_OWN);
+            HttpResponse<String> checked = admin.postBody(path(WebFixture.OWN), newcomers(), "text/csv");
+            assertThat(checked.statusCode()).as("the dry run writes nothing: no code asked").isEqualTo(200);
+            String id = json(checked).get("id").asText();
+            HttpResponse<String> r = admin.post(path(WebFixture.OWN) + "/" + id + "/apply", Map.of(), "X-CSRF-Token", admin.csrf);
+            assertThat(r.statusCode()).isEqualTo(403);
+            assertThat(json(r).get("code").asText()).startsWith("auth.totp");
+        }
+    }
+}
