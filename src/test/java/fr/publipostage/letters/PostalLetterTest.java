@@ -201,4 +201,57 @@ class PostalLetterTest {
         assertThat(info.pageTexts().get(5)).doesNotContain("Lycée Montesquieu – 12 cours");
         assertThat(new String(out.toByteArray(), 0, 8, StandardCharsets.ISO_8859_1)).startsWith("%PDF-");
     }
+
+    /**
+     * The page as a printer and a scanner see it: rasterised at 150 dpi, the QR code of each letter still
+     * decodes to its own activation link, a fold mark is drawn at 99 mm and at 198 mm in the left margin
+     * (and only there), and the school's return line sits inside the window, just above the frame.
+     */
+    @Test
+    void rasterisedTheQrCodeDecodesTheFoldMarksAreDrawnAndTheReturnLineSitsAboveTheFrame() throws Exception {
+        LetterEngine engine = Letters.engine(POOL, 1, 10);
+        List<Account> accounts = withAddresses(3);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        engine.print(postal(), accounts, out);
+        int dpi = 150;
+        double pxPerMm = dpi / 25.4;
+        List<List<PostalGeometry.Run>> runs = PostalGeometry.runs(out.toByteArray());
+        try (org.apache.pdfbox.pdmodel.PDDocument doc = org.apache.pdfbox.Loader.loadPDF(out.toByteArray())) {
+            org.apache.pdfbox.rendering.PDFRenderer renderer = new org.apache.pdfbox.rendering.PDFRenderer(doc);
+            for (int p = 0; p < accounts.size(); p++) {
+                Account a = accounts.get(p);
+                java.awt.image.BufferedImage page = renderer.renderImageWithDPI(p, dpi, org.apache.pdfbox.rendering.ImageType.RGB);
+                if (!a.activated()) {
+                    int[] pixels = page.getRGB(0, 0, page.getWidth(), page.getHeight(), null, 0, page.getWidth());
+                    com.google.zxing.BinaryBitmap bitmap = new com.google.zxing.BinaryBitmap(new com.google.zxing.common.HybridBinarizer(
+                            new com.google.zxing.RGBLuminanceSource(page.getWidth(), page.getHeight(), pixels)));
+                    String decoded = new com.google.zxing.qrcode.QRCodeReader().decode(bitmap,
+                            Map.of(com.google.zxing.DecodeHintType.TRY_HARDER, Boolean.TRUE)).getText();
+                    assertThat(decoded).as("page %d's QR code", p + 1).startsWith(Letters.SCHOOL.entUrl())
+                            .endsWith("?login=" + java.net.URLEncoder.encode(a.login(), StandardCharsets.UTF_8));
+                }
+                // Fold marks: a grey rule 4–10 mm from the left edge at 99 and 198 mm, nothing there elsewhere.
+                List<Double> inkedRows = new ArrayList<>();
+                for (int row = (int) (20 * pxPerMm); row < (int) (290 * pxPerMm); row++) {
+                    for (int col = (int) (5 * pxPerMm); col <= (int) (9 * pxPerMm); col++) {
+                        if ((page.getRGB(col, row) & 0xff) < 0xe0) {
+                            inkedRows.add(row / pxPerMm);
+                            break;
+                        }
+                    }
+                }
+                for (double fold : PostalLayout.FOLDS_MM) {
+                    assertThat(inkedRows).as("page %d: a fold mark at %.0f mm", p + 1, fold).anyMatch(y -> Math.abs(y - fold) <= 0.5);
+                }
+                assertThat(inkedRows).as("page %d: ink in the left margin away from the folds", p + 1)
+                        .allMatch(y -> Math.abs(y - 99) <= 0.5 || Math.abs(y - 198) <= 0.5);
+                // The return line: inside the window (x 107–198, y 47–90), above the frame's top (55 mm).
+                List<PostalGeometry.Run> returnLine = runs.get(p).stream().filter(r -> r.text().startsWith("LycéeMontesquieu–")).toList();
+                assertThat(returnLine).as("page %d: the return line", p + 1).hasSize(1);
+                PostalGeometry.Box box = returnLine.get(0).box();
+                assertThat(box.inside(new PostalGeometry.Box(107, 47, 198, PostalGeometry.FRAME.top())))
+                        .as("page %d: return line at %s", p + 1, box).isTrue();
+            }
+        }
+    }
 }

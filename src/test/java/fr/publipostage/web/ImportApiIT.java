@@ -179,4 +179,37 @@ class ImportApiIT {
             assertThat(json(r).get("code").asText()).startsWith("auth.totp");
         }
     }
+
+    /** Issue 14: the web import takes the native layout's address columns, checked by the postal rules. */
+    @Test
+    void theNativeAddressColumnsAreCheckedByLineAndColumnThenImported() throws Exception {
+        WebFixture.Client admin = web.as(Who.LOCAL_OWN);
+        byte[] bad = ("login;profile;last_name;first_name;postcode;city;address_line1\n"
+                + "adresse.web;Parent;Adresse;Web;3340;Talence;12 AVENUE DU MARECHAL DE LATTRE TASSIGNY\n")
+                .getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> refused = admin.postBody(path(WebFixture.OWN) + "?name=adresses.csv", bad, "text/csv");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+        JsonNode problems = json(refused).get("problems");
+        assertThat(problems).extracting(p -> p.get("line").asInt() + ":" + p.get("column").asText() + ":" + p.get("code").asText())
+                .containsExactlyInAnyOrder("2:postcode:address.postcodeLostZero", "2:address_line1:address.lineTooLong");
+
+        byte[] good = ("login;profile;last_name;first_name;postcode;city;address_line1\n"
+                + "adresse.web;Parent;Adresse;Web;33400;Talence;3 rue de la Paix\n").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> checked = admin.postBody(path(WebFixture.OWN) + "?name=adresses.csv", good, "text/csv");
+        assertThat(checked.statusCode()).as(checked.body()).isEqualTo(200);
+        String id = json(checked).get("id").asText();
+        HttpResponse<String> applied = admin.post(path(WebFixture.OWN) + "/" + id + "/apply", Map.of(), "X-CSRF-Token", admin.csrf);
+        assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
+        assertThat(accounts()).filteredOn(a -> a.login().equals("adresse.web")).singleElement()
+                .satisfies(a -> assertThat(a.postalAddress()).isEqualTo(new fr.publipostage.directory.PostalAddress(
+                        "3 rue de la Paix", null, null, null, "33400", "Talence", null)));
+
+        // Moving: the dry run names the changed fields.
+        byte[] moved = ("login;profile;last_name;first_name;postcode;city;address_line1\n"
+                + "adresse.web;Parent;Adresse;Web;33000;Bordeaux;3 rue de la Paix\n").getBytes(StandardCharsets.UTF_8);
+        JsonNode plan = json(admin.postBody(path(WebFixture.OWN) + "?name=adresses.csv", moved, "text/csv"));
+        assertThat(plan.get("updated").asInt()).isEqualTo(1);
+        assertThat(plan.get("changedFields").toString()).contains("\"city\"").contains("\"postcode\"").doesNotContain("addressLine1")
+                .contains("commune");
+    }
 }
