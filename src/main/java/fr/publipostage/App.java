@@ -171,7 +171,7 @@ public final class App implements AutoCloseable {
         this.admins = new AdminService(sessions, random);
         this.selections = new SelectionService(sessions, new SelectionParser());
         this.audit = new AuditLog(sessions, json);
-        this.imports = new AccountImports(sessions, importer, audit, random, config.getInt(Setting.IMPORT_MAX_MB) * 1024 * 1024);
+        this.imports = new AccountImports(sessions, importer, addresses, audit, random, config.getInt(Setting.IMPORT_MAX_MB) * 1024 * 1024);
         this.webSessions = new SessionService(sessions, random, config.getInt(Setting.SESSION_IDLE_MINUTES));
         this.logins = new LoginService(sessions, admins, webSessions);
         this.oidcSettings = OidcSettings.from(config);

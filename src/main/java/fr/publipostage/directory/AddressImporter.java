@@ -35,6 +35,8 @@ import org.apache.ibatis.session.SqlSessionFactory;
  */
 public final class AddressImporter {
     static final int MAX_FIELD = 4096;
+    /** Accounts listed among those whose address changes (all are counted). */
+    static final int LISTED = 500;
     private static final Pattern UAI = Pattern.compile("[0-9]{7}[A-Z]");
 
     /** Canonical field → accepted header names (compared without case, accents, spaces, '_' or '-'). */
@@ -59,8 +61,15 @@ public final class AddressImporter {
         FIELDS.put("country", List.of("country", "pays"));
     }
 
-    /** What an accepted file did. */
-    public record Report(String uai, int lines, int withAddress, int cleared) {
+    /**
+     * What an accepted file did (or, not applied, would do): its lines, those giving an address, those
+     * erasing one, and how many accounts' stored addresses it changes.
+     */
+    public record Report(String uai, int lines, int withAddress, int cleared, int changed, boolean applied,
+                         List<ImportReport.Entry> changedAccounts) {
+        public int unchanged() {
+            return lines - changed;
+        }
     }
 
     private final SqlSessionFactory sessions;
@@ -74,6 +83,36 @@ public final class AddressImporter {
     }
 
     public Report importCsv(InputStream input, String uai) throws ImportRejected, IOException {
+        return run(input, uai, true);
+    }
+
+    /**
+     * True when this header is an address file's (a key column and a city column) and not an account
+     * file's: the web page's import takes both and sends each to its importer.
+     */
+    public static boolean recognises(byte[] content) {
+        String text = new String(content, 0, Math.min(content.length, 1 << 16), StandardCharsets.UTF_8);
+        if (text.startsWith("\uFEFF")) text = text.substring(1);
+        String first = text.lines().filter(l -> !l.isBlank()).findFirst().orElse("");
+        CsvParserSettings settings = new CsvParserSettings();
+        settings.getFormat().setDelimiter(count(first, ';') >= count(first, ',') ? ';' : ',');
+        settings.setMaxColumns(128);
+        String[] header;
+        try {
+            header = new CsvParser(settings).parseLine(first);
+        } catch (TextParsingException e) {
+            return false;
+        }
+        if (header == null || ImportFormat.recognise(header).isPresent()) return false;
+        Set<String> fields = new java.util.HashSet<>();
+        for (String h : header) {
+            if (h != null && field(h.strip()) != null) fields.add(field(h.strip()));
+        }
+        return fields.contains("city") && (fields.contains("login") || fields.contains("siecle") || fields.contains("external"));
+    }
+
+    /** The file checked, then written when {@code apply} (else nothing is written: the web's dry run). */
+    public Report run(InputStream input, String uai, boolean apply) throws ImportRejected, IOException {
         if (uai == null || !UAI.matcher(uai).matches()) {
             throw new ImportRejected(List.of(ImportProblem.wholeFile("import.badUai", String.valueOf(uai))));
         }
@@ -141,16 +180,37 @@ public final class AddressImporter {
 
         int withAddress = 0;
         int cleared = 0;
+        int changed = 0;
+        Map<Long, AddressMapper.Stored> stored = new HashMap<>();
+        List<ImportReport.Entry> changedAccounts = new ArrayList<>();
+        try (SqlSession session = sessions.openSession(true)) {
+            List<Long> ids = List.copyOf(accountOf.values());
+            for (int from = 0; from < ids.size(); from += 5_000) {
+                for (AddressMapper.Stored a : session.getMapper(AddressMapper.class)
+                        .addressesOf(ids.subList(from, Math.min(ids.size(), from + 5_000)))) {
+                    stored.put(a.id(), a);
+                }
+            }
+        }
+        for (Line line : lines) {
+            if (line.address().isEmpty()) cleared++;
+            else withAddress++;
+            AddressMapper.Stored before = stored.get(accountOf.get(line));
+            if (before == null || !line.address().equals(before.address())) {
+                changed++;
+                if (before != null && changedAccounts.size() < LISTED) {
+                    changedAccounts.add(new ImportReport.Entry(line.number(), uai, before.login(), before.lastName(),
+                            before.firstName(), before.profile(), List.of("postalAddress")));
+                }
+            }
+        }
+        if (!apply) return new Report(uai, lines.size(), withAddress, cleared, changed, false, changedAccounts);
         try (SqlSession session = sessions.openSession(ExecutorType.BATCH, false)) {
             AddressMapper mapper = session.getMapper(AddressMapper.class);
-            for (Line line : lines) {
-                mapper.setAddress(accountOf.get(line), line.address());
-                if (line.address().isEmpty()) cleared++;
-                else withAddress++;
-            }
+            for (Line line : lines) mapper.setAddress(accountOf.get(line), line.address());
             session.commit(true);
         }
-        return new Report(uai, lines.size(), withAddress, cleared);
+        return new Report(uai, lines.size(), withAddress, cleared, changed, true, changedAccounts);
     }
 
     private static Line read(long n, String[] record, Map<String, Integer> columns, Map<String, String> headerOf,

@@ -212,4 +212,47 @@ class ImportApiIT {
         assertThat(plan.get("changedFields").toString()).contains("\"city\"").contains("\"postcode\"").doesNotContain("addressLine1")
                 .contains("commune");
     }
+
+    /** Issue 14: the web import takes an import-addresses file too (keyed by login or Id Siecle), dry run then apply. */
+    @Test
+    void anAddressFileIsCheckedShownAndAppliedLikeAnAccountFile() throws Exception {
+        WebFixture.Client admin = web.as(Who.LOCAL_OWN);
+        web.app.importer().importCsv(new java.io.ByteArrayInputStream(("login;profile;last_name;first_name\n"
+                + "fichier.adresses;Parent;Fichier;Adresses\n").getBytes(StandardCharsets.UTF_8)), WebFixture.OWN);
+        byte[] bad = ("Identifiant;Nom;Adresse ligne 1;Code postal;Commune\n"
+                + "fichier.adresses;Fichier;3 rue de la Paix;334;Talence\n"
+                + "personne.inconnue;Inconnue;1 rue X;33000;Bordeaux\n").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> refused = admin.postBody(path(WebFixture.OWN) + "?name=adresses.csv", bad, "text/csv");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+        assertThat(json(refused).get("problems")).extracting(p -> p.get("line").asInt() + ":" + p.get("column").asText() + ":" + p.get("code").asText())
+                .containsExactly("2:Code postal:address.postcodeFrance", "3:Identifiant:addresses.unknownAccount");
+
+        byte[] good = ("\uFEFFIdentifiant;Nom;Adresse ligne 1;Code postal;Commune\n"
+                + "fichier.adresses;Fichier;3 rue de la Paix;33400;Talence\n").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> checked = admin.postBody(path(WebFixture.OWN) + "?name=adresses.csv", good, "text/csv");
+        assertThat(checked.statusCode()).as(checked.body()).isEqualTo(200);
+        JsonNode plan = json(checked);
+        assertThat(plan.get("format").asText()).isEqualTo("addresses");
+        assertThat(plan.get("formatLabel").asText()).contains("adresses postales");
+        assertThat(plan.get("updated").asInt()).isEqualTo(1);
+        assertThat(plan.get("created").asInt()).isZero();
+        assertThat(plan.get("updatedAccounts").get(0).get("login").asText()).isEqualTo("fichier.adresses");
+        assertThat(accounts()).filteredOn(a -> a.login().equals("fichier.adresses")).singleElement()
+                .satisfies(a -> assertThat(a.postalAddress()).as("nothing written by the dry run").isNull());
+
+        String id = plan.get("id").asText();
+        HttpResponse<String> applied = admin.post(path(WebFixture.OWN) + "/" + id + "/apply", Map.of(), "X-CSRF-Token", admin.csrf);
+        assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
+        assertThat(accounts()).filteredOn(a -> a.login().equals("fichier.adresses")).singleElement()
+                .satisfies(a -> assertThat(a.city()).isEqualTo("Talence"));
+        AuditEvent event = web.app.audit().recent(lycee, 1).get(0);
+        assertThat(event.action()).isEqualTo(AuditEvent.ADDRESS_IMPORT);
+        assertThat(event.details()).contains("adresses.csv");
+        // The same file again: nothing to change.
+        JsonNode again = json(admin.postBody(path(WebFixture.OWN) + "?name=adresses.csv", good, "text/csv"));
+        assertThat(again.get("updated").asInt()).isZero();
+        assertThat(again.get("unchanged").asInt()).isEqualTo(1);
+        // Another school's admin cannot send addresses to this school.
+        assertThat(web.as(Who.LOCAL_OTHER).postBody(path(WebFixture.OWN), good, "text/csv").statusCode()).isEqualTo(403);
+    }
 }
