@@ -9,10 +9,7 @@ import fr.publipostage.directory.ImportFormat.Column;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -30,8 +27,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads an import file line by line — UTF-8 with or without BOM, {@code ;} or {@code ,}, CRLF or LF,
- * quoted or not — checks each line on its own (the checks that need the other lines or the database are
+ * Reads an import file line by line — UTF-8 with or without BOM, Windows-1252 or UTF-16 ({@link ImportText}),
+ * {@code ;}, {@code ,} or tab, CRLF, LF or CR, quoted or not — checks each line on its own (the checks that need the other lines or the database are
  * SQL, in {@link AccountImporter}) and hands each as a {@link StagedLine} to the staging table. Memory
  * does not grow with the file.
  */
@@ -89,12 +86,12 @@ final class ImportFileReader {
     }
 
     /**
-     * Reads the file, giving each line to {@code sink}; a file that cannot be read at all (empty, not
-     * UTF-8, unknown header) is refused at once with one sentence.
+     * Reads the file, giving each line to {@code sink}; a file that cannot be read at all (empty, a
+     * spreadsheet, text in no encoding {@link ImportText} reads, unknown header) is refused at once with one sentence.
      */
     Summary read(InputStream input, Consumer<StagedLine> sink) throws ImportRejected, IOException {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16);
+        ImportText text = new ImportText(input);
+        BufferedReader reader = new BufferedReader(text, 1 << 16);
         char delimiter;
         try {
             reader.mark(HEADER_LOOKAHEAD);
@@ -108,6 +105,7 @@ final class ImportFileReader {
                 }
                 if (read > HEADER_LOOKAHEAD / 2) break;
             }
+            if (text.spreadsheet()) throw new ImportRejected(List.of(ImportProblem.wholeFile("import.spreadsheet")));
             if (first == null) throw new ImportRejected(List.of(ImportProblem.wholeFile("import.empty")));
             delimiter = delimiter(first);
             reader.reset();
@@ -162,13 +160,21 @@ final class ImportFileReader {
                 lines++;
                 sink.accept(line(lineNumber, record));
             }
+            // The input is read on univocity's own thread: a byte the encoding cannot read may just end
+            // the input there (the lines read are then incomplete), so ImportText remembers it.
+            parser.stopParsing();
+            if (text.unreadable()) throw notUtf8();
         } catch (TextParsingException e) {
-            if (hasCause(e, CharacterCodingException.class)) throw notUtf8();
+            if (text.unreadable() || hasCause(e, CharacterCodingException.class)) throw notUtf8();
             problems.add(ImportProblem.at(Math.max(1, e.getLineIndex() + 1), "", "import.unreadable",
                     String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
             throw problems.rejected();
         } finally {
-            parser.stopParsing();
+            try {
+                parser.stopParsing();
+            } catch (TextParsingException alreadyRefused) {
+                // Stopped after a refusal: the file's first fault is the one reported.
+            }
         }
         if (lines == 0 && problems.isEmpty()) throw new ImportRejected(List.of(ImportProblem.wholeFile("import.noLines")));
         String common = commonChoices != null && commonChoices.size() == 1 ? commonChoices.iterator().next() : null;

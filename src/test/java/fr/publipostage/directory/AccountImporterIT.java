@@ -143,7 +143,11 @@ class AccountImporterIT {
                 e -> assertThat(e.problems()).extracting(ImportProblem::reason).containsExactly("import.empty"));
         assertThatThrownBy(() -> importText("name;surname\nA;B\n", null)).isInstanceOfSatisfying(ImportRejected.class,
                 e -> assertThat(e.problems()).extracting(ImportProblem::reason).containsExactly("import.badHeader"));
-        assertThatThrownBy(() -> app.importer().importCsv(new ByteArrayInputStream(new byte[] {(byte) 0xC3, 0x28, 0x0A}), null))
+        // A UTF-8 é (C3 A9), then a Windows-1252 é (E9) further down: no one encoding reads the file.
+        java.io.ByteArrayOutputStream mixed = new java.io.ByteArrayOutputStream();
+        mixed.writeBytes("profile;last_name;first_name;login\nStudent;Bérézina;Léa;lea\n".getBytes(StandardCharsets.UTF_8));
+        mixed.writeBytes("Student;Bérézina;Luc;luc\n".getBytes(java.nio.charset.Charset.forName("windows-1252")));
+        assertThatThrownBy(() -> app.importer().importCsv(new ByteArrayInputStream(mixed.toByteArray()), "0330001A"))
                 .isInstanceOfSatisfying(ImportRejected.class,
                         e -> assertThat(e.problems()).extracting(ImportProblem::reason).containsExactly("import.notUtf8"));
     }

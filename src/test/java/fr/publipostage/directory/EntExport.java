@@ -62,6 +62,8 @@ public final class EntExport {
     private final List<Person> people = new ArrayList<>();
     private boolean bom = true;
     private String lineEnd = "\n";
+    private boolean quoteAll = true;
+    private char delimiter = ';';
 
     public EntExport(Layout layout) {
         this.layout = layout;
@@ -82,20 +84,35 @@ public final class EntExport {
         return this;
     }
 
+    /**
+     * false: as a spreadsheet saves the file again (Excel's "CSV (séparateur : point-virgule)"): a cell is
+     * quoted only when it holds the delimiter, a quote or a line break.
+     */
+    public EntExport quoteAll(boolean all) {
+        this.quoteAll = all;
+        return this;
+    }
+
+    /** The separator between cells (Excel's "Texte Unicode" uses a tab). */
+    public EntExport delimiter(char c) {
+        this.delimiter = c;
+        return this;
+    }
+
     public String text() {
         StringBuilder out = new StringBuilder(bom ? "\uFEFF" : "");
         if (layout == Layout.DIRECTORY) {
-            out.append("\"Id\";\"Id Siecle\";\"Type\";\"Nom\";\"Prénom\";\"Login\";\"Code d'activation\";\"Fonction(s)\";"
-                    + "\"Structure(s)\";\"Classe(s)\";\"Enfant(s)\";\"Parent(s)\"").append(lineEnd);
+            out.append(quoted("Id", "Id Siecle", "Type", "Nom", "Prénom", "Login", "Code d'activation", "Fonction(s)",
+                    "Structure(s)", "Classe(s)", "Enfant(s)", "Parent(s)")).append(lineEnd);
             for (Person p : people) {
                 out.append(quoted(p.id(), "", p.type(), p.lastName(), p.firstName(), p.login(), p.code(),
                         eachFollowed(p.functions()), eachFollowed(p.structures()), joined(p.classes()), joined(p.children()),
                         joined(p.parents()))).append(lineEnd);
             }
         } else {
-            out.append("\"Id\";\"Identifiant SIECLE\";\"Type\";\"Nom\";\"Prénom\";\"Identifiant\";\"Login personnalisé (Alias)\";"
-                    + "\"Code d'activation\";\"Fonctions\";\"Établissements\";\"Classes\";\"Enfants\";\"Parents\";"
-                    + "\"Dernière connexion\";\"Courriel\";\"Téléphone\"").append(lineEnd);
+            out.append(quoted("Id", "Identifiant SIECLE", "Type", "Nom", "Prénom", "Identifiant", "Login personnalisé (Alias)",
+                    "Code d'activation", "Fonctions", "Établissements", "Classes", "Enfants", "Parents", "Dernière connexion",
+                    "Courriel", "Téléphone")).append(lineEnd);
             for (Person p : people) {
                 out.append(quoted(p.id(), "", p.type(), p.lastName(), p.firstName(), p.login(), p.alias(), p.code(),
                         eachFollowed(p.functions()), eachFollowed(p.structures()), joined(p.classes()), joined(p.children()),
@@ -107,6 +124,13 @@ public final class EntExport {
 
     public byte[] bytes() {
         return text().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The text in another encoding; a BOM asked for is that encoding's (none for Windows-1252). */
+    public byte[] bytes(java.nio.charset.Charset charset) {
+        String text = text();
+        if (text.startsWith("\uFEFF") && !charset.name().startsWith("UTF")) text = text.substring(1);
+        return text.getBytes(charset);
     }
 
     /** {{#list}}{{.}}, {{/list}}: every value followed by ", ". */
@@ -121,11 +145,15 @@ public final class EntExport {
         return String.join(", ", values);
     }
 
-    private static String quoted(String... cells) {
+    private String quoted(String... cells) {
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < cells.length; i++) {
-            if (i > 0) s.append(';');
-            s.append('"').append(cells[i]).append('"');
+            if (i > 0) s.append(delimiter);
+            String cell = cells[i];
+            boolean quote = quoteAll || cell.indexOf(delimiter) >= 0 || cell.indexOf('"') >= 0 || cell.indexOf('\n') >= 0;
+            // entcore's template quotes without doubling inner quotes; a spreadsheet doubles them.
+            if (quote) s.append('"').append(quoteAll ? cell : cell.replace("\"", "\"\"")).append('"');
+            else s.append(cell);
         }
         return s.toString();
     }

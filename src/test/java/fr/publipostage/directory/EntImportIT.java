@@ -135,6 +135,58 @@ class EntImportIT {
     }
 
     @Test
+    void theExportSavedAgainBySpreadsheetsImportsTheSame() throws Exception {
+        run(lyceeDirectoryExport().bytes(), LYCEE);
+        Map<String, Account> before = accounts(LYCEE);
+        // Excel's "CSV (séparateur : point-virgule)": Windows-1252, no BOM, quotes only where needed, CRLF.
+        byte[] excel = lyceeDirectoryExport().bom(false).quoteAll(false).lineEnd("\r\n").bytes(ImportText.WINDOWS_1252);
+        assertThat(new String(excel, StandardCharsets.ISO_8859_1)).as("a Windows-1252 file").contains("B\u00e9r\u00e9zina")
+                .doesNotContain("\"Léa\"");
+        // Excel's "Texte Unicode": UTF-16LE with its BOM, tab separated. LibreOffice: UTF-8, no BOM, CR only.
+        byte[] unicodeText = lyceeDirectoryExport().bom(true).quoteAll(false).delimiter('\t').lineEnd("\r\n")
+                .bytes(StandardCharsets.UTF_16LE);
+        byte[] utf16be = lyceeDirectoryExport().bom(true).bytes(StandardCharsets.UTF_16BE);
+        byte[] oldMac = lyceeDirectoryExport().bom(false).quoteAll(false).lineEnd("\r").bytes();
+        for (byte[] file : List.of(excel, unicodeText, utf16be, oldMac)) {
+            ImportReport again = run(file, LYCEE);
+            assertThat(again.format()).isEqualTo("ent-directory");
+            assertThat(again.created()).isZero();
+            assertThat(again.updated()).isZero();
+            assertThat(again.unchanged()).isEqualTo(9);
+        }
+        assertThat(accounts(LYCEE)).isEqualTo(before);
+
+        // A Windows-1252 file on its own: the accents are right.
+        TestDatabase.Fresh other = TestDatabase.fresh();
+        try {
+            other.app().importer().run(new ByteArrayInputStream(excel), ImportOptions.operator(LYCEE, true));
+            Structure lycee = other.app().structureByUai(LYCEE);
+            assertThat(lycee.name()).isEqualTo("Lycée Montesquieu");
+            Map<String, Account> read = other.app().selections().list(Selection.everyone(lycee.id()), Scope.EVERYTHING).stream()
+                    .collect(Collectors.toMap(Account::login, a -> a));
+            assertThat(read.get("helene.loeuillet").lastName()).isEqualTo("Lœuillet");
+            assertThat(read.get("as.delafontaine").children()).containsExactlyInAnyOrder("Léa Bérézina", "Émile de La Fontaine");
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
+    void aFileOfMixedEncodingsOrASpreadsheetIsRefusedWithOneSentence() throws Exception {
+        // UTF-8 first (Léa), then a Windows-1252 é further down: no encoding reads it whole.
+        byte[] utf8 = lyceeDirectoryExport().bom(false).bytes();
+        byte[] tail = "\"x\";\"\";\"Invit\u00e9\";\"Z\";\"Z\";\"z.z\";\"\";\"\";\"\";\"\";\"\";\"\"\n".getBytes(ImportText.WINDOWS_1252);
+        byte[] file = java.util.Arrays.copyOf(utf8, utf8.length + tail.length);
+        System.arraycopy(tail, 0, file, utf8.length, tail.length);
+        assertThatThrownBy(() -> run(file, LYCEE)).isInstanceOfSatisfying(ImportRejected.class,
+                e -> assertThat(e.problems()).extracting(ImportProblem::reason).containsExactly("import.notUtf8"));
+        byte[] xlsx = {0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00};
+        assertThatThrownBy(() -> run(xlsx, LYCEE)).isInstanceOfSatisfying(ImportRejected.class,
+                e -> assertThat(e.problems()).extracting(ImportProblem::reason).containsExactly("import.spreadsheet"));
+        assertThat(accounts(LYCEE)).isEmpty();
+    }
+
+    @Test
     void aSchoolNamedOnlyByNameIsFoundByItsNameOrGivenWithStructure() throws Exception {
         byte[] file = lyceeDirectoryExport().bytes();
         assertThatThrownBy(() -> run(file, null)).as("an unknown school named without its UAI")
