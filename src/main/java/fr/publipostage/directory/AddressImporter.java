@@ -26,7 +26,7 @@ import org.apache.ibatis.session.SqlSessionFactory;
 /**
  * {@code import-addresses FILE.csv --structure UAI}: the postal addresses of a school's accounts from a
  * second file (the ENT's exports carry none). Header-driven, {@code ;} or {@code ,}, UTF-8 with or
- * without BOM. Each line names one account of the school by {@code login}, else by {@code Id Siecle}
+ * without BOM, Windows-1252 or UTF-16 ({@link ImportText}). Each line names one account of the school by {@code login}, else by {@code Id Siecle}
  * (SIECLE's identifier, as the ENT exports it) or {@code Id} (the ENT's external id) when the login
  * cell is empty; then its address: {@code address_line1…address_line4}, {@code postcode}, {@code city},
  * {@code country} (French column names accepted too). An empty address removes the account's address.
@@ -91,7 +91,12 @@ public final class AddressImporter {
      * file's: the web page's import takes both and sends each to its importer.
      */
     public static boolean recognises(byte[] content) {
-        String text = new String(content, 0, Math.min(content.length, 1 << 16), StandardCharsets.UTF_8);
+        String text;
+        try {
+            text = decode(content);
+        } catch (ImportRejected | IOException e) {
+            return false;
+        }
         if (text.startsWith("\uFEFF")) text = text.substring(1);
         String first = text.lines().filter(l -> !l.isBlank()).findFirst().orElse("");
         CsvParserSettings settings = new CsvParserSettings();
@@ -324,15 +329,17 @@ public final class AddressImporter {
         return copy;
     }
 
-    private static String decode(byte[] bytes) throws ImportRejected {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+    /** The file's text in its encoding (UTF-8, Windows-1252 as Excel saves it, UTF-16: {@link ImportText}), without BOM. */
+    private static String decode(byte[] bytes) throws ImportRejected, IOException {
+        java.io.StringWriter text = new java.io.StringWriter(bytes.length);
+        try (ImportText reader = new ImportText(new java.io.ByteArrayInputStream(bytes))) {
+            reader.transferTo(text);
+            if (reader.spreadsheet()) throw new ImportRejected(List.of(ImportProblem.wholeFile("import.spreadsheet")));
+            if (reader.unreadable()) throw new ImportRejected(List.of(ImportProblem.wholeFile("import.notUtf8")));
         } catch (CharacterCodingException e) {
             throw new ImportRejected(List.of(ImportProblem.wholeFile("import.notUtf8")));
         }
+        return text.toString();
     }
 
     private static int count(String s, char c) {

@@ -184,7 +184,9 @@ class ImportAddressesCommandIT {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("aucune colonne ne désigne les comptes");
         assertThat(run("fr", file.toString(), "--structure", "0999999Z")).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("établissement 0999999Z inconnu");
-        Files.write(file, new byte[] {'l', 'o', 'g', 'i', 'n', ';', 'c', 'i', 't', 'y', '\n', 'x', ';', (byte) 0xE9, '\n'});
+        // UTF-8 (Bègles) then a Windows-1252 byte further down: mixed encodings are refused in one sentence.
+        Files.write(file, new byte[] {'l', 'o', 'g', 'i', 'n', ';', 'c', 'i', 't', 'y', '\n', 'x', ';', 'B', (byte) 0xC3, (byte) 0xA8,
+            'g', 'l', 'e', 's', '\n', 'y', ';', (byte) 0xE9, '\n'});
         assertThat(run("fr", file.toString(), "--structure", DemoDirectory.LYCEE_UAI)).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("UTF-8");
         assertThatThrownBy(() -> run("fr", file.toString())).isInstanceOf(CliError.class).hasMessageContaining("--structure");
@@ -231,5 +233,22 @@ class ImportAddressesCommandIT {
                 StandardCharsets.UTF_8);
         assertThat(run("fr", file.toString(), "--structure", DemoDirectory.LYCEE_UAI)).isZero();
         assertThat(account("siecle.parent").addressLine1()).isEqualTo("9 rue Sainte-Catherine");
+    }
+
+    /** The file saved again by Excel ("CSV (séparateur : point-virgule)") is Windows-1252: read as such, as the account import does. */
+    @Test
+    void aFileSavedByExcelInWindows1252IsReadWithItsAccents() throws Exception {
+        Account parent = parents.get(2);
+        Path file = dir.resolve("adresses-excel.csv");
+        Files.writeString(file, "Identifiant;Adresse ligne 1;Adresse ligne 2;Code postal;Commune\r\n"
+                + parent.login() + ";5 rue Nozières;Résidence Les Aubépines;97110;Pointe-à-Pitre\r\n",
+                java.nio.charset.Charset.forName("windows-1252"));
+        assertThat(run("fr", file.toString(), "--structure", DemoDirectory.LYCEE_UAI)).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(account(parent.login()).postalAddress())
+                .isEqualTo(new PostalAddress("5 rue Nozières", "Résidence Les Aubépines", null, null, "97110", "Pointe-à-Pitre", null));
+        // A spreadsheet is not a CSV file: one sentence, nothing read.
+        Files.write(file, new byte[] {'P', 'K', 3, 4, 20, 0, 6, 0});
+        assertThat(run("fr", file.toString(), "--structure", DemoDirectory.LYCEE_UAI)).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("CSV");
     }
 }
