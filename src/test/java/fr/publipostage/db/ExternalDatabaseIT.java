@@ -38,7 +38,7 @@ class ExternalDatabaseIT {
     @TempDir
     Path work;
 
-    /** A database owned by postgres, and a plain role granted CONNECT on it (and nothing else). */
+    /** A database owned by postgres, and a plain role granted CONNECT and TEMPORARY on it (and nothing else). */
     private record Given(String url, String role, String database, TestDatabase.Fresh server) {
     }
 
@@ -51,6 +51,9 @@ class ExternalDatabaseIT {
             st.execute("create database " + database + " owner postgres");
             st.execute("revoke all on database " + database + " from public");
             st.execute("grant connect on database " + database + " to " + role);
+            // The importer stages a file in temporary tables (on commit drop); PUBLIC has TEMPORARY by
+            // default, revoked above with the rest.
+            st.execute("grant temporary on database " + database + " to " + role);
         }
         String url = server.jdbcUrl().replaceFirst("/[^/?]+\\?.*$", "/" + database);
         return new Given(url, role, database, server);
