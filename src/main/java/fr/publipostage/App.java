@@ -12,6 +12,8 @@ import fr.publipostage.db.Database;
 import fr.publipostage.db.MyBatis;
 import fr.publipostage.db.SummaryMapper;
 import fr.publipostage.directory.AccountImporter;
+import fr.publipostage.directory.AddressImporter;
+import fr.publipostage.directory.AddressMapper;
 import fr.publipostage.directory.DemoDirectory;
 import fr.publipostage.directory.DirectoryMapper;
 import fr.publipostage.directory.ImportMapper;
@@ -116,6 +118,7 @@ public final class App implements AutoCloseable {
     private final Database database;
     private final Messages messages;
     private final AccountImporter importer;
+    private final AddressImporter addresses;
     private final AccountImports imports;
     private final DemoDirectory demo;
     private final AdminService admins;
@@ -173,7 +176,7 @@ public final class App implements AutoCloseable {
                         SessionMapper.class, CampaignMapper.class, LetterJobMapper.class, LeaseMapper.class,
                         TemplateMapper.class, LogoMapper.class, OidcMapper.class, QueueMapper.class, SummaryMapper.class,
                         fr.publipostage.customisation.PrintDefaultsMapper.class, ImportMapper.class, UploadMapper.class,
-                        BounceMapper.class, ActivationMapper.class));
+                        BounceMapper.class, ActivationMapper.class, AddressMapper.class));
         this.sessions = sessions;
         this.metrics = new Metrics(sessions);
         this.clientAddress = ClientAddress.from(config);
@@ -184,11 +187,12 @@ public final class App implements AutoCloseable {
         this.random = new SecureRandom();
         this.messages = new Messages();
         this.importer = new AccountImporter(sessions);
-        this.demo = new DemoDirectory(sessions, importer);
+        this.addresses = new AddressImporter(sessions);
+        this.demo = new DemoDirectory(sessions, importer, addresses);
         this.admins = new AdminService(sessions, random);
         this.selections = new SelectionService(sessions, new SelectionParser());
         this.audit = new AuditLog(sessions, json);
-        this.imports = new AccountImports(sessions, importer, audit, random, config.getInt(Setting.IMPORT_MAX_MB) * 1024 * 1024);
+        this.imports = new AccountImports(sessions, importer, addresses, audit, random, config.getInt(Setting.IMPORT_MAX_MB) * 1024 * 1024);
         this.webSessions = new SessionService(sessions, random, config.getInt(Setting.SESSION_IDLE_MINUTES));
         this.logins = new LoginService(sessions, admins, webSessions);
         this.oidcSettings = OidcSettings.from(config);
@@ -372,6 +376,11 @@ public final class App implements AutoCloseable {
 
     public AccountImporter importer() {
         return importer;
+    }
+
+    /** Postal addresses from a second file ({@code import-addresses}). */
+    public AddressImporter addresses() {
+        return addresses;
     }
 
     /** Importing accounts from the command line and the web page (uploads kept between dry run and apply, audit). */

@@ -6,6 +6,7 @@ import fr.publipostage.cli.RestoreCommand;
 import fr.publipostage.cli.Args;
 import fr.publipostage.cli.CliError;
 import fr.publipostage.cli.ExportCommand;
+import fr.publipostage.cli.ImportAddressesCommand;
 import fr.publipostage.cli.ImportCommand;
 import fr.publipostage.cli.LettersCommand;
 import fr.publipostage.cli.MailCommand;
@@ -78,6 +79,10 @@ public final class Main {
                 case "export":
                     try (App app = openClosedOnExit(config)) {
                         return new ExportCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of()));
+                    }
+                case "import-addresses":
+                    try (App app = openClosedOnExit(config)) {
+                        return new ImportAddressesCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of()));
                     }
                 case "admin":
                     try (App app = openClosedOnExit(config)) {

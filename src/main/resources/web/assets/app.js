@@ -17,6 +17,7 @@ const state = {
   order: null,        // {column, desc}
   total: 0,
   withoutEmail: 0,
+  withoutPostal: 0,
   checked: false,     // the check ran on the current form
   presetId: null,
   outcome: null,      // {campaign, outcome}: the accounts a campaign did not reach, from the campaign view link
@@ -53,16 +54,22 @@ function selectionParams() {
   for (const v of data.getAll('class')) p.append('class', v);
   if (data.get('activation') && data.get('activation') !== 'all') p.set('activation', data.get('activation'));
   if (data.get('email') && data.get('email') !== 'all') p.set('email', data.get('email'));
+  if (data.get('postal') && data.get('postal') !== 'all') p.set('postal', data.get('postal'));
   if (data.get('local-admin') && data.get('local-admin') !== 'any') p.set('local-admin', data.get('local-admin'));
   if (data.get('created-after')) p.set('created-after', data.get('created-after'));
   if (data.get('created-before')) p.set('created-before', data.get('created-before'));
   const sort = [data.get('sort1'), data.get('sort2')].filter((v) => v);
   if (sort.length) p.set('sort', [...new Set(sort)].join(','));
   if (data.get('layout') && data.get('layout') !== '1') p.set('layout', data.get('layout'));
-  if (data.get('cover')) p.set('cover', 'yes');
+  // Cover sheets are for letters handed out by the form tutor, not for letters sent by post.
+  if (data.get('cover') && data.get('layout') !== 'postal') p.set('cover', 'yes');
   if (state.outcome) {
     p.set('campaign', state.outcome.campaign);
     p.set('outcome', state.outcome.outcome);
+  }
+  // The window-envelope options live in the print panel (print.js), written into hidden fields of this form.
+  if (data.get('layout') === 'postal') {
+    if (data.get('without-address') && data.get('without-address') !== 'refuse') p.set('without-address', data.get('without-address'));
   }
   return p;
 }
@@ -179,11 +186,12 @@ async function loadClasses() {
 function resetForm() {
   form.querySelectorAll('input[type=checkbox]').forEach((i) => { i.checked = false; });
   form.querySelectorAll('input[type=date]').forEach((i) => { i.value = ''; });
-  for (const [name, value] of [['activation', 'all'], ['email', 'all'], ['local-admin', 'any'], ['layout', '1']]) {
+  for (const [name, value] of [['activation', 'all'], ['email', 'all'], ['postal', 'all'], ['local-admin', 'any'], ['layout', '1']]) {
     form.querySelector(`input[name="${name}"][value="${value}"]`).checked = true;
   }
   $('sort1').value = '';
   $('sort2').value = '';
+  $('without-address').value = 'refuse';
   state.presetId = null;
   document.querySelectorAll('#preset-buttons button').forEach((b) => b.setAttribute('aria-pressed', 'false'));
 }
@@ -270,7 +278,7 @@ async function applyPreset(preset, button) {
     const box = form.querySelector(`input[name="profile"][value="${v}"]`);
     if (box) box.checked = true;
   }
-  for (const name of ['activation', 'email', 'layout']) {
+  for (const name of ['activation', 'email', 'postal', 'layout']) {
     if (p[name]) {
       const radio = form.querySelector(`input[name="${name}"][value="${p[name][0]}"]`);
       if (radio) radio.checked = true;
@@ -346,7 +354,8 @@ async function loadPage() {
   show($('check-error'), '');
   state.total = body.total;
   state.withoutEmail = body.withoutEmail;
-  $('counts').textContent = t('check.total', body.total) + ' · ' + t('check.withoutEmail', body.withoutEmail);
+  state.withoutPostal = body.withoutPostal;
+  $('counts').textContent = countsText();
   $('check-outcome').textContent = state.outcome ? t('ui.outcomeFilter', state.outcome.campaign) : '';
   $('check-outcome').hidden = !state.outcome;
   // Without a fresh second-factor code the server masks the activation codes; "show codes" asks for one.
@@ -359,6 +368,18 @@ async function loadPage() {
   $('next').disabled = to >= body.total;
   $('empty').hidden = body.total > 0;
   document.dispatchEvent(new CustomEvent('publipostage:selection', { detail: currentSelection() }));
+}
+
+/** "N accounts · M without e-mail", plus "P without postal address" when the window-envelope layout is chosen. */
+function countsText() {
+  let text = t('check.total', state.total) + ' · ' + t('check.withoutEmail', state.withoutEmail);
+  if (postalLayout()) text += ' · ' + t('check.withoutPostal', state.withoutPostal);
+  return text;
+}
+
+function postalLayout() {
+  const layout = form.querySelector('input[name="layout"]:checked');
+  return !!layout && layout.value === 'postal';
 }
 
 function renderRows(rows) {
@@ -461,6 +482,11 @@ async function openCard(id, returnFocus) {
     : card.codeMasked ? t('card.pendingMasked') : t('card.pending', card.activationCode));
   item(t('card.email'), card.email || t('card.noEmail'));
   if (card.emailBounce) item(t('card.emailBounce'), t('card.emailBounceText', card.emailBounce));
+  // The postal address as the window envelope shows it (normalised); the text as imported stays in the database.
+  dl.append(el('dt', { text: t('card.postal') }), el('dd', { class: 'postal-address' },
+    ...(card.postalLines && card.postalLines.length
+      ? card.postalLines.map((line) => el('span', { class: 'line', text: line }))
+      : [t('card.noPostal')])));
   if (card.level) item(t('card.level'), card.level);
   item(t('card.classes'), (card.classes || []).join(', ') || t('ui.none'));
   if (card.functions && card.functions.length) item(t('card.functions'), card.functions.join(', '));
@@ -540,6 +566,7 @@ export function currentSelection() {
     query: checkParams().toString(),
     total: state.total,
     withoutEmail: state.withoutEmail,
+    withoutPostal: state.withoutPostal,
     checked: state.checked,
   };
 }
@@ -557,7 +584,7 @@ function renderSummary() {
   if (levels.length) parts.push(levels.join(', '));
   const classes = checkedLabels('class');
   if (classes.length) parts.push(classes.join(', '));
-  for (const [name, neutral] of [['activation', 'all'], ['email', 'all'], ['local-admin', 'any']]) {
+  for (const [name, neutral] of [['activation', 'all'], ['email', 'all'], ['postal', 'all'], ['local-admin', 'any']]) {
     const input = form.querySelector(`input[name="${name}"]:checked`);
     if (input && input.value !== neutral) parts.push(input.closest('fieldset').querySelector('legend').textContent + ' (' + labelOf(input) + ')');
   }
@@ -571,7 +598,7 @@ function renderSummary() {
   const layout = labelOf(form.querySelector('input[name="layout"]:checked'));
   const items = [
     t('ui.summaryStructure', s ? s.name + ' (' + s.uai + ')' : state.uai),
-    t('ui.summaryCount', state.total, state.withoutEmail),
+    t('ui.summaryCount', state.total, state.withoutEmail) + (postalLayout() ? ' · ' + t('check.withoutPostal', state.withoutPostal) : ''),
     t('ui.summaryFilters', parts.length ? parts.join(' · ') : t('ui.summaryNoFilter')),
     t('ui.summaryLayout', layout + (data.get('cover') ? ', ' + t('ui.summaryCover') : '')),
   ];
@@ -614,7 +641,12 @@ $('show-codes').addEventListener('click', async () => {
 
 // refreshSummary: the print panel's layout and cover write into the form without a new check; the
 // summary of step 3 follows them.
-window.publipostage = Object.freeze({ t, el, currentSelection, askCode, fetchCredentials, csrf, refreshSummary: renderSummary });
+/** The counts line follows the chosen layout (print.js changes it from step 3 without a new check). */
+export function layoutChanged() {
+  if (state.checked) $('counts').textContent = countsText();
+}
+
+window.publipostage = Object.freeze({ t, el, currentSelection, askCode, fetchCredentials, csrf, layoutChanged, refreshSummary: renderSummary });
 
 // Logging out forgets the kept form (the next admin of this tab starts afresh).
 const logoutForm = $('logout') && $('logout').form;

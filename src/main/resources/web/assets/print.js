@@ -11,7 +11,7 @@ const panel = document.getElementById('print-panel');
 const form = document.getElementById('selection-form');
 const POLL_MS = 1000;
 // Keys written out whole, so the texts test sees each one.
-const LAYOUTS = { 1: () => t('ui.layout.1'), 2: () => t('ui.layout.2'), 8: () => t('ui.layout.8') };
+const LAYOUTS = { 1: () => t('ui.layout.1'), 2: () => t('ui.layout.2'), 8: () => t('ui.layout.8'), postal: () => t('ui.layout.postal') };
 // The job followed, kept for this tab across reloads: {uai, id, url}.
 const JOB_KEY = 'publipostage.printJob';
 
@@ -28,6 +28,7 @@ function base(uai) {
 
 async function failure(res) {
   const body = await res.json().catch(() => null);
+  if (body && body.code === 'render.noPostalAddress') showWithoutAddress(body);
   return new Error(body && body.error ? body.error : t('ui.error'));
 }
 
@@ -38,8 +39,22 @@ function fileName(res, fallback) {
 
 // ---------------------------------------------------------------- the panel
 
-const layoutRadios = ['1', '2', '8'].map((v) => el('label', { class: 'check' },
+const layoutRadios = ['1', '2', '8', 'postal'].map((v) => el('label', { class: 'check' },
   el('input', { type: 'radio', name: 'print-layout', value: v, id: 'print-layout-' + v }), ' ' + LAYOUTS[v]()));
+// The window envelope: how many selected accounts have no postal address, and what to do with them.
+const withoutAddressRadios = ['refuse', 'hand'].map((v) => el('label', { class: 'check' },
+  el('input', { type: 'radio', name: 'print-without-address', value: v, id: 'print-without-address-' + v }),
+  ' ' + (v === 'refuse' ? t('printweb.withoutAddress.refuse') : t('printweb.withoutAddress.hand'))));
+const postalView = {
+  box: el('div', { id: 'print-postal', class: 'postal-options', hidden: true }),
+  count: el('p', { id: 'print-postal-count', role: 'status' }),
+  list: el('div', { id: 'print-postal-list', hidden: true }),
+};
+postalView.box.append(
+  el('p', { class: 'hint', id: 'print-postal-hint', text: t('printweb.postalHint') }),
+  postalView.count,
+  el('fieldset', {}, el('legend', { text: t('printweb.withoutAddress') }), ...withoutAddressRadios),
+  postalView.list);
 const coverBox = el('input', { type: 'checkbox', id: 'print-cover', 'aria-describedby': 'print-cover-hint' });
 // PDF/A archive copy: starts from the school's default, which its admins (not class teachers) may change.
 const pdfaBox = el('input', { type: 'checkbox', id: 'print-pdfa', 'aria-describedby': 'print-pdfa-hint' });
@@ -54,6 +69,7 @@ const view = {
 };
 panel.replaceChildren(
   el('fieldset', {}, el('legend', { text: t('ui.layout') }), ...layoutRadios),
+  postalView.box,
   el('label', { class: 'check' }, coverBox, ' ' + t('ui.cover')),
   el('p', { class: 'hint', id: 'print-cover-hint', text: t('printweb.coverHint') }),
   el('label', { class: 'check' }, pdfaBox, ' ' + t('printweb.pdfa')),
@@ -80,6 +96,12 @@ function syncFromForm() {
     input.checked = input.value === layout;
   }
   coverBox.checked = document.getElementById('cover').checked;
+  const without = document.getElementById('without-address').value || 'refuse';
+  for (const label of withoutAddressRadios) {
+    const input = label.querySelector('input');
+    input.checked = input.value === without;
+  }
+  showPostal(layout === 'postal');
   const s = selection();
   generateButton.textContent = t('printweb.generate', s.total);
   generateButton.disabled = s.total === 0;
@@ -87,11 +109,40 @@ function syncFromForm() {
   view.status.textContent = s.total === 0 ? t('printweb.nothing') : '';
 }
 
+/** The window envelope's options, shown when it is chosen; cover sheets do not go with letters by post. */
+function showPostal(on) {
+  postalView.box.hidden = !on;
+  coverBox.disabled = on;
+  postalView.list.hidden = true;
+  if (on) postalView.count.textContent = t('printweb.withoutPostal', selection().withoutPostal || 0);
+}
+
 /** Layout and cover change the letters, not the accounts: the form is updated without a new check. */
 function layoutChanged(value) {
   form.querySelector(`input[name="layout"][value="${value}"]`).checked = true;
+  showPostal(value === 'postal');
+  app.layoutChanged();
   app.refreshSummary();
   hideSample();
+}
+for (const label of withoutAddressRadios) {
+  const input = label.querySelector('input');
+  input.addEventListener('change', () => {
+    if (input.checked) document.getElementById('without-address').value = input.value;
+    postalView.list.hidden = true;
+    hideSample();
+  });
+}
+
+/** The accounts a window-envelope print refused for want of a postal address (the first 100). */
+function showWithoutAddress(body) {
+  const listed = body.withoutAddressListed || [];
+  const list = el('ul', {}, ...listed.map((a) => el('li', {
+    text: a.lastName + ' ' + a.firstName + ' · ' + a.login + ((a.classes || []).length ? ' · ' + a.classes.join(', ') : ''),
+  })));
+  if (body.withoutAddress > listed.length) list.append(el('li', { text: t('printweb.andMore', body.withoutAddress - listed.length) }));
+  postalView.list.replaceChildren(el('h4', { id: 'print-postal-list-title', text: t('printweb.withoutAddressList', body.withoutAddress) }), list);
+  postalView.list.hidden = false;
 }
 for (const label of layoutRadios) {
   const input = label.querySelector('input');
@@ -373,7 +424,7 @@ cardButton.addEventListener('click', async () => {
   const layout = form.querySelector('input[name="layout"]:checked').value;
   cardStatus.textContent = t('printweb.generating');
   try {
-    const res = await app.fetchCredentials(base() + '/letters/accounts/' + encodeURIComponent(id) + '?layout=' + layout,
+    const res = await app.fetchCredentials(base() + '/letters/accounts/' + encodeURIComponent(id) + '?layout=' + encodeURIComponent(layout),
       { headers: { Accept: 'application/pdf' } });
     if (!res.ok) throw await failure(res);
     const name = fileName(res, 'lettre.pdf');

@@ -24,7 +24,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code letters --structure UAI [filters] [--sort class,profile] [--layout 1|2|8] [--cover] [--pdfa] --out FILE.pdf},
+ * {@code letters --structure UAI [filters] [--sort class,profile] [--layout 1|2|8|postal] [--cover]
+ * [--without-address refuse|hand] [--pdfa] --out FILE.pdf},
  * and {@code letters --campaign ID --outcome unreached --out FILE.pdf}: the letters of the accounts a
  * campaign did not reach (no address, failed, bounced), its school taken from the campaign.
  *
@@ -97,6 +98,15 @@ public final class LettersCommand {
         } catch (LetterService.JobUnavailable e) {
             Files.deleteIfExists(tmp);
             throw new CliError(messages.get(lang, e.key()));
+        } catch (LetterService.WithoutPostalAddress e) {
+            Files.deleteIfExists(tmp);
+            StringBuilder names = new StringBuilder();
+            for (int i = 0; i < Math.min(20, e.listed().size()); i++) {
+                if (i > 0) names.append(", ");
+                names.append(e.listed().get(i).displayName()).append(" (").append(e.listed().get(i).displayLogin()).append(')');
+            }
+            if (e.count() > 20) names.append(", …");
+            throw new CliError(messages.get(lang, "render.noPostalAddress", e.count(), names) + " (--without-address hand)");
         } catch (RuntimeException | IOException e) {
             Files.deleteIfExists(tmp);
             throw e;

@@ -191,15 +191,22 @@ final class TemplateChecks {
         return 0;
     }
 
+    /** The window-envelope layout among the checked layouts (1, 2, 8 are letters per sheet). */
+    static final int POSTAL = 0;
+
     /**
      * The worst case, still to activate and activated, in both languages, in layout 1 with its class
-     * cover sheet, and in layouts 2 and 8: each sheet must render to exactly one page.
+     * cover sheet, in layouts 2 and 8, and in the window-envelope layout (six- and seven-line addresses):
+     * each sheet must render to exactly one page, and each address stay alone in the envelope's window
+     * (the engine measures it after layout).
      */
     private List<Problem> checkPrint(Structure structure, Rendering rendering) {
         List<Account> worst = worstCases(structure.id());
         List<Problem> problems = new ArrayList<>();
-        for (int layout : new int[] {1, 2, 8}) {
-            Selection selection = sheetSelection(structure.id(), layout, layout == 1);
+        for (int layout : new int[] {1, 2, 8, POSTAL}) {
+            Selection selection = layout == POSTAL
+                    ? sheetSelection(structure.id(), 1, false).withLayout(1, Selection.PostalPrint.DEFAULT)
+                    : sheetSelection(structure.id(), layout, layout == 1);
             String xhtml;
             try {
                 xhtml = rendering.letters().xhtml(selection, worst);
@@ -212,7 +219,7 @@ final class TemplateChecks {
                 problems.add(page.notWellFormed());
                 return problems;
             }
-            if (layout == 1) {
+            if (layout == 1 || layout == POSTAL) {
                 List<Problem> outside = resources(page.document());
                 if (!outside.isEmpty()) {
                     problems.addAll(outside);
@@ -274,6 +281,14 @@ final class TemplateChecks {
 
     /** A sheet ran over its page: the letter's (name, login, template) or the cover sheet's (class, template). */
     static Problem overflowProblem(int layout, LetterFailure e) {
+        if (e.key().startsWith("render.address") || e.key().equals("render.windowCovered")
+                || e.key().equals("render.noPostalAddressOne")) {
+            // The window-envelope checks: full sentences naming the person.
+            return new Problem(e.key(), e.args(), 0, 0);
+        }
+        if (layout == POSTAL && "render.overflow".equals(e.key())) {
+            return new Problem("editor.check.postalOverflow", e.args(), 0, 0);
+        }
         List<Object> args = new ArrayList<>();
         args.add(layout);
         args.addAll(e.args());

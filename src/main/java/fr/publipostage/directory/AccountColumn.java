@@ -29,7 +29,26 @@ public enum AccountColumn {
      * The ENT's "Dernière connexion" (issue 16 §3): V101's triggers date an activation from it. A blank
      * or unreadable cell keeps the stored value.
      */
-    LAST_LOGIN_AT("last_login_at", "lastLoginAt", true, null);
+    LAST_LOGIN_AT("last_login_at", "lastLoginAt", true, null),
+    /*
+     * The postal address (issue 14), native files only: the text as written (PostalRules checked it, the
+     * letter normalises it). A file with these columns sets them, blank cells erase them; a file without
+     * them leaves every address alone.
+     */
+    ADDRESS_LINE1("address_line1", "addressLine1", false, null),
+    ADDRESS_LINE2("address_line2", "addressLine2", false, null),
+    ADDRESS_LINE3("address_line3", "addressLine3", false, null),
+    ADDRESS_LINE4("address_line4", "addressLine4", false, null),
+    POSTCODE("postcode", "postcode", false, null),
+    CITY("city", "city", false, null),
+    COUNTRY("country", "country", false, null),
+    /** The ENT's own ids of a person (its Id and Id Siecle), kept so that an address file may name people by them. */
+    EXTERNAL_ID("external_id", "externalId", true, null),
+    SIECLE_ID("siecle_id", "siecleId", true, null);
+
+    /** The address columns, in the order of {@link PostalAddress}'s fields. */
+    public static final java.util.List<AccountColumn> ADDRESS = java.util.List.of(ADDRESS_LINE1, ADDRESS_LINE2,
+            ADDRESS_LINE3, ADDRESS_LINE4, POSTCODE, CITY, COUNTRY);
 
     private final String column;
     private final String field;

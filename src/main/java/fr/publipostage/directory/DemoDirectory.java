@@ -48,12 +48,26 @@ public final class DemoDirectory {
     private static final int HEAD_TEACHERS = 3;
     private static final String CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
+    /** Streets, towns and complements of the demo's postal addresses (Gironde, a few abroad and overseas). */
+    private static final String[] STREETS = {"rue Sainte-Catherine", "cours de l'Intendance", "avenue Thiers",
+        "rue du Palais-Gallien", "boulevard du Président-Wilson", "allée des Chênes", "impasse des Mimosas",
+        "chemin de la Lande", "place Gambetta", "quai des Chartrons", "rue de l'Église", "route de Toulouse",
+        "avenue de la Libération", "rue Émile-Zola", "cours Victor-Hugo", "rue des Écoles"};
+    private static final String[][] TOWNS = {{"33000", "Bordeaux"}, {"33800", "Bordeaux"}, {"33400", "Talence"},
+        {"33600", "Pessac"}, {"33700", "Mérignac"}, {"33140", "Villenave-d'Ornon"}, {"33170", "Gradignan"},
+        {"33150", "Cenon"}, {"33310", "Lormont"}, {"33130", "Bègles"}, {"33520", "Bruges"}, {"33270", "Floirac"},
+        {"33110", "Le Bouscat"}, {"33200", "Bordeaux"}, {"33610", "Canéjan"}};
+    private static final String[] INSIDE = {"Appartement 12", "Appt 4, 2e étage", "Chez M. et Mme Lefèvre", "Escalier B"};
+    private static final String[] BUILDINGS = {"Résidence les Pins", "Bâtiment C", "Résidence du Parc, entrée 2", "Tour Ausone"};
+
     private final SqlSessionFactory sessions;
     private final AccountImporter importer;
+    private final AddressImporter addresses;
 
-    public DemoDirectory(SqlSessionFactory sessions, AccountImporter importer) {
+    public DemoDirectory(SqlSessionFactory sessions, AccountImporter importer, AddressImporter addresses) {
         this.sessions = sessions;
         this.importer = importer;
+        this.addresses = addresses;
     }
 
     /** Loads the demo schools when the directory has no structure at all. Returns true if it did. */
@@ -73,7 +87,58 @@ public final class DemoDirectory {
             mapper.updateStructureDetails(LYCEE_UAI, "12 cours Victor-Hugo, 33000 Bordeaux", "fr", "https://ent.lycee-montesquieu.example.fr");
             mapper.updateStructureDetails(COLLEGE_UAI, "3 rue de l'Église, 33400 Talence", "fr", "https://ent.college-jeanne-darc.example.fr");
         }
+        for (String uai : List.of(LYCEE_UAI, COLLEGE_UAI)) loadAddresses(uai);
         return true;
+    }
+
+    /**
+     * Postal addresses for most demo parents (about one in ten has none, so that the window-envelope
+     * print has accounts to refuse or hand over), loaded through the address importer.
+     */
+    private void loadAddresses(String uai) {
+        List<AddressMapper.Keyed> parents;
+        try (SqlSession session = sessions.openSession(true)) {
+            long id = session.getMapper(DirectoryMapper.class).findStructureByUai(uai).id();
+            parents = session.getMapper(AddressMapper.class).relatives(id);
+        }
+        try {
+            addresses.importCsv(new ByteArrayInputStream(addressCsv(parents, new Random(uai.hashCode())).getBytes(StandardCharsets.UTF_8)), uai);
+        } catch (ImportRejected e) {
+            throw new IllegalStateException("demo addresses refused by the importer: " + e.problems(), e);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String addressCsv(List<AddressMapper.Keyed> parents, Random random) {
+        StringBuilder out = new StringBuilder("login;address_line1;address_line2;postcode;city;country\n");
+        for (AddressMapper.Keyed p : parents) {
+            double kind = random.nextDouble();
+            if (kind < 0.1) continue;
+            String street = (1 + random.nextInt(180)) + (random.nextDouble() < 0.08 ? " bis " : " ") + STREETS[random.nextInt(STREETS.length)];
+            String second = "";
+            String[] town = TOWNS[random.nextInt(TOWNS.length)];
+            String postcode = town[0];
+            String city = town[1];
+            String country = "";
+            if (kind < 0.2) second = INSIDE[random.nextInt(INSIDE.length)];
+            else if (kind < 0.3) second = BUILDINGS[random.nextInt(BUILDINGS.length)];
+            else if (kind < 0.32) second = "Lieu-dit les Granges";
+            else if (kind < 0.33) {
+                street = "12 rue Frébault";
+                postcode = "97110";
+                city = "Pointe-à-Pitre";
+                country = "Guadeloupe";
+            } else if (kind < 0.34) {
+                street = "Rue Neuve 45";
+                postcode = "1000";
+                city = "Bruxelles";
+                country = "Belgique";
+            }
+            out.append(p.key()).append(';').append(street).append(';').append(second).append(';').append(postcode)
+                    .append(';').append(city).append(';').append(country).append('\n');
+        }
+        return out.toString();
     }
 
     /** The whole demo directory as one native-format CSV. */

@@ -74,6 +74,10 @@ final class ImportFileReader {
     /** The header of each cell kind, as written in the file (problems name their column so). */
     private final Map<Cell, String> cellNames = new java.util.EnumMap<>(Cell.class);
     private Set<String> commonChoices;
+    /** The header names at least one address column (native files). */
+    private boolean hasAddress;
+    private static final List<Cell> ADDRESS_CELLS = List.of(Cell.ADDRESS_LINE1, Cell.ADDRESS_LINE2, Cell.ADDRESS_LINE3,
+            Cell.ADDRESS_LINE4, Cell.POSTCODE, Cell.CITY, Cell.COUNTRY);
 
     ImportFileReader(ImportOptions options, StructureIndex structures, ProblemList problems) {
         this.options = options;
@@ -146,6 +150,9 @@ final class ImportFileReader {
             for (Column c : header.columns()) {
                 if (c != null) c.cell().account().ifPresent(accountColumns::add);
             }
+            hasAddress = ADDRESS_CELLS.stream().anyMatch(header::has);
+            // A file with some address columns sets the whole address (a missing column is an empty field).
+            if (hasAddress) accountColumns.addAll(AccountColumn.ADDRESS);
             String[] record;
             while ((record = parser.parseNext()) != null) {
                 long lineNumber = parser.getContext().currentLine();
@@ -296,6 +303,10 @@ final class ImportFileReader {
         line.values.put(AccountColumn.LANGUAGE, language(n, col.apply(Cell.LANGUAGE), cells.get(Cell.LANGUAGE)));
         line.values.put(AccountColumn.LAST_LOGIN_AT, LastLogin.parse(cells.get(Cell.LAST_LOGIN_AT)).orElse(null));
 
+        line.values.put(AccountColumn.EXTERNAL_ID, cells.get(Cell.EXTERNAL_ID));
+        line.values.put(AccountColumn.SIECLE_ID, cells.get(Cell.SIECLE_ID));
+        if (hasAddress) address(n, cells, line);
+
         // Its school.
         if (header.has(Cell.STRUCTURES)) {
             structures(n, col.apply(Cell.STRUCTURES), cells.get(Cell.STRUCTURES), line);
@@ -340,6 +351,32 @@ final class ImportFileReader {
             }
         }
         return line;
+    }
+
+    /**
+     * The postal address columns (issue 14): checked as a whole by {@link PostalRules}, each problem under
+     * the column it concerns, as the file names it; never truncated. All blank: the account has no address.
+     */
+    private void address(long n, Map<Cell, String> cells, StagedLine line) {
+        PostalAddress address = new PostalAddress(cells.get(Cell.ADDRESS_LINE1), cells.get(Cell.ADDRESS_LINE2),
+                cells.get(Cell.ADDRESS_LINE3), cells.get(Cell.ADDRESS_LINE4), cells.get(Cell.POSTCODE),
+                cells.get(Cell.CITY), cells.get(Cell.COUNTRY));
+        List<PostalRules.Problem> found = PostalRules.check(address);
+        for (PostalRules.Problem p : found) {
+            Cell cell = switch (p.field()) {
+                case "address_line1" -> Cell.ADDRESS_LINE1;
+                case "address_line2" -> Cell.ADDRESS_LINE2;
+                case "address_line3" -> Cell.ADDRESS_LINE3;
+                case "address_line4" -> Cell.ADDRESS_LINE4;
+                case "postcode" -> Cell.POSTCODE;
+                case "country" -> Cell.COUNTRY;
+                default -> Cell.CITY;
+            };
+            String column = cellNames.getOrDefault(cell, p.field());
+            problems.add(new ImportProblem(n, column, p.key(), p.args()));
+        }
+        if (!found.isEmpty()) return;
+        for (Cell c : ADDRESS_CELLS) line.values.put(c.account().orElseThrow(), cells.get(c));
     }
 
     private String required(long n, Map<Cell, String> cells, Cell cell, java.util.function.Function<Cell, String> col) {

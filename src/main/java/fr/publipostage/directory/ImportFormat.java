@@ -27,9 +27,13 @@ public enum ImportFormat {
             col("last_name", Cell.LAST_NAME), col("first_name", Cell.FIRST_NAME), col("login", Cell.LOGIN),
             col("login_alias", Cell.LOGIN_ALIAS), col("activation_code", Cell.ACTIVATION_CODE), col("email", Cell.EMAIL),
             col("level", Cell.LEVEL), col("classes", Cell.CLASSES), col("relatives", Cell.RELATIVE_LOGINS),
-            col("functions", Cell.FUNCTIONS), col("created_at", Cell.CREATED_AT), col("language", Cell.LANGUAGE)),
+            col("functions", Cell.FUNCTIONS), col("created_at", Cell.CREATED_AT), col("language", Cell.LANGUAGE),
+            // Optional: the postal address (issue 14), checked by PostalRules.
+            col("address_line1", Cell.ADDRESS_LINE1), col("address_line2", Cell.ADDRESS_LINE2),
+            col("address_line3", Cell.ADDRESS_LINE3), col("address_line4", Cell.ADDRESS_LINE4),
+            col("postcode", Cell.POSTCODE), col("city", Cell.CITY), col("country", Cell.COUNTRY)),
     ENT_ACCOUNTS("ent", "[,|]", true, true,
-            col("Id", Cell.IGNORED), col("Identifiant SIECLE", Cell.IGNORED), col("Type", Cell.PROFILE),
+            col("Id", Cell.EXTERNAL_ID), col("Identifiant SIECLE", Cell.SIECLE_ID), col("Type", Cell.PROFILE),
             col("Nom", Cell.LAST_NAME), col("Prénom", Cell.FIRST_NAME), col("Identifiant", Cell.LOGIN),
             col("Login personnalisé (Alias)", Cell.LOGIN_ALIAS), col("Code d'activation", Cell.ACTIVATION_CODE),
             col("Fonctions", Cell.ENT_FUNCTIONS), col("Établissements", Cell.STRUCTURES), col("Classes", Cell.CLASSES),
@@ -37,7 +41,7 @@ public enum ImportFormat {
             // Not stored (yet): the last login, the phone.
             col("Dernière connexion", Cell.LAST_LOGIN_AT), col("Courriel", Cell.EMAIL), col("Téléphone", Cell.IGNORED)),
     ENT_DIRECTORY("ent-directory", "[,|]", true, true,
-            col("Id", Cell.IGNORED), col("Id Siecle", Cell.IGNORED), col("Type", Cell.PROFILE), col("Nom", Cell.LAST_NAME),
+            col("Id", Cell.EXTERNAL_ID), col("Id Siecle", Cell.SIECLE_ID), col("Type", Cell.PROFILE), col("Nom", Cell.LAST_NAME),
             col("Prénom", Cell.FIRST_NAME), col("Login", Cell.LOGIN), col("Code d'activation", Cell.ACTIVATION_CODE),
             col("Fonction(s)", Cell.ENT_FUNCTIONS), col("Structure(s)", Cell.STRUCTURES), col("Classe(s)", Cell.CLASSES),
             col("Enfant(s)", Cell.CHILDREN), col("Parent(s)", Cell.PARENTS));
@@ -60,13 +64,24 @@ public enum ImportFormat {
         CREATED_AT(AccountColumn.CREATED_AT), LANGUAGE(AccountColumn.LANGUAGE),
         /** ENT: "Dernière connexion", read by {@link LastLogin} (never a refused line). */
         LAST_LOGIN_AT(AccountColumn.LAST_LOGIN_AT),
-        /** Read past: the ENT's internal ids, phone. */
+        /** Native: the postal address, checked as a whole by PostalRules. */
+        ADDRESS_LINE1(AccountColumn.ADDRESS_LINE1), ADDRESS_LINE2(AccountColumn.ADDRESS_LINE2),
+        ADDRESS_LINE3(AccountColumn.ADDRESS_LINE3), ADDRESS_LINE4(AccountColumn.ADDRESS_LINE4),
+        POSTCODE(AccountColumn.POSTCODE), CITY(AccountColumn.CITY), COUNTRY(AccountColumn.COUNTRY),
+        /** ENT: its Id and Id Siecle of the person (address files may name people by them). */
+        EXTERNAL_ID(AccountColumn.EXTERNAL_ID), SIECLE_ID(AccountColumn.SIECLE_ID),
+        /** Read past: the phone, the last login. */
         IGNORED(null);
 
         private final AccountColumn account;
 
         Cell(AccountColumn account) {
             this.account = account;
+        }
+
+        /** One of the postal address's cells. */
+        public boolean isAddress() {
+            return account != null && AccountColumn.ADDRESS.contains(account);
         }
 
         /** The account column this cell sets, if it sets one. */
@@ -125,7 +140,8 @@ public enum ImportFormat {
 
     /** The header of this layout, as the ENT or DESIGN.md writes it. */
     public String header() {
-        return String.join(";", columns.stream().map(Column::header).toList());
+        // The optional address columns are documented apart (README "Importing accounts").
+        return String.join(";", columns.stream().filter(c -> !c.cell().isAddress()).map(Column::header).toList());
     }
 
     /**

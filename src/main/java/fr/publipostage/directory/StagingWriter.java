@@ -56,6 +56,9 @@ final class StagingWriter implements AutoCloseable {
             out.write(l.replaceChildren ? "\tt" : "\tf");
             text(l.nameKey);
             text(l.nameKeyReversed);
+            for (AccountColumn c : AccountColumn.ADDRESS) text(l.text(c));
+            text(l.text(AccountColumn.EXTERNAL_ID));
+            text(l.text(AccountColumn.SIECLE_ID));
             out.write('\n');
             rows++;
         } catch (IOException e) {

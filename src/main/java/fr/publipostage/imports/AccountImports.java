@@ -1,12 +1,14 @@
 package fr.publipostage.imports;
 
 import fr.publipostage.directory.AccountImporter;
+import fr.publipostage.directory.AddressImporter;
 import fr.publipostage.directory.DirectoryMapper;
 import fr.publipostage.directory.ImportOptions;
 import fr.publipostage.directory.ImportProblem;
 import fr.publipostage.directory.ImportRejected;
 import fr.publipostage.directory.ImportReport;
 import fr.publipostage.directory.Structure;
+import fr.publipostage.security.AuditEvent;
 import fr.publipostage.security.AuditLog;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -37,14 +39,16 @@ public final class AccountImports {
 
     private final SqlSessionFactory sessions;
     private final AccountImporter importer;
+    private final AddressImporter addresses;
     private final AuditLog audit;
     private final SecureRandom random;
     private final int maxBytes;
 
-    public AccountImports(SqlSessionFactory sessions, AccountImporter importer, AuditLog audit, SecureRandom random,
-                          int maxBytes) {
+    public AccountImports(SqlSessionFactory sessions, AccountImporter importer, AddressImporter addresses, AuditLog audit,
+                          SecureRandom random, int maxBytes) {
         this.sessions = sessions;
         this.importer = importer;
+        this.addresses = addresses;
         this.audit = audit;
         this.random = random;
         this.maxBytes = maxBytes;
@@ -80,8 +84,9 @@ public final class AccountImports {
         if (content.length > maxBytes) {
             throw new ImportRejected(List.of(ImportProblem.wholeFile("import.tooBig", String.valueOf(content.length / 1024), String.valueOf(maxBytes / 1024))));
         }
-        ImportReport report = importer.run(new ByteArrayInputStream(content),
-                new ImportOptions(structure.uai(), hideSuperAdmins, false, WEB_LIST_LIMIT));
+        ImportReport report = AddressImporter.recognises(content)
+                ? addressReport(addresses.run(new ByteArrayInputStream(content), structure.uai(), false))
+                : importer.run(new ByteArrayInputStream(content), new ImportOptions(structure.uai(), hideSuperAdmins, false, WEB_LIST_LIMIT));
         byte[] token = new byte[18];
         random.nextBytes(token);
         String id = HexFormat.of().formatHex(token);
@@ -108,6 +113,19 @@ public final class AccountImports {
             upload = session.getMapper(UploadMapper.class).find(uploadId, structure.id(), adminLogin);
         }
         if (upload == null) throw new NoSuchUpload(uploadId);
+        if (AddressImporter.recognises(upload.content())) {
+            AddressImporter.Report done = addresses.run(new ByteArrayInputStream(upload.content()), structure.uai(), true);
+            discard(uploadId, structure, adminLogin);
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("file", upload.fileName());
+            details.put("sha256", upload.sha256());
+            details.put("lines", done.lines());
+            details.put("withAddress", done.withAddress());
+            details.put("cleared", done.cleared());
+            details.put("changed", done.changed());
+            audit.record(adminLogin, AuditEvent.ADDRESS_IMPORT, structure.id(), done.lines(), details);
+            return addressReport(done);
+        }
         ImportReport report = importer.run(new ByteArrayInputStream(upload.content()),
                 new ImportOptions(structure.uai(), hideSuperAdmins, true, WEB_LIST_LIMIT));
         discard(uploadId, structure, adminLogin);
@@ -120,6 +138,16 @@ public final class AccountImports {
         try (SqlSession session = sessions.openSession(true)) {
             return session.getMapper(UploadMapper.class).delete(uploadId, structure.id(), adminLogin) > 0;
         }
+    }
+
+    /**
+     * An address file's result in the account import's shape, so that the web page shows and applies
+     * it the same way: format {@code addresses}, the accounts whose address changes as "updated".
+     */
+    private static ImportReport addressReport(AddressImporter.Report r) {
+        return new ImportReport("addresses", r.lines(), 0, r.changed(), r.unchanged(), List.of(r.uai()),
+                r.changed() == 0 ? Map.of() : Map.of("postalAddress", r.changed()), 0, List.of(), r.changedAccounts(), 0,
+                List.of(), r.applied());
     }
 
     private void record(String who, ImportReport report, String fileName, String sha256, String structureUai) {

@@ -129,6 +129,11 @@ public final class LetterEngine {
         return pages;
     }
 
+    /** Pages of the list that opens a window-envelope print's part "to hand over in person" (none without such accounts). */
+    public static int handOverPages(int accountsWithoutAddress) {
+        return (accountsWithoutAddress + COVER_ROWS_PER_PAGE - 1) / COVER_ROWS_PER_PAGE;
+    }
+
     /** The class an account's letters are grouped under with cover sheets: its first class in school order ("" for none), as sort_class. */
     public static String coverGroup(Account a) {
         return a.classes().isEmpty() ? "" : a.classes().get(0);
@@ -228,10 +233,22 @@ public final class LetterEngine {
 
     // ---- sheets -------------------------------------------------------------------------------
 
-    /** One page: a cover page, or up to perSheet letters. */
-    record Sheet(CoverView cover, List<Account> accounts) {
+    /** What a sheet is: letters, a class cover page, a window-envelope letter, a page of the "hand over" list. */
+    enum SheetKind { LETTERS, COVER, POSTAL, HANDOVER }
+
+    /** One page: a cover page, up to perSheet letters, one window-envelope letter, or a page of the hand-over list. */
+    record Sheet(SheetKind kind, CoverView cover, List<Account> accounts) {
+        Sheet(CoverView cover, List<Account> accounts) {
+            this(cover != null ? SheetKind.COVER : SheetKind.LETTERS, cover, accounts);
+        }
+
         boolean isCover() {
-            return cover != null;
+            return kind == SheetKind.COVER;
+        }
+
+        /** A page that is not a letter (counted on top of the letters' pages). */
+        boolean extraPage() {
+            return kind == SheetKind.COVER || kind == SheetKind.HANDOVER;
         }
     }
 
@@ -243,15 +260,33 @@ public final class LetterEngine {
         private final int per;
         private final List<Account> group = new ArrayList<>();
         private String groupKey;
+        /** Window-envelope print: letters with an address go by post; the others are refused or handed over. */
+        private final boolean postal;
+        private final boolean handOver;
+        private final List<Account> withoutAddress = new ArrayList<>();
 
         Sheets(Selection selection, java.util.function.Consumer<Sheet> sink) {
             this.selection = selection;
             this.sink = sink;
-            this.covers = selection.cover() && selection.sortedByClass();
+            this.postal = selection.postalLayout();
+            this.handOver = postal && selection.postalPrint().withoutAddress() == Selection.PostalPrint.WithoutAddress.hand;
+            this.covers = selection.cover() && selection.sortedByClass() && !postal;
             this.per = perSheet(selection.layout());
         }
 
         void accept(Account a) {
+            if (postal) {
+                if (a.hasPostalAddress()) {
+                    sink.accept(new Sheet(SheetKind.POSTAL, null, List.of(a)));
+                } else if (handOver) {
+                    // Kept for the part at the end: only the accounts without an address, never the whole print.
+                    withoutAddress.add(a);
+                } else {
+                    throw new LetterFailure("render.noPostalAddressOne", List.of(a.displayName(), a.displayLogin()),
+                            a.displayName() + " (" + a.displayLogin() + ") has no postal address", null);
+                }
+                return;
+            }
             if (covers) {
                 String key = classKey(a);
                 if (groupKey != null && !groupKey.equals(key)) flushGroup();
@@ -264,11 +299,29 @@ public final class LetterEngine {
         }
 
         void flush() {
-            if (covers) {
+            if (postal) {
+                if (!withoutAddress.isEmpty()) flushHandOver();
+            } else if (covers) {
                 if (!group.isEmpty()) flushGroup();
             } else if (!group.isEmpty()) {
                 flushLetters();
             }
+        }
+
+        /** The part "to hand over in person": its list (28 names a page, tick and sign), then their letters. */
+        private void flushHandOver() {
+            int n = withoutAddress.size();
+            int pages = handOverPages(n);
+            for (int p = 0; p < pages; p++) {
+                List<CoverView.Row> rows = new ArrayList<>();
+                for (int i = p * COVER_ROWS_PER_PAGE; i < Math.min(n, (p + 1) * COVER_ROWS_PER_PAGE); i++) {
+                    Account a = withoutAddress.get(i);
+                    rows.add(new CoverView.Row(i + 1, a.lastName(), a.firstName(), a.displayLogin(), a.profile().name()));
+                }
+                sink.accept(new Sheet(SheetKind.HANDOVER, new CoverView("", n, p + 1, pages, COVER_ROWS_PER_PAGE, rows), List.of()));
+            }
+            for (Account a : withoutAddress) sink.accept(new Sheet(SheetKind.LETTERS, null, List.of(a)));
+            withoutAddress.clear();
         }
 
         private void flushLetters() {
@@ -279,7 +332,7 @@ public final class LetterEngine {
         private void flushGroup() {
             String className = groupKey.isEmpty() ? null : groupKey;
             int n = group.size();
-            int pages = (n + COVER_ROWS_PER_PAGE - 1) / COVER_ROWS_PER_PAGE;
+            int pages = handOverPages(n);
             for (int p = 0; p < pages; p++) {
                 List<CoverView.Row> rows = new ArrayList<>();
                 for (int i = p * COVER_ROWS_PER_PAGE; i < Math.min(n, (p + 1) * COVER_ROWS_PER_PAGE); i++) {
@@ -458,17 +511,21 @@ public final class LetterEngine {
 
     // ---- rendering one chunk ---------------------------------------------------------------------
 
-    /** Renders the sheets into one PDF document written to {@code out}; each sheet must be one page. */
-    /** {@code part}: a chunk that {@link ChunkConcatenator} will put into the file (saved uncompressed). */
+    /**
+     * Renders the sheets into one PDF document written to {@code out}; each sheet must be one page, and
+     * each window-envelope letter's address where the envelope's window is ({@link PostalLayout#verify}).
+     * {@code part}: a chunk that {@link ChunkConcatenator} will put into the file (saved uncompressed).
+     */
     void renderChunk(Structure structure, int layout, List<Sheet> sheets, OutputStream out,
                      PdfRenderer.Conformance conformance, boolean part) throws IOException {
-        String xhtml = xhtml(structure, layout, sheets);
+        Document doc = document(structure, layout, sheets);
         PdfRenderer.LayoutCheck oneSheetOnePage = (renderer, pages) -> {
             if (pages != sheets.size()) throw overflow(renderer, structure, layout, sheets, pages);
+            PostalLayout.verify(renderer, doc.frames());
         };
         try {
-            if (part) pdf.renderPart(xhtml, out, oneSheetOnePage, conformance);
-            else pdf.render(xhtml, out, oneSheetOnePage, conformance);
+            if (part) pdf.renderPart(doc.xhtml(), out, oneSheetOnePage, conformance);
+            else pdf.render(doc.xhtml(), out, oneSheetOnePage, conformance);
         } catch (StackOverflowError e) {
             // The PDF engine lays boxes out recursively: a page nesting thousands of elements is the
             // template's fault, told as such rather than a server error.
@@ -481,16 +538,28 @@ public final class LetterEngine {
     private static String templateFor(List<Sheet> sheets) {
         if (sheets.isEmpty()) return "print-document.vm";
         Sheet first = sheets.get(0);
+        if (first.kind() == SheetKind.HANDOVER) return "print-handover.vm";
         return first.isCover() ? "print-cover.vm" : templateFor(first.accounts().get(0), 1);
     }
 
+    /** A chunk's XHTML and, for its window-envelope sheets, what each address frame must show. */
+    private record Document(String xhtml, Map<Integer, PostalLayout.Expected> frames) {
+    }
+
     private String xhtml(Structure structure, int layout, List<Sheet> sheets) {
+        return document(structure, layout, sheets).xhtml();
+    }
+
+    private Document document(Structure structure, int layout, List<Sheet> sheets) {
         LocalDate today = LocalDate.now(clock);
         Map<String, Object> shellVars = variables.forStructure(structure, structure.defaultLanguage(), today);
         shellVars.put("layout", layout);
         shellVars.put("content", MARKER);
         String shell = Languages.onRoot(velocity.render(structure.id(), "print-document.vm", shellVars),
                 Languages.tag(structure.defaultLanguage()));
+        boolean anyPostal = sheets.stream().anyMatch(x -> x.kind() == SheetKind.POSTAL);
+        if (anyPostal && shell.contains(MARKER)) shell = PostalLayout.withEngineStyle(shell, "print-document.vm");
+        Map<Integer, PostalLayout.Expected> frames = new HashMap<>();
         int at = shell.indexOf(MARKER);
         if (at < 0) throw new TemplateError("print-document.vm", "must print $content where the letters go");
         StringBuilder sb = new StringBuilder(shell.length() + sheets.size() * 6000);
@@ -499,7 +568,17 @@ public final class LetterEngine {
         for (int i = 0; i < sheets.size(); i++) {
             Sheet s = sheets.get(i);
             // Each letter, card and cover page is a section of its own (Sect when tagged) in its language.
-            if (s.isCover()) {
+            if (s.kind() == SheetKind.POSTAL) {
+                frames.put(i, postalSheet(structure, s.accounts().get(0), i, today, sb, w));
+            } else if (s.kind() == SheetKind.HANDOVER) {
+                sb.append("<section class=\"sheet cover handover\" id=\"s").append(i).append("\" lang=\"")
+                        .append(Languages.tag(structure.defaultLanguage())).append("\">\n");
+                Map<String, Object> v = variables.forStructure(structure, structure.defaultLanguage(), today);
+                v.put("layout", layout);
+                v.put("cover", s.cover());
+                velocity.render(structure.id(), "print-handover.vm", v, w);
+                sb.append("</section>\n");
+            } else if (s.isCover()) {
                 sb.append("<section class=\"sheet cover\" id=\"s").append(i).append("\" lang=\"")
                         .append(Languages.tag(structure.defaultLanguage())).append("\">\n");
                 Map<String, Object> v = variables.forStructure(structure, structure.defaultLanguage(), today);
@@ -529,7 +608,48 @@ public final class LetterEngine {
             }
         }
         sb.append(shell, at + MARKER.length(), shell.length());
-        return sb.toString();
+        return new Document(sb.toString(), frames);
+    }
+
+    /**
+     * One window-envelope letter (layout 1's letter, {@code $postal} true) and, placed by the engine, the
+     * return line, the address frame ({@code print-address.vm}) and the fold marks. Returns what the
+     * frame must show.
+     */
+    private PostalLayout.Expected postalSheet(Structure structure, Account a, int i, LocalDate today, StringBuilder sb,
+                                              java.io.Writer w) {
+        Map<String, Object> v = variables.forAccount(a, structure, today);
+        v.put("layout", 1);
+        v.put("postal", true);
+        fr.publipostage.templates.MessagesView msg = (fr.publipostage.templates.MessagesView) v.get("msg");
+        PostalBlock block;
+        try {
+            block = PostalBlock.of(a, msg.get("letter.postal.civility"), msg.get("letter.postal.civilityShort"));
+        } catch (IllegalArgumentException e) {
+            throw new LetterFailure("render.addressInvalid", List.of(a.displayName(), a.displayLogin()),
+                    "the postal address of " + a.displayName() + " breaks the postal rules: " + e.getMessage(), e);
+        }
+        sb.append("<div class=\"sheet letter postal\" id=\"s").append(i).append("\" lang=\"")
+                .append(Languages.tag(TemplateVariables.language(a, structure))).append("\" style=\"").append(PostalLayout.SHEET_STYLE)
+                .append("\">\n<div class=\"postal-letter\" id=\"").append(PostalLayout.LETTER_ID).append(i)
+                .append("\" style=\"").append(PostalLayout.LETTER_STYLE)
+                .append("\"><div class=\"postal-keepout\" style=\"").append(PostalLayout.KEEPOUT_STYLE).append("\"></div>\n");
+        velocity.render(structure.id(), templateFor(a, 1), v, w);
+        sb.append("</div>\n");
+        for (double fold : PostalLayout.FOLDS_MM) {
+            sb.append("<div class=\"postal-fold\" style=\"").append(PostalLayout.foldStyle(fold)).append("\"></div>");
+        }
+        String address = structure.address() == null ? "" : structure.address().strip();
+        String returnLine = address.isEmpty() ? structure.name() : msg.get("letter.postal.returnLine", structure.name(), address);
+        sb.append("\n<div class=\"postal-window\" style=\"").append(PostalLayout.WINDOW_STYLE)
+                .append("\"><div class=\"postal-return\" style=\"").append(PostalLayout.RETURN_STYLE).append("\">")
+                .append(PostalLayout.escape(returnLine)).append("</div>\n<div class=\"postal-frame\" id=\"")
+                .append(PostalLayout.FRAME_ID).append(i).append("\" style=\"").append(PostalLayout.FRAME_STYLE).append("\">\n");
+        Map<String, Object> av = new HashMap<>(v);
+        av.put("address", block);
+        sb.append(PostalLayout.pinned(velocity.render(structure.id(), "print-address.vm", av)));
+        sb.append("</div></div>\n</div>\n");
+        return new PostalLayout.Expected(i, a.displayName(), a.displayLogin(), block.getLines());
     }
 
     /** One cell of a sheet's grid: a section holding the k-th letter in its language, or an empty div. */
@@ -560,6 +680,7 @@ public final class LetterEngine {
     private void letter(Structure structure, int layout, Account a, LocalDate today, java.io.Writer w) {
         Map<String, Object> v = variables.forAccount(a, structure, today);
         v.put("layout", layout);
+        v.put("postal", false);
         velocity.render(structure.id(), templateFor(a, layout), v, w);
     }
 
@@ -578,6 +699,10 @@ public final class LetterEngine {
             }
         }
         Sheet s = sheets.get(bad);
+        if (s.kind() == SheetKind.HANDOVER) {
+            return new LetterFailure("render.coverOverflow", List.of(s.cover().getClassName(), "print-handover.vm"),
+                    "a page of the hand-over list runs over its page (print-handover.vm)", null);
+        }
         if (s.isCover()) {
             return new LetterFailure("render.coverOverflow", List.of(s.cover().getClassName(), "print-cover.vm"),
                     "cover sheet of class " + s.cover().getClassName() + " runs over its page (print-cover.vm)", null);
@@ -585,6 +710,7 @@ public final class LetterEngine {
         Account culprit = s.accounts().get(0);
         if (s.accounts().size() > 1) culprit = culprit(structure, layout, s.accounts());
         String template = templateFor(culprit, layout);
+        if (s.kind() == SheetKind.POSTAL) template += ", print-address.vm";
         return new LetterFailure("render.overflow", List.of(culprit.displayName(), culprit.displayLogin(), template),
                 "the letter of " + culprit.displayName() + " (" + culprit.displayLogin() + ") runs over one page with template "
                         + template, null);

@@ -46,6 +46,30 @@ public final class LetterService implements JobWorker.Handler {
         }
     }
 
+    /**
+     * A window-envelope print that refuses accounts without a postal address, and some are selected:
+     * how many, and the first of them (the admin imports their addresses, or chooses to hand them over).
+     */
+    public static final class WithoutPostalAddress extends RuntimeException {
+        public static final int LISTED = 100;
+        private final int count;
+        private final List<Account> listed;
+
+        public WithoutPostalAddress(int count, List<Account> listed) {
+            super(count + " selected account(s) without a postal address", null, false, false);
+            this.count = count;
+            this.listed = List.copyOf(listed);
+        }
+
+        public int count() {
+            return count;
+        }
+
+        public List<Account> listed() {
+            return listed;
+        }
+    }
+
     /** A job as the progress bar needs it. */
     public record JobStatus(long id, long structureId, String state, int pagesDone, int pagesTotal, int percent, long secondsLeft,
                             Integer accounts, Long bytes, String errorKey, List<Object> errorArgs) {
@@ -98,15 +122,26 @@ public final class LetterService implements JobWorker.Handler {
                                      OutputStream out, LetterEngine.Progress progress, boolean archive) throws IOException {
         int expected = pages(selection, scope);
         if (expected == 0) throw new JobUnavailable("render.empty");
+        refuseWithoutAddress(selection, scope);
         LetterEngine.Result r = engine.print(selection, scope, expected, out, progress, () -> false, archive);
         record(adminLogin, selection, r.accounts(), channel, archive ? Map.of("archive", true) : null);
         return r;
     }
 
-    /** "Print this person's letter": one account of the structure, if the scope lets the admin see it. */
+    /** "Print this person's letter" in layout 1, 2 or 8. */
     public LetterEngine.Result printAccount(long structureId, long accountId, int layout, Scope scope,
                                             String adminLogin, OutputStream out) throws IOException {
-        Selection one = withLayout(Selection.everyone(structureId), layout);
+        return printAccount(structureId, accountId, Selection.everyone(structureId).withLayout(layout, null), scope,
+                adminLogin, out);
+    }
+
+    /**
+     * "Print this person's letter": one account of the structure, if the scope lets the admin see it, in
+     * the layout of {@code options} (1, 2, 8 or the window envelope).
+     */
+    public LetterEngine.Result printAccount(long structureId, long accountId, Selection options, Scope scope,
+                                            String adminLogin, OutputStream out) throws IOException {
+        Selection one = Selection.everyone(structureId).withLayout(options.layout(), options.postalPrint());
         List<Account> found = findAccount(one, scope, accountId);
         if (found.isEmpty()) throw new JobUnavailable("render.empty");
         LetterEngine.Result r = engine.print(one, found, out);
@@ -122,8 +157,9 @@ public final class LetterService implements JobWorker.Handler {
     }
 
     /**
-     * PNG of the real page 1 of this selection's print (a cover sheet when it starts with one). It shows
-     * real activation codes: audited like the PDF (channel {@code preview}).
+     * PNG of the real page 1 of this selection's print (a cover sheet when it starts with one; for the
+     * window envelope, the first letter that goes by post). It shows real activation codes: audited
+     * like the PDF (channel {@code preview}).
      */
     public byte[] preview(Selection selection, Scope scope, String adminLogin) throws IOException {
         return sample(selection, scope, adminLogin).png();
@@ -131,7 +167,11 @@ public final class LetterService implements JobWorker.Handler {
 
     /** The real page 1 of this selection's print and what it holds; audited like {@link #preview}. */
     public SamplePage sample(Selection selection, Scope scope, String adminLogin) throws IOException {
-        List<Account> first = firstAccounts(selection, scope);
+        // The window envelope's page 1 is the first letter that goes by post.
+        Selection firstPart = selection.postalLayout() && selection.postal() != Selection.PostalFilter.without
+                && selections.count(selection.withPostal(Selection.PostalFilter.with), scope).total() > 0
+                ? selection.withPostal(Selection.PostalFilter.with) : selection;
+        List<Account> first = firstAccounts(firstPart, scope);
         byte[] pdf = engine.firstPage(selection, first);
         if (pdf == null) throw new JobUnavailable("render.empty");
         record(adminLogin, selection, Math.min(first.size(), LetterEngine.perSheet(selection.layout())), "preview", null);
@@ -145,10 +185,17 @@ public final class LetterService implements JobWorker.Handler {
         return new SamplePage(preview.png(pdf), holds);
     }
 
-    /** PNG of one person's letter in the given layout; audited like his PDF. */
+    /** PNG of one person's letter in layout 1, 2 or 8; audited like his PDF. */
     public byte[] previewAccount(long structureId, long accountId, int layout, Scope scope, String adminLogin)
             throws IOException {
-        Selection one = withLayout(Selection.everyone(structureId), layout);
+        return previewAccount(structureId, accountId, Selection.everyone(structureId).withLayout(layout, null), scope,
+                adminLogin);
+    }
+
+    /** PNG of one person's letter in the layout of {@code options}; audited like his PDF. */
+    public byte[] previewAccount(long structureId, long accountId, Selection options, Scope scope, String adminLogin)
+            throws IOException {
+        Selection one = Selection.everyone(structureId).withLayout(options.layout(), options.postalPrint());
         List<Account> found = findAccount(one, scope, accountId);
         if (found.isEmpty()) throw new JobUnavailable("render.empty");
         byte[] png = preview.png(engine.firstPage(one, found));
@@ -165,13 +212,21 @@ public final class LetterService implements JobWorker.Handler {
     public long submit(Selection selection, Scope scope, String adminLogin, boolean archive) {
         int expected = pages(selection, scope);
         if (expected == 0) throw new JobUnavailable("render.empty");
+        refuseWithoutAddress(selection, scope);
         return jobs.enqueue(selection.structureId(), adminLogin,
                 toJson(new Request(selection.structureId(), selection.toParameters(), scope, archive)), expected);
     }
 
     /** Pages of this selection's print, cover sheets included: the one unit of its progress, known before it starts. */
     public int pages(Selection selection, Scope scope) {
-        return LetterEngine.pages(selection, selections.classGroupSizes(selection, scope));
+        int pages = LetterEngine.pages(selection, selections.classGroupSizes(selection, scope));
+        // A window-envelope print that hands the letters of those without an address over in person lists
+        // them first on pages of their own.
+        if (selection.postalLayout() && selection.postalPrint().withoutAddress() == Selection.PostalPrint.WithoutAddress.hand
+                && selection.postal() != Selection.PostalFilter.with) {
+            pages += LetterEngine.handOverPages(selections.count(selection.withPostal(Selection.PostalFilter.without), scope).total());
+        }
+        return pages;
     }
 
     public JobStatus status(long jobId, String adminLogin) {
@@ -278,15 +333,29 @@ public final class LetterService implements JobWorker.Handler {
         }
     }
 
-    private static Selection withLayout(Selection s, int layout) {
-        return new Selection(s.structureId(), s.profiles(), s.levels(), s.classes(), s.activation(), s.email(),
-                s.localAdmin(), s.createdAfter(), s.createdBefore(), s.sort(), layout, false);
+    /**
+     * A window-envelope print set to refuse accounts without a postal address: refused before anything
+     * is rendered when the selection has some, with their list.
+     */
+    private void refuseWithoutAddress(Selection selection, Scope scope) {
+        if (!selection.postalLayout()
+                || selection.postalPrint().withoutAddress() != Selection.PostalPrint.WithoutAddress.refuse
+                || selection.postal() == Selection.PostalFilter.with) {
+            return;
+        }
+        Selection without = selection.withPostal(Selection.PostalFilter.without);
+        int count = selections.count(without, scope).total();
+        if (count > 0) throw new WithoutPostalAddress(count, selections.page(without, scope, 0, WithoutPostalAddress.LISTED));
     }
 
     private void record(String adminLogin, Selection s, int accounts, String channel, Map<String, Object> extra) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("channel", channel);
-        details.put("layout", s.layout());
+        details.put("layout", s.postalLayout() ? "postal" : s.layout());
+        if (s.postalLayout()) {
+            details.put("withoutAddress", s.postalPrint().withoutAddress().name());
+        }
+        if (s.postal() != Selection.PostalFilter.all) details.put("postal", s.postal().name());
         details.put("cover", s.cover());
         details.put("sort", s.sort());
         details.put("profiles", s.profiles());

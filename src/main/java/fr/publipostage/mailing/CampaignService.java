@@ -93,7 +93,7 @@ public final class CampaignService {
     public static Selection withoutAddress(Selection s) {
         return new Selection(s.structureId(), s.profiles(), s.levels(), s.classes(), s.activation(),
                 Selection.EmailFilter.without, s.localAdmin(), s.createdAfter(), s.createdBefore(), s.sort(),
-                s.layout(), s.cover());
+                s.layout(), s.cover(), Selection.Search.NONE, null, s.outcome(), s.postal(), null);
     }
 
     private static String skipReason(Account a) {

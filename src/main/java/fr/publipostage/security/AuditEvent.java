@@ -11,6 +11,8 @@ public record AuditEvent(OffsetDateTime at, String adminLogin, String action, Lo
     public static final String CSV_EXPORT = "csv-export";
     public static final String PDF_LETTERS = "pdf-letters";
     public static final String MAIL_CAMPAIGN = "mail-campaign";
+    /** Postal addresses imported from a file (issue 14): who, which school, how many lines. */
+    public static final String ADDRESS_IMPORT = "address-import";
     public static final String PASSWORD_RESET = "admin-password-reset";
     /** The editor's preview of a real account's mail (it shows his activation code). */
     public static final String MAIL_PREVIEW = "mail-preview";

@@ -31,6 +31,8 @@ public final class Presets {
                 preset("pupils", "profile", "Student", "sort", "class", "cover", "yes"),
                 preset("staff", "profile", "Personnel"),
                 preset("parents", "profile", "Relative", "sort", "class", "cover", "yes"),
+                // Parents by post (the school office): the window-envelope letter, at each parent's postal address.
+                preset("parentsPost", "profile", "Relative", "layout", "postal"),
                 preset("guests", "profile", "Guest"),
                 preset("newcomers", "created-after", schoolYearStart().toString(), "sort", "profile,class"));
     }

@@ -18,11 +18,27 @@ import java.util.Set;
 public record Selection(long structureId, Set<Profile> profiles, Set<String> levels, Set<String> classes,
                         Activation activation, EmailFilter email, Boolean localAdmin,
                         LocalDate createdAfter, LocalDate createdBefore, List<SortKey> sort,
-                        int layout, boolean cover, Search search, Order order, CampaignOutcome outcome) {
+                        int layout, boolean cover, Search search, Order order, CampaignOutcome outcome,
+                        PostalFilter postal, PostalPrint postalPrint) {
 
     public enum Activation { pending, activated, all }
 
     public enum EmailFilter { with, without, all }
+
+    /** Accounts with a postal address (a city), without one, or both. */
+    public enum PostalFilter { with, without, all }
+
+    /**
+     * The window-envelope layout ({@code layout=postal}): layout 1's letter with the postal address in
+     * the envelope's window. {@code withoutAddress} says what happens to selected accounts without an
+     * address: the print is refused with their list, or their letters come last, in a part "to hand
+     * over in person" — never left out silently.
+     */
+    public record PostalPrint(WithoutAddress withoutAddress) {
+        public static final PostalPrint DEFAULT = new PostalPrint(WithoutAddress.refuse);
+
+        public enum WithoutAddress { refuse, hand }
+    }
 
     /** Sort keys the admin may choose; last name and first name always follow. */
     public enum SortKey { profile, classname }
@@ -123,6 +139,7 @@ public record Selection(long structureId, Set<Profile> profiles, Set<String> lev
     }
 
     public Selection {
+        postal = postal == null ? PostalFilter.all : postal;
         profiles = Set.copyOf(profiles);
         levels = Set.copyOf(levels);
         classes = Set.copyOf(classes);
@@ -130,21 +147,39 @@ public record Selection(long structureId, Set<Profile> profiles, Set<String> lev
         search = search == null ? Search.NONE : search;
     }
 
-    /** Filters, sort, layout, search and column order, without a campaign outcome. */
-    public Selection(long structureId, Set<Profile> profiles, Set<String> levels, Set<String> classes,
-                     Activation activation, EmailFilter email, Boolean localAdmin,
-                     LocalDate createdAfter, LocalDate createdBefore, List<SortKey> sort, int layout, boolean cover,
-                     Search search, Order order) {
-        this(structureId, profiles, levels, classes, activation, email, localAdmin, createdAfter, createdBefore,
-                sort, layout, cover, search, order, null);
-    }
 
     /** Filters, sort and layout without search or column order (the step-1 selection). */
     public Selection(long structureId, Set<Profile> profiles, Set<String> levels, Set<String> classes,
                      Activation activation, EmailFilter email, Boolean localAdmin,
                      LocalDate createdAfter, LocalDate createdBefore, List<SortKey> sort, int layout, boolean cover) {
         this(structureId, profiles, levels, classes, activation, email, localAdmin, createdAfter, createdBefore,
-                sort, layout, cover, Search.NONE, null, null);
+                sort, layout, cover, Search.NONE, null, null, PostalFilter.all, null);
+    }
+
+    /** Filters, sort, layout, search and column order, without a campaign outcome, the postal filter or layout. */
+    public Selection(long structureId, Set<Profile> profiles, Set<String> levels, Set<String> classes,
+                     Activation activation, EmailFilter email, Boolean localAdmin,
+                     LocalDate createdAfter, LocalDate createdBefore, List<SortKey> sort, int layout, boolean cover,
+                     Search search, Order order) {
+        this(structureId, profiles, levels, classes, activation, email, localAdmin, createdAfter, createdBefore,
+                sort, layout, cover, search, order, null, PostalFilter.all, null);
+    }
+
+    /** True for the window-envelope layout (layout 1's page with the postal address in the window). */
+    public boolean postalLayout() {
+        return postalPrint != null;
+    }
+
+    /** The same selection with another postal filter (the postal print's two parts). */
+    public Selection withPostal(PostalFilter filter) {
+        return new Selection(structureId, profiles, levels, classes, activation, email, localAdmin, createdAfter,
+                createdBefore, sort, layout, cover, search, order, outcome, filter, postalPrint);
+    }
+
+    /** The same accounts printed with another layout (1, 2, 8) and no cover sheet; {@code postal}: the window envelope. */
+    public Selection withLayout(int newLayout, PostalPrint postal) {
+        return new Selection(structureId, profiles, levels, classes, activation, email, localAdmin, createdAfter,
+                createdBefore, sort, newLayout, false, search, order, outcome, this.postal, postal);
     }
 
     public static Selection everyone(long structureId) {
@@ -178,7 +213,15 @@ public record Selection(long structureId, Set<Profile> profiles, Set<String> lev
             for (SortKey k : sort) keys.add(k == SortKey.classname ? "class" : k.name());
             p.put("sort", keys);
         }
-        if (layout != 1) p.put("layout", List.of(String.valueOf(layout)));
+        if (postal != PostalFilter.all) p.put("postal", List.of(postal.name()));
+        if (postalPrint != null) {
+            p.put("layout", List.of("postal"));
+            if (postalPrint.withoutAddress() != PostalPrint.WithoutAddress.refuse) {
+                p.put("without-address", List.of(postalPrint.withoutAddress().name()));
+            }
+        } else if (layout != 1) {
+            p.put("layout", List.of(String.valueOf(layout)));
+        }
         if (cover) p.put("cover", List.of("yes"));
         if (search.lastName() != null) p.put("search-last", List.of(search.lastName()));
         if (search.firstName() != null) p.put("search-first", List.of(search.firstName()));

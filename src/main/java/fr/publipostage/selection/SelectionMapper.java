@@ -28,7 +28,7 @@ public interface SelectionMapper {
     /** The structure of a campaign (a campaign outcome must be one of the selection's structure), or null. */
     Long campaignStructure(@Param("campaignId") long campaignId);
 
-    /** Number of selected accounts and how many of them have no personal e-mail. */
-    record Counts(int total, int withoutEmail) {
+    /** Number of selected accounts, how many of them have no personal e-mail, and how many no postal address. */
+    record Counts(int total, int withoutEmail, int withoutPostal) {
     }
 }

@@ -19,7 +19,7 @@ import java.util.Set;
 public final class SelectionParser {
     public static final List<String> PARAMETERS = List.of("profile", "level", "class", "activation", "email",
             "local-admin", "created-after", "created-before", "sort", "layout", "cover",
-            "search-last", "search-first", "search-class", "order", "campaign", "outcome");
+            "search-last", "search-first", "search-class", "order", "campaign", "outcome", "postal", "without-address");
     /** Longest search term accepted in one box. */
     public static final int MAX_SEARCH = 100;
 
@@ -68,20 +68,18 @@ public final class SelectionParser {
         if (sort.size() > 2) throw new InvalidSelection("selection.badSort", "sort", String.join(",", values(params, "sort")));
         String layoutText = single(params, "layout", "1");
         int layout = switch (layoutText) {
-            case "1" -> 1;
+            case "1", "postal" -> 1;
             case "2" -> 2;
             case "8" -> 8;
             default -> throw new InvalidSelection("selection.badLayout", "layout", layoutText);
         };
-        boolean cover = switch (single(params, "cover", "false")) {
-            case "", "false", "no", "off" -> false;
-            case "true", "yes", "on" -> true;
-            default -> throw new InvalidSelection("selection.badYesNo", "cover", single(params, "cover", ""));
-        };
+        boolean cover = yesNo(params, "cover");
+        Selection.PostalFilter postal = oneOf(params, "postal", Selection.PostalFilter.class, Selection.PostalFilter.all);
+        Selection.PostalPrint postalPrint = postalPrint(params, layoutText.equals("postal"), cover);
         Selection.Search search = new Selection.Search(searchTerm(params, "search-last"),
                 searchTerm(params, "search-first"), searchTerm(params, "search-class"));
         return new Selection(structureId, profiles, levels, classes, activation, email, localAdmin, after, before,
-                sort, layout, cover, search, order(params), outcome(params));
+                sort, layout, cover, search, order(params), outcome(params), postal, postalPrint);
     }
 
     /**
@@ -114,6 +112,33 @@ public final class SelectionParser {
             kinds.add(kind);
         }
         return new Selection.CampaignOutcome(id, kinds);
+    }
+
+    private static boolean yesNo(Map<String, List<String>> params, String name) {
+        return switch (single(params, name, "false")) {
+            case "", "false", "no", "off" -> false;
+            case "true", "yes", "on" -> true;
+            default -> throw new InvalidSelection("selection.badYesNo", name, single(params, name, ""));
+        };
+    }
+
+    /**
+     * The window-envelope options: only with {@code layout=postal}; no cover sheet (letters go by
+     * post, not through the form tutor).
+     */
+    private static Selection.PostalPrint postalPrint(Map<String, List<String>> params, boolean postal, boolean cover) {
+        String without = single(params, "without-address", "");
+        if (!postal) {
+            if (!without.isEmpty()) throw new InvalidSelection("selection.postalOnly", "without-address", without);
+            return null;
+        }
+        if (cover) throw new InvalidSelection("selection.postalCover", "cover", "yes");
+        Selection.PostalPrint.WithoutAddress w = switch (without) {
+            case "", "refuse" -> Selection.PostalPrint.WithoutAddress.refuse;
+            case "hand" -> Selection.PostalPrint.WithoutAddress.hand;
+            default -> throw new InvalidSelection("selection.badWithoutAddress", "without-address", without);
+        };
+        return new Selection.PostalPrint(w);
     }
 
     /** A search box's text, taken whole (commas are text here, not separators). */

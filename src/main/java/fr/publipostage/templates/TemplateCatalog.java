@@ -39,6 +39,8 @@ public final class TemplateCatalog {
             new Entry("print-recipient.vm", Kind.PRINT, null),
             new Entry("print-document.vm", Kind.PRINT, null),
             new Entry("print.css", Kind.PRINT, null),
+            new Entry("print-address.vm", Kind.PRINT, null),
+            new Entry("print-handover.vm", Kind.PRINT, null),
             new Entry("mail-activation.subject.vm", Kind.MAIL, null),
             new Entry("mail-activation.html.vm", Kind.MAIL, null),
             new Entry("mail-activation.txt.vm", Kind.MAIL, null),
@@ -62,7 +64,8 @@ public final class TemplateCatalog {
             v("$qr"), v("$qr.url"),
             v("$msg.get('key', args)"), v("$msg.language"),
             v("$date"), v("$date.short"), v("$date.iso"),
-            v("$layout"), v("$content"), v("$cover"));
+            v("$layout"), v("$content"), v("$cover"),
+            v("$postal"), v("$address.lines"), v("$address.abroad"));
 
     private static Variable v(String name) {
         String id = name.replaceAll("[^A-Za-z.]", "").replace("msg.getkeyargs", "msg.get");

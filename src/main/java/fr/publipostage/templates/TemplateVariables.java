@@ -64,6 +64,8 @@ public final class TemplateVariables {
         v.put("ent", new EntView(structure.entUrl()));
         v.put("msg", new MessagesView(messages, structureTexts.texts(structure.id(), lang), lang));
         v.put("date", new DateView(today, lang));
+        // True only for the window-envelope letter (the engine sets it): templates may place things differently.
+        v.put("postal", false);
         return v;
     }
 

@@ -68,8 +68,39 @@ public final class LetterApi implements RouteGroup {
         // A letter that does not fit its page names the account and the template: the admin can act on it.
         routes.exception(LetterFailure.class, (e, ctx) -> refuse(ctx, HttpStatus.UNPROCESSABLE_CONTENT, e.key(),
                 e.args().toArray()));
+        // A window-envelope print refusing accounts without a postal address: the count and the first of them.
+        routes.exception(LetterService.WithoutPostalAddress.class, (e, ctx) -> {
+            String lang = Lang.of(ctx);
+            List<Map<String, Object>> listed = new java.util.ArrayList<>();
+            for (fr.publipostage.directory.Account a : e.listed()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", a.id());
+                m.put("lastName", a.lastName());
+                m.put("firstName", a.firstName());
+                m.put("login", a.displayLogin());
+                m.put("classes", a.classes());
+                listed.add(m);
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", messages.get(lang, "render.noPostalAddress", e.count(), names(e.listed(), 10)));
+            body.put("code", "render.noPostalAddress");
+            body.put("withoutAddress", e.count());
+            body.put("withoutAddressListed", listed);
+            ctx.status(HttpStatus.UNPROCESSABLE_CONTENT).json(body);
+        });
         routes.exception(TemplateError.class, (e, ctx) -> refuse(ctx, HttpStatus.UNPROCESSABLE_CONTENT, "job.failed",
                 e.getMessage()));
+    }
+
+    /** "Prénom Nom (login), …" for the first {@code max} accounts, and "…" when there are more. */
+    static String names(List<fr.publipostage.directory.Account> accounts, int max) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < Math.min(max, accounts.size()); i++) {
+            if (i > 0) b.append(", ");
+            b.append(accounts.get(i).displayName()).append(" (").append(accounts.get(i).displayLogin()).append(')');
+        }
+        if (accounts.size() > max) b.append(", …");
+        return b.toString();
     }
 
     private void refuse(Context ctx, HttpStatus status, String key, Object... args) {
@@ -204,12 +235,13 @@ public final class LetterApi implements RouteGroup {
         } catch (NumberFormatException e) {
             throw new NotFound("card.notFound");
         }
-        int layout = selections.parse(allowed.structureId(), ctx.queryParamMap()).layout();
+        Selection options = selections.parse(allowed.structureId(), ctx.queryParamMap());
+        int layout = options.layout();
         Account account = selections.account(allowed.structureId(), accountId, allowed.scope())
                 .orElseThrow(() -> new NotFound("card.notFound"));
         ByteArrayOutputStream pdf = new ByteArrayOutputStream();
         try {
-            letters.printAccount(allowed.structureId(), accountId, layout, allowed.scope(), allowed.admin().login(), pdf);
+            letters.printAccount(allowed.structureId(), accountId, options, allowed.scope(), allowed.admin().login(), pdf);
         } catch (LetterService.JobUnavailable e) {
             if (e.key().equals("render.empty")) throw new NotFound("card.notFound");
             throw e;

@@ -1,6 +1,7 @@
 package fr.publipostage.web;
 
 import fr.publipostage.directory.Account;
+import fr.publipostage.directory.PostalRules;
 import fr.publipostage.directory.SchoolClass;
 import fr.publipostage.security.AccessControl;
 import fr.publipostage.security.AuditEvent;
@@ -190,6 +191,7 @@ public final class SelectionApi implements RouteGroup {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("total", counts.total());
         body.put("withoutEmail", counts.withoutEmail());
+        body.put("withoutPostal", counts.withoutPostal());
         body.put("offset", offset);
         body.put("limit", limit);
         body.put("selection", selection.toParameters());
@@ -245,6 +247,8 @@ public final class SelectionApi implements RouteGroup {
         body.put("functions", a.functions());
         body.put("blocked", a.blocked());
         body.put("language", a.language());
+        body.put("postalAddress", a.postalAddress());
+        body.put("postalLines", PostalRules.shown(a.postalAddress()));
         List<Map<String, Object>> relatives = new ArrayList<>();
         for (Account r : card.relatives()) relatives.add(row(r, lang, codes));
         body.put("relatives", relatives);

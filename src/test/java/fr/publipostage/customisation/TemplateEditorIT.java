@@ -284,4 +284,32 @@ class TemplateEditorIT {
         assertThat(mail.html()).contains("MWQMWQMW");
         assertThat(editor.file(lycee, "mail-activation.subject.vm").text()).isEqualTo(html);
     }
+
+    @Test
+    void theWindowEnvelopeIsCheckedOnSaveAndAStyleSheetCannotMoveTheAddress() throws IOException {
+        // print-address.vm and print-handover.vm are files of the set like the others.
+        assertThat(editor.files(lycee)).extracting(TemplateEditor.FileState::name).contains("print-address.vm", "print-handover.vm");
+        // A style sheet that tries to move the frame saves (the engine pins it) and the address stays in the window.
+        String css = editor.file(lycee, "print.css").text();
+        editor.save(lycee, "print.css", css + "\n.postal-frame, .postal-frame div { left: 0 !important; top: 0 !important; font-size: 30pt !important; }\n"
+                + "@page postal-window { margin: 40mm !important; }\n", "hostile", "admin.lycee", 0);
+        Account parent = app.selections().list(app.selections().parse(lycee, Map.of("profile", List.of("Relative"),
+                "postal", List.of("with"))), Scope.LOCAL_ADMIN).get(0);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        app.letters().printAccount(lycee, parent.id(), app.selections().parse(lycee, Map.of("layout", List.of("postal"))),
+                Scope.LOCAL_ADMIN, "admin.test", out);
+        var pages = fr.publipostage.letters.PostalGeometry.runs(out.toByteArray());
+        assertThat(pages).hasSize(1);
+        var inFrame = pages.get(0).stream().filter(r -> r.box().intersects(fr.publipostage.letters.PostalGeometry.FRAME)).toList();
+        assertThat(inFrame).isNotEmpty().allSatisfy(r -> assertThat(r.box().inside(fr.publipostage.letters.PostalGeometry.FRAME)).isTrue());
+
+        // Text pulled into the window, or an address template that drops lines, is refused on save.
+        List<Problem> pulled = refused("print.css", css + "\n.postal-letter h1 { margin-top: -90mm !important; }\n");
+        assertThat(pulled).extracting(Problem::key).contains("render.windowCovered");
+        assertThat(say(pulled.get(0))).contains("fenêtre de l’enveloppe");
+        List<Problem> dropped = refused("print-address.vm", "<div>$account.firstName</div>");
+        assertThat(dropped).extracting(Problem::key).contains("render.addressMissing");
+        List<Problem> overflow = refused("print-address.vm", "#foreach($l in $address.lines)<div>$l</div>#end<div>1</div><div>2</div>");
+        assertThat(overflow).extracting(Problem::key).contains("render.addressOverflow");
+    }
 }

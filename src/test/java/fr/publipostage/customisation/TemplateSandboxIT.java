@@ -132,6 +132,6 @@ class TemplateSandboxIT {
         byte[] png = editor.previewPage(lycee, ACTIVATION, builtin, Sample.WORST_PENDING, 1, "fr", Scope.LOCAL_ADMIN, "t.editor");
         assertThat(png).startsWith(0x89, 'P', 'N', 'G');
         assertThat(editor.check(lycee, ACTIVATION, builtin)).isEmpty();
-        assertThat(List.of(editor.files(lycee).size())).containsExactly(16);
+        assertThat(List.of(editor.files(lycee).size())).containsExactly(fr.publipostage.templates.TemplateCatalog.FILES.size());
     }
 }

@@ -41,6 +41,6 @@ class DemoDirectoryIT {
 
     @Test
     void isDeterministic() {
-        assertThat(new DemoDirectory(null, null).csv()).isEqualTo(new DemoDirectory(null, null).csv());
+        assertThat(new DemoDirectory(null, null, null).csv()).isEqualTo(new DemoDirectory(null, null, null).csv());
     }
 }

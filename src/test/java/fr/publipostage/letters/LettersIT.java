@@ -311,6 +311,54 @@ class LettersIT {
         return ((CliError) e).message(new fr.publipostage.templates.Messages(), "fr");
     }
 
+    /** Issue 14 from the command line: --layout postal refuses with the names, --postal with prints only those with an address, hand hands over. */
+    @Test
+    void commandLinePrintsParentsByPostRefusingOrHandingOverThoseWithoutAnAddress() throws Exception {
+        java.util.List<fr.publipostage.directory.Account> parents = app.selections().list(
+                parse(Map.of("profile", List.of("Relative"))), Scope.LOCAL_ADMIN);
+        // A class with parents both with and without an address.
+        String cls = parents.stream().filter(a -> a.postalAddress() == null && !a.classes().isEmpty())
+                .flatMap(a -> a.classes().stream())
+                .filter(c -> parents.stream().anyMatch(b -> b.classes().contains(c) && b.postalAddress() != null))
+                .findFirst().orElseThrow();
+        List<fr.publipostage.directory.Account> ofClass = app.selections().list(
+                parse(Map.of("profile", List.of("Relative"), "class", List.of(cls))), Scope.LOCAL_ADMIN);
+        long withAddress = ofClass.stream().filter(a -> a.postalAddress() != null).count();
+        fr.publipostage.directory.Account without = ofClass.stream().filter(a -> a.postalAddress() == null).findFirst().orElseThrow();
+        Path file = Files.createTempFile("courrier", ".pdf");
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        LettersCommand cmd = new LettersCommand(new PrintStream(stdout, true, "UTF-8"), new PrintStream(new ByteArrayOutputStream(), true, "UTF-8"));
+        List<String> base = List.of("--structure", DemoDirectory.LYCEE_UAI, "--profile", "Relative", "--class", cls, "--layout", "postal");
+
+        assertThatThrownBy(() -> cmd.run(app, "fr", new Args(concat(base, "--out", file.toString()), Set.of("cover"))))
+                .isInstanceOf(CliError.class).hasMessageContaining("sans adresse postale").hasMessageContaining(without.displayLogin())
+                .hasMessageContaining("--without-address hand");
+
+        assertThat(cmd.run(app, "fr", new Args(concat(base, "--postal", "with", "--out", file.toString()), Set.of("cover")))).isZero();
+        byte[] pdf = Files.readAllBytes(file);
+        assertThat(Pdfs.read(pdf).pages()).isEqualTo((int) withAddress);
+        PostalGeometry.Box frame = PostalGeometry.FRAME;
+        List<List<PostalGeometry.Run>> pages = PostalGeometry.runs(pdf);
+        // Page 1's address: its postcode-and-city line lies inside the window's frame.
+        fr.publipostage.directory.PostalRules.Printed printed = fr.publipostage.directory.PostalRules.print(
+                ofClass.stream().filter(a -> a.postalAddress() != null).findFirst().orElseThrow().postalAddress());
+        String locality = printed.localityLine().replace(" ", "");
+        assertThat(pages.get(0)).filteredOn(r -> r.text().equals(locality)).isNotEmpty()
+                .allSatisfy(r -> assertThat(r.box().inside(frame)).as("%s at %s", r.text(), r.box()).isTrue());
+
+        assertThat(cmd.run(app, "fr", new Args(concat(base, "--without-address", "hand", "--out", file.toString()), Set.of("cover")))).isZero();
+        Pdfs.Info info = Pdfs.read(Files.readAllBytes(file));
+        assertThat(info.pages()).isGreaterThan(ofClass.size());
+        assertThat(String.join("\n", info.pageTexts())).contains("À remettre en main propre").contains(without.displayLogin());
+        Files.deleteIfExists(file);
+    }
+
+    private static List<String> concat(List<String> base, String... more) {
+        List<String> all = new java.util.ArrayList<>(base);
+        all.addAll(List.of(more));
+        return all;
+    }
+
     /** A sink for calls expected to fail before writing. */
     enum OutputStreamSink {
         ;

@@ -37,6 +37,30 @@ class SelectionParametersTest {
     }
 
     @Test
+    void thePostalFilterAndTheWindowEnvelopeLayoutRoundTrip() {
+        Selection s = parser.parse(7, Map.of("profile", List.of("Relative"), "postal", List.of("with"), "layout", List.of("postal"),
+                "without-address", List.of("hand")), levels, classes);
+        assertThat(s.postalLayout()).isTrue();
+        assertThat(s.layout()).isEqualTo(1);
+        assertThat(s.postal()).isEqualTo(Selection.PostalFilter.with);
+        assertThat(s.postalPrint()).isEqualTo(new Selection.PostalPrint(Selection.PostalPrint.WithoutAddress.hand));
+        assertThat(s.toParameters()).containsEntry("layout", List.of("postal")).containsEntry("without-address", List.of("hand"));
+        assertThat(parser.parse(7, s.toParameters(), levels, classes)).isEqualTo(s);
+        Selection refuse = parser.parse(7, Map.of("layout", List.of("postal")), levels, classes);
+        assertThat(refuse.postalPrint()).isEqualTo(Selection.PostalPrint.DEFAULT);
+        assertThat(parser.parse(7, Map.of("layout", List.of("1")), levels, classes).postalLayout()).isFalse();
+        for (Map<String, List<String>> bad : List.of(Map.of("postal", List.of("maybe")),
+                Map.of("without-address", List.of("hand")),
+                Map.of("layout", List.of("postal"), "without-address", List.of("drop")),
+                Map.of("layout", List.of("postal"), "cover", List.of("yes"), "sort", List.of("class")),
+                Map.of("layout", List.of("enveloppe")))) {
+            assertThatThrownBy(() -> parser.parse(7, bad, levels, classes)).as(bad.toString()).isInstanceOf(InvalidSelection.class);
+        }
+        assertThatThrownBy(() -> parser.parse(7, Map.of("postal", List.of("maybe")), levels, classes))
+                .isInstanceOfSatisfying(InvalidSelection.class, e -> assertThat(e.key()).isEqualTo("selection.badPostal"));
+    }
+
+    @Test
     void searchTermsAreLikeEscaped() {
         Selection.Search search = new Selection.Search("50%_a\\b", " ", null);
         assertThat(search.lastNameLike()).isEqualTo("50\\%\\_a\\\\b");

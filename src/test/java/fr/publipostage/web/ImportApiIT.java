@@ -179,4 +179,80 @@ class ImportApiIT {
             assertThat(json(r).get("code").asText()).startsWith("auth.totp");
         }
     }
+
+    /** Issue 14: the web import takes the native layout's address columns, checked by the postal rules. */
+    @Test
+    void theNativeAddressColumnsAreCheckedByLineAndColumnThenImported() throws Exception {
+        WebFixture.Client admin = web.as(Who.LOCAL_OWN);
+        byte[] bad = ("login;profile;last_name;first_name;postcode;city;address_line1\n"
+                + "adresse.web;Parent;Adresse;Web;3340;Talence;12 AVENUE DU MARECHAL DE LATTRE TASSIGNY\n")
+                .getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> refused = admin.postBody(path(WebFixture.OWN) + "?name=adresses.csv", bad, "text/csv");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+        JsonNode problems = json(refused).get("problems");
+        assertThat(problems).extracting(p -> p.get("line").asInt() + ":" + p.get("column").asText() + ":" + p.get("code").asText())
+                .containsExactlyInAnyOrder("2:postcode:address.postcodeLostZero", "2:address_line1:address.lineTooLong");
+
+        byte[] good = ("login;profile;last_name;first_name;postcode;city;address_line1\n"
+                + "adresse.web;Parent;Adresse;Web;33400;Talence;3 rue de la Paix\n").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> checked = admin.postBody(path(WebFixture.OWN) + "?name=adresses.csv", good, "text/csv");
+        assertThat(checked.statusCode()).as(checked.body()).isEqualTo(200);
+        String id = json(checked).get("id").asText();
+        HttpResponse<String> applied = admin.post(path(WebFixture.OWN) + "/" + id + "/apply", Map.of(), "X-CSRF-Token", admin.csrf);
+        assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
+        assertThat(accounts()).filteredOn(a -> a.login().equals("adresse.web")).singleElement()
+                .satisfies(a -> assertThat(a.postalAddress()).isEqualTo(new fr.publipostage.directory.PostalAddress(
+                        "3 rue de la Paix", null, null, null, "33400", "Talence", null)));
+
+        // Moving: the dry run names the changed fields.
+        byte[] moved = ("login;profile;last_name;first_name;postcode;city;address_line1\n"
+                + "adresse.web;Parent;Adresse;Web;33000;Bordeaux;3 rue de la Paix\n").getBytes(StandardCharsets.UTF_8);
+        JsonNode plan = json(admin.postBody(path(WebFixture.OWN) + "?name=adresses.csv", moved, "text/csv"));
+        assertThat(plan.get("updated").asInt()).isEqualTo(1);
+        assertThat(plan.get("changedFields").toString()).contains("\"city\"").contains("\"postcode\"").doesNotContain("addressLine1")
+                .contains("commune");
+    }
+
+    /** Issue 14: the web import takes an import-addresses file too (keyed by login or Id Siecle), dry run then apply. */
+    @Test
+    void anAddressFileIsCheckedShownAndAppliedLikeAnAccountFile() throws Exception {
+        WebFixture.Client admin = web.as(Who.LOCAL_OWN);
+        web.app.importer().importCsv(new java.io.ByteArrayInputStream(("login;profile;last_name;first_name\n"
+                + "fichier.adresses;Parent;Fichier;Adresses\n").getBytes(StandardCharsets.UTF_8)), WebFixture.OWN);
+        byte[] bad = ("Identifiant;Nom;Adresse ligne 1;Code postal;Commune\n"
+                + "fichier.adresses;Fichier;3 rue de la Paix;334;Talence\n"
+                + "personne.inconnue;Inconnue;1 rue X;33000;Bordeaux\n").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> refused = admin.postBody(path(WebFixture.OWN) + "?name=adresses.csv", bad, "text/csv");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+        assertThat(json(refused).get("problems")).extracting(p -> p.get("line").asInt() + ":" + p.get("column").asText() + ":" + p.get("code").asText())
+                .containsExactly("2:Code postal:address.postcodeFrance", "3:Identifiant:addresses.unknownAccount");
+
+        byte[] good = ("\uFEFFIdentifiant;Nom;Adresse ligne 1;Code postal;Commune\n"
+                + "fichier.adresses;Fichier;3 rue de la Paix;33400;Talence\n").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> checked = admin.postBody(path(WebFixture.OWN) + "?name=adresses.csv", good, "text/csv");
+        assertThat(checked.statusCode()).as(checked.body()).isEqualTo(200);
+        JsonNode plan = json(checked);
+        assertThat(plan.get("format").asText()).isEqualTo("addresses");
+        assertThat(plan.get("formatLabel").asText()).contains("adresses postales");
+        assertThat(plan.get("updated").asInt()).isEqualTo(1);
+        assertThat(plan.get("created").asInt()).isZero();
+        assertThat(plan.get("updatedAccounts").get(0).get("login").asText()).isEqualTo("fichier.adresses");
+        assertThat(accounts()).filteredOn(a -> a.login().equals("fichier.adresses")).singleElement()
+                .satisfies(a -> assertThat(a.postalAddress()).as("nothing written by the dry run").isNull());
+
+        String id = plan.get("id").asText();
+        HttpResponse<String> applied = admin.post(path(WebFixture.OWN) + "/" + id + "/apply", Map.of(), "X-CSRF-Token", admin.csrf);
+        assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
+        assertThat(accounts()).filteredOn(a -> a.login().equals("fichier.adresses")).singleElement()
+                .satisfies(a -> assertThat(a.city()).isEqualTo("Talence"));
+        AuditEvent event = web.app.audit().recent(lycee, 1).get(0);
+        assertThat(event.action()).isEqualTo(AuditEvent.ADDRESS_IMPORT);
+        assertThat(event.details()).contains("adresses.csv");
+        // The same file again: nothing to change.
+        JsonNode again = json(admin.postBody(path(WebFixture.OWN) + "?name=adresses.csv", good, "text/csv"));
+        assertThat(again.get("updated").asInt()).isZero();
+        assertThat(again.get("unchanged").asInt()).isEqualTo(1);
+        // Another school's admin cannot send addresses to this school.
+        assertThat(web.as(Who.LOCAL_OTHER).postBody(path(WebFixture.OWN), good, "text/csv").statusCode()).isEqualTo(403);
+    }
 }

@@ -306,4 +306,88 @@ class LetterApiIT {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
         assertThat(json(r).get("error").asText()).contains("zoe.deborde").contains(".vm").contains("dépasse");
     }
+
+    /** The class (at most DIRECT_MAX parents) whose parents include some without a postal address. */
+    private static String classWithParentsWithoutAddress() {
+        for (var c : web.app.selections().classes(lyceeId, List.of(), Scope.LOCAL_ADMIN)) {
+            Selection s = web.app.selections().parse(lyceeId, Map.of("profile", List.of("Relative"), "class", List.of(c.name())));
+            var counts = web.app.selections().count(s, Scope.LOCAL_ADMIN);
+            if (counts.withoutPostal() > 0 && counts.withoutPostal() < counts.total() && counts.total() <= DIRECT_MAX) return c.name();
+        }
+        throw new IllegalStateException("no class with parents without an address in the demo");
+    }
+
+    @Test
+    void parentsByPostAreRefusedWithTheListOrHandedOverAtTheEndAndTheirAddressesAreInTheWindow() throws Exception {
+        WebFixture.Client admin = web.as(Who.LOCAL_OWN);
+        String className = classWithParentsWithoutAddress();
+        List<Account> parents = accounts(Map.of("profile", List.of("Relative"), "class", List.of(className)));
+        List<Account> without = parents.stream().filter(a -> !a.hasPostalAddress()).toList();
+        String form = "profile=Relative&class=" + java.net.URLEncoder.encode(className, StandardCharsets.UTF_8) + "&layout=postal";
+
+        // The check step says how many have no address.
+        JsonNode counts = json(admin.get("/api/structures/" + WebFixture.OWN + "/selection?" + form));
+        assertThat(counts.get("withoutPostal").asInt()).isEqualTo(without.size());
+
+        // Refused (the default), with the list: nothing is silently left out.
+        HttpResponse<byte[]> refused = postBytes(admin, BASE, form);
+        assertThat(refused.statusCode()).isEqualTo(422);
+        JsonNode body = JSON.readTree(refused.body());
+        assertThat(body.get("code").asText()).isEqualTo("render.noPostalAddress");
+        assertThat(body.get("withoutAddress").asInt()).isEqualTo(without.size());
+        assertThat(body.get("error").asText()).contains("sans adresse postale").contains(without.get(0).displayLogin());
+        List<String> listed = new java.util.ArrayList<>();
+        body.get("withoutAddressListed").forEach(n -> listed.add(n.get("login").asText()));
+        assertThat(listed).containsExactlyInAnyOrderElementsOf(without.stream().map(Account::displayLogin).toList());
+        HttpResponse<String> sample = admin.get(BASE + "/preview.png?" + form);
+        assertThat(sample.statusCode()).as("the sample shows the first letter by post").isEqualTo(200);
+
+        // Handed over: the letters by post, then the list "à remettre en main propre", then their letters.
+        HttpResponse<byte[]> handed = postBytes(admin, BASE, form + "&without-address=hand");
+        assertThat(handed.statusCode()).isEqualTo(200);
+        Pdf pdf = read(handed.body());
+        int byPost = parents.size() - without.size();
+        assertThat(pdf.pages()).isEqualTo(parents.size() + (without.size() + 27) / 28);
+        assertThat(pdf.text()).contains("À remettre en main propre");
+        List<List<fr.publipostage.letters.PostalGeometry.Run>> pages = fr.publipostage.letters.PostalGeometry.runs(handed.body());
+        for (int p = 0; p < byPost; p++) {
+            List<fr.publipostage.letters.PostalGeometry.Run> inFrame = pages.get(p).stream()
+                    .filter(r -> r.box().intersects(fr.publipostage.letters.PostalGeometry.FRAME)).toList();
+            assertThat(inFrame).as("page " + (p + 1)).isNotEmpty()
+                    .allSatisfy(r -> assertThat(r.box().inside(fr.publipostage.letters.PostalGeometry.FRAME)).isTrue());
+        }
+        for (Account a : parents) assertThat(pdf.text()).contains(a.displayLogin());
+
+        // Only those with an address: every page goes by post.
+        HttpResponse<byte[]> onlyWith = postBytes(admin, BASE, form + "&postal=with");
+        assertThat(onlyWith.statusCode()).isEqualTo(200);
+        assertThat(read(onlyWith.body()).pages()).isEqualTo(byPost);
+        assertThat(web.app.audit().recent(lyceeId, 5)).anySatisfy(e -> assertThat(e.details()).contains("\"layout\": \"postal\"")
+                .contains("\"withoutAddress\": \"hand\""));
+
+        // From the card: one parent with an address, one without.
+        Account withAddress = parents.stream().filter(Account::hasPostalAddress).findFirst().orElseThrow();
+        HttpResponse<byte[]> one = admin.getBytes(BASE + "/accounts/" + withAddress.id() + "?layout=postal");
+        assertThat(one.statusCode()).isEqualTo(200);
+        assertThat(read(one.body()).pages()).isEqualTo(1);
+        HttpResponse<String> none = admin.get(BASE + "/accounts/" + without.get(0).id() + "?layout=postal");
+        assertThat(none.statusCode()).isEqualTo(422);
+        assertThat(json(none).get("error").asText()).contains("n’a pas d’adresse postale");
+        // The card shows the address as the envelope prints it.
+        JsonNode card = json(admin.get("/api/structures/" + WebFixture.OWN + "/accounts/" + withAddress.id()));
+        assertThat(card.get("postalLines").size()).isGreaterThanOrEqualTo(2);
+        assertThat(card.get("postalLines").get(card.get("postalLines").size() - 1).asText()).matches("[0-9A-Z ]+");
+        assertThat(json(admin.get("/api/structures/" + WebFixture.OWN + "/accounts/" + without.get(0).id())).get("postalLines").size()).isZero();
+    }
+
+    @Test
+    void postalOptionsOutsideThePostalLayoutAreRefused() {
+        WebFixture.Client admin = web.as(Who.LOCAL_OWN);
+        HttpResponse<String> r = admin.post(BASE, Map.of("profile", "Relative", "without-address", "hand"), "X-CSRF-Token", admin.csrf);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(json(r).get("error").asText()).contains("courrier postal");
+        HttpResponse<String> cover = admin.post(BASE, Map.of("profile", "Relative", "layout", "postal", "sort", "class", "cover", "yes"),
+                "X-CSRF-Token", admin.csrf);
+        assertThat(cover.statusCode()).isEqualTo(400);
+    }
 }
