@@ -33,15 +33,15 @@ public final class PreviewBench {
                     .filter(a -> !a.activated()).findFirst().orElseThrow();
 
             time("cold: first draft preview (worst case)", 1, i ->
-                    editor.previewPage(lycee, "print-activation.vm", text + "<!-- " + i + " -->", Sample.WORST_PENDING, 1, "fr", Scope.LOCAL_ADMIN));
+                    editor.previewPage(lycee, "print-activation.vm", text + "<!-- " + i + " -->", Sample.WORST_PENDING, 1, "fr", Scope.LOCAL_ADMIN, "bench"));
             time("draft preview, worst case, layout 1", runs, i ->
-                    editor.previewPage(lycee, "print-activation.vm", text + "<!-- " + i + " -->", Sample.WORST_PENDING, 1, "fr", Scope.LOCAL_ADMIN));
+                    editor.previewPage(lycee, "print-activation.vm", text + "<!-- " + i + " -->", Sample.WORST_PENDING, 1, "fr", Scope.LOCAL_ADMIN, "bench"));
             time("draft preview, real account, layout 1", runs, i ->
-                    editor.previewPage(lycee, "print-activation.vm", text + "<!-- " + i + " -->", Sample.account(pupil.id()), 1, null, Scope.LOCAL_ADMIN));
+                    editor.previewPage(lycee, "print-activation.vm", text + "<!-- " + i + " -->", Sample.account(pupil.id()), 1, null, Scope.LOCAL_ADMIN, "bench"));
             time("saved set preview, real account", runs, i ->
-                    editor.previewPage(lycee, "print-activation.vm", null, Sample.account(pupil.id()), 1, null, Scope.LOCAL_ADMIN));
+                    editor.previewPage(lycee, "print-activation.vm", null, Sample.account(pupil.id()), 1, null, Scope.LOCAL_ADMIN, "bench"));
             time("draft preview, layout 8", runs, i ->
-                    editor.previewPage(lycee, "print-card.vm", null, Sample.WORST_PENDING, 8, "fr", Scope.LOCAL_ADMIN));
+                    editor.previewPage(lycee, "print-card.vm", null, Sample.WORST_PENDING, 8, "fr", Scope.LOCAL_ADMIN, "bench"));
             time("checks of a save (no store)", Math.max(5, runs / 4), i ->
                     editor.check(lycee, "print-activation.vm", text + "<!-- " + i + " -->"));
         }
