@@ -70,7 +70,12 @@ final class PartWriter {
         writer.write(doc);
     }
 
-    /** An {@code ArrayDeque} that answers {@code contains} from a count per element (equals semantics, as ArrayDeque's). */
+    /**
+     * An {@code ArrayDeque} that answers {@code contains} from a count per element (equals semantics, as
+     * ArrayDeque's). Every way in goes through addFirst/addLast and every way out through
+     * pollFirst/pollLast or remove*Occurrence (ArrayDeque's other methods delegate to these); bulk
+     * removals, which would bypass the count, are refused.
+     */
     static final class IndexedQueue extends ArrayDeque<COSBase> {
         private final Map<Object, Integer> counts = new HashMap<>();
 
@@ -84,24 +89,6 @@ final class PartWriter {
         public void addFirst(COSBase e) {
             super.addFirst(e);
             counts.merge(e, 1, Integer::sum);
-        }
-
-        @Override
-        public boolean add(COSBase e) {
-            addLast(e);
-            return true;
-        }
-
-        @Override
-        public boolean offerLast(COSBase e) {
-            addLast(e);
-            return true;
-        }
-
-        @Override
-        public boolean offer(COSBase e) {
-            addLast(e);
-            return true;
         }
 
         @Override
@@ -119,37 +106,17 @@ final class PartWriter {
         }
 
         @Override
-        public COSBase removeFirst() {
-            COSBase e = super.removeFirst();
-            forget(e);
-            return e;
+        public boolean removeFirstOccurrence(Object o) {
+            boolean removed = super.removeFirstOccurrence(o);
+            if (removed) forget(o);
+            return removed;
         }
 
         @Override
-        public COSBase removeLast() {
-            COSBase e = super.removeLast();
-            forget(e);
-            return e;
-        }
-
-        @Override
-        public COSBase poll() {
-            return pollFirst();
-        }
-
-        @Override
-        public COSBase remove() {
-            return removeFirst();
-        }
-
-        @Override
-        public COSBase pop() {
-            return removeFirst();
-        }
-
-        @Override
-        public void push(COSBase e) {
-            addFirst(e);
+        public boolean removeLastOccurrence(Object o) {
+            boolean removed = super.removeLastOccurrence(o);
+            if (removed) forget(o);
+            return removed;
         }
 
         @Override
@@ -158,16 +125,24 @@ final class PartWriter {
         }
 
         @Override
-        public boolean remove(Object o) {
-            boolean removed = super.remove(o);
-            if (removed) forget(o);
-            return removed;
-        }
-
-        @Override
         public void clear() {
             super.clear();
             counts.clear();
+        }
+
+        @Override
+        public boolean removeIf(java.util.function.Predicate<? super COSBase> filter) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean removeAll(java.util.Collection<?> c) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean retainAll(java.util.Collection<?> c) {
+            throw new UnsupportedOperationException();
         }
 
         private void forget(Object e) {
