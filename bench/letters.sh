@@ -6,5 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -o -Pbench test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null 2>&1 \
   || mvn -q -Pbench test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath
+main=${BENCH_MAIN:-LettersBench}; [[ $main == *.* ]] || main=fr.publipostage.bench.$main
 exec java -Xmx256m -XX:ActiveProcessorCount=2 ${JAVA_OPTS:-} \
-  -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" fr.publipostage.bench.${BENCH_MAIN:-LettersBench} "$@"
+  -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" "$main" "$@"

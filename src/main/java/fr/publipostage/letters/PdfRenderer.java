@@ -295,7 +295,7 @@ public final class PdfRenderer {
             if (check != null) check.check(renderer, pages);
             renderer.createPDFWithoutClosing();
             if (part) {
-                doc.save(out, org.apache.pdfbox.pdfwriter.compress.CompressParameters.NO_COMPRESSION);
+                PartWriter.save(doc, out);
             } else {
                 PdfFiles.save(doc, out);
             }

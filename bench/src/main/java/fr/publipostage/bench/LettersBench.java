@@ -82,7 +82,7 @@ public final class LettersBench {
         Files.delete(out);
     }
 
-    static long processCpu() {
+    public static long processCpu() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
@@ -114,7 +114,7 @@ public final class LettersBench {
         }
     }
 
-    static String synthetic(int n) {
+    public static String synthetic(int n) {
         String[] first = {"Zoé", "Anaïs", "Jérôme", "Hélène", "Maëlys", "Loïc", "Bérénice", "Noël", "Clémence", "Raphaël"};
         String[] last = {"Lefèvre", "Müller", "Châtelain", "Després", "Lemaître", "Brûlé", "Thébault", "Guérin", "Léger"};
         String code = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
