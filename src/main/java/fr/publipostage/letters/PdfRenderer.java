@@ -295,7 +295,7 @@ public final class PdfRenderer {
             if (check != null) check.check(renderer, pages);
             renderer.createPDFWithoutClosing();
             if (part) {
-                PartWriter.save(doc, out);
+                doc.save(out, org.apache.pdfbox.pdfwriter.compress.CompressParameters.NO_COMPRESSION);
             } else {
                 PdfFiles.save(doc, out);
             }
