@@ -121,7 +121,7 @@ async function applyLink(p) {
     const box = form.querySelector(`input[name="class"][value="${CSS.escape(v)}"]`);
     if (box) box.checked = true;
   }
-  for (const name of ['activation', 'email', 'local-admin', 'layout']) {
+  for (const name of ['activation', 'email', 'local-admin', 'layout', 'postal']) {
     const radio = p.get(name) && form.querySelector(`input[name="${name}"][value="${CSS.escape(p.get(name))}"]`);
     if (radio) radio.checked = true;
   }
@@ -231,7 +231,7 @@ async function applyParams(p) {
     const box = form.querySelector(`input[name="level"][value="${CSS.escape(v)}"]`);
     if (box) box.checked = true;
   }
-  for (const [name, fallback] of [['activation', 'all'], ['email', 'all'], ['local-admin', 'any'], ['layout', '1']]) {
+  for (const [name, fallback] of [['activation', 'all'], ['email', 'all'], ['local-admin', 'any'], ['layout', '1'], ['postal', 'all']]) {
     const radio = form.querySelector(`input[name="${name}"][value="${CSS.escape(p.get(name) || fallback)}"]`);
     if (radio) radio.checked = true;
   }
@@ -653,4 +653,6 @@ const logoutForm = $('logout') && $('logout').form;
 if (logoutForm) logoutForm.addEventListener('submit', () => { try { sessionStorage.removeItem(FORM_KEY); } catch (e) { /* none */ } });
 
 const keptForm = savedForm();
-loadStructures().then(() => restoreForm(keptForm)).catch((e) => show($('app-error'), e.message));
+// A link that names a selection (?structure=…) wins over the form kept for this tab.
+const openedOnLink = new URLSearchParams(location.search).has('structure');
+loadStructures().then(() => (openedOnLink ? saveForm() : restoreForm(keptForm))).catch((e) => show($('app-error'), e.message));
