@@ -80,8 +80,10 @@ public final class PostalGeometry {
         for (TextPosition g : sorted) {
             Box b = new Box(g.getXDirAdj() * PT, (g.getYDirAdj() - g.getHeightDir()) * PT,
                     (g.getXDirAdj() + g.getWidthDirAdj()) * PT, g.getYDirAdj() * PT);
-            boolean sameRun = last != null && Math.abs(g.getYDirAdj() - last.getYDirAdj()) < 1
-                    && (g.getXDirAdj() - (last.getXDirAdj() + last.getWidthDirAdj())) * PT < 3;
+            // The next glyph to the right, within 3 mm: a glyph back at the left of the last one starts
+            // another run (two columns whose baselines round alike, e.g. a long recipient block beside the window).
+            double gap = last == null ? 0 : (g.getXDirAdj() - (last.getXDirAdj() + last.getWidthDirAdj())) * PT;
+            boolean sameRun = last != null && Math.abs(g.getYDirAdj() - last.getYDirAdj()) < 1 && gap > -1 && gap < 3;
             if (!sameRun && box != null) {
                 runs.add(new Run(text.toString(), box));
                 text.setLength(0);
