@@ -33,7 +33,7 @@ public final class ImportAddressesCommand {
 
     public int run(App app, String lang, Args args) throws IOException {
         args.allowOnly(Set.of("structure"));
-        if (args.positional().size() != 1) throw new CliError("usage: import-addresses FILE.csv --structure UAI");
+        if (args.positional().size() != 1) throw CliError.of("cli.error.usageImportAddresses");
         String uai = args.require("structure");
         Path file = Path.of(args.positional().get(0));
         Messages messages = app.messages();
@@ -50,7 +50,7 @@ public final class ImportAddressesCommand {
             out.println(messages.get(lang, "addresses.done", report.uai(), report.lines(), report.withAddress(), report.cleared()));
             return 0;
         } catch (NoSuchFileException e) {
-            throw new CliError("file not found: " + file);
+            throw CliError.of("cli.error.fileNotFound", file);
         } catch (ImportRejected e) {
             err.println(messages.get(lang, "import.rejected", e.problems().size()));
             for (ImportProblem p : e.problems()) {

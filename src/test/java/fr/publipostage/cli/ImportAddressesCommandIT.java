@@ -189,7 +189,8 @@ class ImportAddressesCommandIT {
             'g', 'l', 'e', 's', '\n', 'y', ';', (byte) 0xE9, '\n'});
         assertThat(run("fr", file.toString(), "--structure", DemoDirectory.LYCEE_UAI)).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("UTF-8");
-        assertThatThrownBy(() -> run("fr", file.toString())).isInstanceOf(CliError.class).hasMessageContaining("--structure");
+        assertThatThrownBy(() -> run("fr", file.toString())).isInstanceOf(CliError.class)
+                .satisfies(e -> assertThat(((CliError) e).message(new fr.publipostage.templates.Messages(), "fr")).contains("--structure"));
         assertThat(Profile.Relative).isNotNull();
     }
 
