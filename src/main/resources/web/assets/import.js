@@ -2,7 +2,7 @@
 // dry run (or every problem by line and column); "Appliquer" then writes it, after a confirmation with
 // the counts. Texts come from the bundles (importweb.*), never from here.
 
-import { t, el, csrf, request, askCode } from './page.js';
+import { t, el, csrf, request, askCode, confirmDialog as askConfirmation } from './page.js';
 
 const $ = (id) => document.getElementById(id);
 const maxBytes = Number($('main').dataset.maxBytes);
@@ -160,28 +160,11 @@ function showPlan(r, fileName) {
   $('im-plan-title').focus();
 }
 
-/** The confirmation before writing; resolves true on "Appliquer". Focus comes back where it was. */
+/** The confirmation before writing; resolves true on "Appliquer". */
 function confirmDialog(lines) {
-  const back = document.activeElement;
-  const ok = el('button', { type: 'button', class: 'primary', id: 'im-confirm-ok' }, t('importweb.confirmApply'));
-  const cancel = el('button', { type: 'button', id: 'im-confirm-cancel' }, t('importweb.cancel'));
-  const dialog = el('dialog', { id: 'im-confirm', 'aria-labelledby': 'im-confirm-title', 'aria-describedby': 'im-confirm-body' },
-    el('h2', { id: 'im-confirm-title', text: t('importweb.confirmTitle', $('im-structure').selectedOptions[0].textContent) }),
-    el('ul', { id: 'im-confirm-body' }, ...lines.map((l) => el('li', { text: l }))),
-    el('div', { class: 'button-row' }, cancel, ok));
-  document.body.append(dialog);
-  return new Promise((resolve) => {
-    const done = (answer) => {
-      if (dialog.open) dialog.close();
-      dialog.remove();
-      if (back && back.isConnected) back.focus();
-      resolve(answer);
-    };
-    ok.addEventListener('click', () => done(true));
-    cancel.addEventListener('click', () => done(false));
-    dialog.addEventListener('cancel', (e) => { e.preventDefault(); done(false); });
-    dialog.showModal();
-    cancel.focus();
+  return askConfirmation({
+    id: 'im-confirm', title: t('importweb.confirmTitle', $('im-structure').selectedOptions[0].textContent), lines,
+    okLabel: t('importweb.confirmApply'), cancelLabel: t('importweb.cancel'), rowClass: 'button-row',
   });
 }
 

@@ -3,7 +3,7 @@
 // table with filters, ledger CSV, pause / resume / cancel / resend to failed, the sandbox mailbox.
 // Every visible text comes from the page's i18n JSON through t().
 
-import { saveBlob, formatDateTime } from './page.js';
+import { saveBlob, formatDateTime, confirmDialog as askConfirmation } from './page.js';
 
 const app = window.publipostage;
 const { t, csrf } = app;
@@ -91,29 +91,9 @@ function showError(message) {
   view.error.hidden = !message;
 }
 
-/** A confirmation dialog with the counts; resolves true on "send". Focus comes back where it was. */
+/** A confirmation dialog with the counts; resolves true on "send". */
 function confirmDialog(title, lines, okLabel) {
-  const back = document.activeElement;
-  const ok = el('button', { type: 'button', class: 'primary', id: 'mail-confirm-ok' }, okLabel);
-  const cancel = el('button', { type: 'button', id: 'mail-confirm-cancel' }, t('mailweb.cancel'));
-  const dialog = el('dialog', { id: 'mail-confirm', 'aria-labelledby': 'mail-confirm-title', 'aria-describedby': 'mail-confirm-body' },
-    el('h2', { id: 'mail-confirm-title', text: title }),
-    el('ul', { id: 'mail-confirm-body' }, ...lines.map((l) => el('li', { text: l }))),
-    el('div', { class: 'actions' }, cancel, ok));
-  document.body.append(dialog);
-  return new Promise((resolve) => {
-    const done = (answer) => {
-      if (dialog.open) dialog.close();
-      dialog.remove();
-      if (back && back.isConnected) back.focus();
-      resolve(answer);
-    };
-    ok.addEventListener('click', () => done(true));
-    cancel.addEventListener('click', () => done(false));
-    dialog.addEventListener('cancel', (ev) => { ev.preventDefault(); done(false); });
-    dialog.showModal();
-    cancel.focus();
-  });
+  return askConfirmation({ id: 'mail-confirm', title, lines, okLabel, cancelLabel: t('mailweb.cancel'), rowClass: 'actions' });
 }
 
 // ---------------------------------------------------------------- confirmation counts

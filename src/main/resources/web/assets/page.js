@@ -103,6 +103,36 @@ export function askCode() {
   });
 }
 
+/**
+ * A modal confirmation listing what is about to happen: {@code id} names the dialog and its parts
+ * (`<id>-title`, `<id>-body`, `<id>-ok`, `<id>-cancel`), {@code rowClass} the buttons' row. "Cancel" has the
+ * focus (the safe choice first); resolves true on "ok", false on "cancel" or Escape, and gives the focus
+ * back where it was.
+ */
+export function confirmDialog({ id, title, lines, okLabel, cancelLabel, rowClass }) {
+  const back = document.activeElement;
+  const ok = el('button', { type: 'button', class: 'primary', id: id + '-ok' }, okLabel);
+  const cancel = el('button', { type: 'button', id: id + '-cancel' }, cancelLabel);
+  const dialog = el('dialog', { id, 'aria-labelledby': id + '-title', 'aria-describedby': id + '-body' },
+    el('h2', { id: id + '-title', text: title }),
+    el('ul', { id: id + '-body' }, ...lines.map((l) => el('li', { text: l }))),
+    el('div', { class: rowClass }, cancel, ok));
+  document.body.append(dialog);
+  return new Promise((resolve) => {
+    const done = (answer) => {
+      if (dialog.open) dialog.close();
+      dialog.remove();
+      if (back && back.isConnected) back.focus();
+      resolve(answer);
+    };
+    ok.addEventListener('click', () => done(true));
+    cancel.addEventListener('click', () => done(false));
+    dialog.addEventListener('cancel', (ev) => { ev.preventDefault(); done(false); });
+    dialog.showModal();
+    cancel.focus();
+  });
+}
+
 /** Hands a downloaded file to the browser under this name (CSV, PDF). */
 export function saveBlob(blob, name) {
   const url = URL.createObjectURL(blob);
