@@ -92,8 +92,9 @@ public final class AccountImporter {
                 sql.insertStructures();
                 sql.renameStructures();
                 // New and renamed schools get their name with its article (an admin's correction stays).
+                DirectoryMapper directory = session.getMapper(DirectoryMapper.class);
                 for (Structure s : sql.structuresWithoutArticle()) {
-                    sql.deriveNameWithArticle(s.id(), SchoolNames.withArticle(s.name()));
+                    directory.deriveNameWithArticle(s.id(), SchoolNames.withArticle(s.name()));
                 }
                 timing.mark("structures");
                 sql.mergeClasses();

@@ -82,8 +82,6 @@ public interface ImportMapper {
     /** The file's schools whose name with its article is to be derived (new, renamed, never derived). */
     List<Structure> structuresWithoutArticle();
 
-    void deriveNameWithArticle(@Param("id") long id, @Param("nameWithArticle") String nameWithArticle);
-
     void mergeClasses();
 
     void analyzeClasses();
