@@ -1,7 +1,7 @@
 -- Issues 11 and 13 together. V55 (imports at region scale) made the read columns' refresh set-based and
--- guarded (a row already right is not written again); V75 (French that reads right) put the classes and
--- levels in school order and added sort_rank, but redefined only the one-structure form. This is the
--- one refresh both need: V55's guarded, set-based form with V75's order and sort_rank. The import's
+-- guarded (a row already right is not written again); V75 (French that reads right) added school_rank
+-- and sort_rank. This is the one refresh both need: V55's guarded, set-based form with the classes and
+-- levels in school order and sort_rank. The import's
 -- insert of new accounts (ImportMapper.xml, insertAccounts) computes the same columns the same way.
 create or replace function refresh_account_read_columns_of(p_accounts bigint[]) returns integer
 language sql as $$

@@ -34,42 +34,5 @@ $$;
 -- class (its level's rank when the class has a level, else its name's) is kept beside sort_class.
 alter table account add column sort_rank integer;
 
-create or replace function refresh_account_read_columns(p_structure bigint) returns void
-language sql as $$
-    with scope as (
-        select id from account where p_structure is null or structure_id = p_structure
-    ), classes as (
-        select distinct ec.account_id, c.name, c.level,
-               least(school_rank(c.level), school_rank(c.name)) as rank
-        from account_effective_class ec
-        join scope s on s.id = ec.account_id
-        join school_class c on c.id = ec.class_id
-    ), own_classes as (
-        select account_id, array_agg(name order by rank, name collate fr_natural) as names, min(rank) as rank,
-               array_agg(distinct level) filter (where level is not null) as levels
-        from classes
-        group by account_id
-    ), kids as (
-        select r.parent_id,
-               array_agg(ch.first_name || ' ' || ch.last_name
-                         order by ch.last_name collate "fr-x-icu", ch.first_name collate "fr-x-icu") as names
-        from account_relative r
-        join scope s on s.id = r.parent_id
-        join account ch on ch.id = r.child_id
-        group by r.parent_id
-    )
-    update account a
-    set classes    = coalesce(oc.names, '{}'),
-        sort_class = oc.names[1],
-        sort_rank  = oc.rank,
-        levels     = array(select l from (select distinct l from unnest(coalesce(oc.levels, '{}') || a.level) l
-                                              where l is not null) d
-                           order by school_rank(l), l collate fr_natural),
-        children   = coalesce(k.names, '{}')
-    from scope s
-    left join own_classes oc on oc.account_id = s.id
-    left join kids k on k.parent_id = s.id
-    where a.id = s.id;
-$$;
-
-select refresh_account_read_columns(null::bigint);
+-- It is computed, with the classes and levels in this order, by the read-column refresh of V105 (which
+-- also fills it for the accounts already there).
