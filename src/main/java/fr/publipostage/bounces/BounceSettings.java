@@ -45,7 +45,7 @@ public record BounceSettings(String host, Integer port, MailSettings.Tls tls, St
             if (p < 1 || p > 65535) throw new Config.ConfigException(Setting.BOUNCE_IMAP_PORT.envName + " must be a port number, got " + p);
             port = p;
         }
-        Duration poll = MailSettings.parseDuration(Setting.BOUNCE_POLL.envName, config.get(Setting.BOUNCE_POLL));
+        Duration poll = config.getDuration(Setting.BOUNCE_POLL);
         if (poll.isZero()) throw new Config.ConfigException(Setting.BOUNCE_POLL.envName + " must be more than 0");
         String folder = config.get(Setting.BOUNCE_IMAP_FOLDER).strip();
         String processed = config.get(Setting.BOUNCE_PROCESSED_FOLDER).strip();
@@ -53,7 +53,7 @@ public record BounceSettings(String host, Integer port, MailSettings.Tls tls, St
                 config.get(Setting.BOUNCE_IMAP_USER).strip(), config.get(Setting.BOUNCE_IMAP_PASSWORD),
                 folder.isEmpty() ? "INBOX" : folder, processed, poll, Verp.parse(config.get(Setting.BOUNCE_VERP)),
                 config.get(Setting.SMTP_TRUSTSTORE).strip(), config.get(Setting.SMTP_TRUSTSTORE_PASSWORD),
-                MailSettings.parseDuration(Setting.SMTP_TIMEOUT.envName, config.get(Setting.SMTP_TIMEOUT)));
+                config.getDuration(Setting.SMTP_TIMEOUT));
         if (s.enabled()) {
             if (s.user.isBlank()) {
                 throw new Config.ConfigException(Setting.BOUNCE_IMAP_USER.envName + " is required when "

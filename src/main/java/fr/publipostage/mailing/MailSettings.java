@@ -50,11 +50,11 @@ public record MailSettings(String host, Integer port, Tls tls, String user, Stri
                 config.get(Setting.SMTP_USER), config.get(Setting.SMTP_PASSWORD), config.get(Setting.SMTP_FROM).trim(),
                 config.get(Setting.SMTP_REPLY_TO).trim(), config.get(Setting.SMTP_ENVELOPE_FROM).trim(),
                 atLeast(config, Setting.SMTP_RATE, 0), atLeast(config, Setting.SMTP_CAMPAIGN_RATE, 0),
-                atLeast(config, Setting.SMTP_MESSAGES_PER_CONNECTION, 1), duration(config, Setting.SMTP_TIMEOUT),
+                atLeast(config, Setting.SMTP_MESSAGES_PER_CONNECTION, 1), config.getDuration(Setting.SMTP_TIMEOUT),
                 config.getBoolean(Setting.MAIL_WORKER), atLeast(config, Setting.MAIL_BATCH, 1),
-                atLeast(config, Setting.MAIL_MAX_ATTEMPTS, 1), duration(config, Setting.MAIL_RETRY_DELAY),
-                duration(config, Setting.MAIL_RETRY_MAX_DELAY), duration(config, Setting.MAIL_LEASE),
-                duration(config, Setting.MAIL_POLL), atLeast(config, Setting.SANDBOX_SMTP_PORT, 0),
+                atLeast(config, Setting.MAIL_MAX_ATTEMPTS, 1), config.getDuration(Setting.MAIL_RETRY_DELAY),
+                config.getDuration(Setting.MAIL_RETRY_MAX_DELAY), config.getDuration(Setting.MAIL_LEASE),
+                config.getDuration(Setting.MAIL_POLL), atLeast(config, Setting.SANDBOX_SMTP_PORT, 0),
                 config.get(Setting.SMTP_TRUSTSTORE).trim(), config.get(Setting.SMTP_TRUSTSTORE_PASSWORD));
         // A trust store that cannot be read stops the start with its reason, not the first campaign.
         if (!s.trustStore.isEmpty()) SmtpTls.load(java.nio.file.Path.of(s.trustStore), s.trustStorePassword);
@@ -116,15 +116,6 @@ public record MailSettings(String host, Integer port, Tls tls, String user, Stri
         Duration d = retryDelay;
         for (int i = 1; i < attempts && d.compareTo(retryMaxDelay) < 0; i++) d = d.multipliedBy(2);
         return d.compareTo(retryMaxDelay) > 0 ? retryMaxDelay : d;
-    }
-
-    /** "500ms", "30s", "2m", "1h"; a bare number is seconds. */
-    public static Duration parseDuration(String name, String text) {
-        return Config.parseDuration(name, text);
-    }
-
-    private static Duration duration(Config config, Setting s) {
-        return parseDuration(s.envName, config.get(s));
     }
 
     private static int atLeast(Config config, Setting s, int min) {

@@ -90,10 +90,10 @@ class MailSettingsTest {
 
     @Test
     void durationsAndBackoff() {
-        assertThat(MailSettings.parseDuration("x", "500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(MailSettings.parseDuration("x", "45")).isEqualTo(Duration.ofSeconds(45));
-        assertThat(MailSettings.parseDuration("x", "2m")).isEqualTo(Duration.ofMinutes(2));
-        assertThat(MailSettings.parseDuration("x", "1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(fr.publipostage.Config.parseDuration("x", "500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(fr.publipostage.Config.parseDuration("x", "45")).isEqualTo(Duration.ofSeconds(45));
+        assertThat(fr.publipostage.Config.parseDuration("x", "2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(fr.publipostage.Config.parseDuration("x", "1h")).isEqualTo(Duration.ofHours(1));
         MailSettings s = MailSettings.from(Config.of(Map.of(Setting.MAIL_RETRY_DELAY, "30s", Setting.MAIL_RETRY_MAX_DELAY, "5m")));
         assertThat(s.backoff(1)).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.backoff(2)).isEqualTo(Duration.ofSeconds(60));
