@@ -86,13 +86,14 @@ final class ChunkConcatenator {
         this.out = new Counting(out);
     }
 
-    /** Writes the chunks, in order, as one PDF to {@code out} (not closed). */
-    static void concatenate(List<File> chunks, OutputStream out) throws IOException {
+    /** Writes the chunks, in order, as one PDF to {@code out} (not closed); returns the bytes written. */
+    static long concatenate(List<File> chunks, OutputStream out) throws IOException {
         ChunkConcatenator c = new ChunkConcatenator(out);
         c.out.write(HEADER);
         for (File f : chunks) c.append(f);
         c.finish();
         c.out.flush();
+        return c.out.count;
     }
 
     // ---- one chunk ------------------------------------------------------------------------------------

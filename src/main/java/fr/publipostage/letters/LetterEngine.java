@@ -457,13 +457,10 @@ public final class LetterEngine {
         }
 
         long merge(OutputStream out) throws IOException {
-            CountingStream counting = new CountingStream(out);
             if (done.isEmpty()) return 0;
             // One chunk in memory at a time (PDFBox's merge keeps the whole result until it saves); a
             // single chunk goes through it too, to be compressed like the others.
-            ChunkConcatenator.concatenate(done.stream().map(Path::toFile).toList(), counting);
-            counting.flush();
-            return counting.count;
+            return ChunkConcatenator.concatenate(done.stream().map(Path::toFile).toList(), out);
         }
     }
 
@@ -760,26 +757,6 @@ public final class LetterEngine {
             });
         } catch (IOException ignored) {
             // Already gone.
-        }
-    }
-
-    private static final class CountingStream extends java.io.FilterOutputStream {
-        long count;
-
-        CountingStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            count += len;
         }
     }
 
