@@ -1,7 +1,6 @@
 package fr.publipostage.letters;
 
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
-import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.cos.COSArray;
 import org.apache.pdfbox.cos.COSBase;
 import org.apache.pdfbox.cos.COSBoolean;
@@ -35,12 +33,19 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 
 /**
- * Concatenates the chunks of one print into one PDF while holding one chunk at a time: each chunk is
- * loaded, its objects are written out (renumbered, small ones packed into compressed object streams),
- * then it is closed; what stays in memory is a few numbers per page and per object (the page list,
- * the parent-tree entries, the cross-reference entries). PDFBox's own merge keeps every object of the
- * result in memory until it saves, which for tagged letters (a structure tree of ~100 elements per
- * letter) no longer fits 256 MB for a few thousand letters.
+ * Concatenates the chunks of one print into one PDF as they come, holding none of them: each chunk is
+ * the document a worker just drew, still in memory (never saved, never parsed back); its objects are
+ * written out (numbered, small ones packed into compressed object streams) and the caller closes it;
+ * what stays in memory is a few numbers per page and per object (the page list, the parent-tree
+ * entries, the cross-reference entries). PDFBox's own merge keeps every object of the result in memory
+ * until it saves, which for tagged letters (a structure tree of ~100 elements per letter) no longer
+ * fits 256 MB for a few thousand letters; saving each chunk and reading it back, as this class did
+ * before, was ~40 % of a tagged print's CPU (bench/README.md).
+ *
+ * <p>Which objects are indirect follows PDFBox's {@code COSWriter} (3.0), so the file has the objects a
+ * save of the chunk would have had: every stream; a dictionary unless marked direct (a dictionary
+ * value's {@code /XObject} and {@code /Resources} are written inline, as COSWriter does); an array
+ * inside an array unless marked direct; any other array inline.
  *
  * <p>The structure trees are joined as PDFBox's merge joins them: each chunk's {@code Document} becomes
  * a {@code Part} under one {@code Document}; parent-tree keys ({@code /StructParents},
@@ -74,7 +79,8 @@ final class ChunkConcatenator {
     private final List<long[]> parentTree = new ArrayList<>();
     private int keyOffset;
     private boolean tagged;
-    private COSDictionary firstCatalog;
+    /** A chunk was appended: the first one's catalog entries and information are the file's. */
+    private boolean started;
     private final Map<COSName, byte[]> carried = new HashMap<>();
 
     /** Objects waiting to go into the current object stream: number and bytes. */
@@ -82,18 +88,17 @@ final class ChunkConcatenator {
     private final ByteArrayOutputStream pendingBytes = new ByteArrayOutputStream();
     private final List<Integer> pendingOffsets = new ArrayList<>();
 
-    private ChunkConcatenator(OutputStream out) {
+    /** Starts a file on {@code out} (not closed): its header is written now. */
+    ChunkConcatenator(OutputStream out) throws IOException {
         this.out = new Counting(out);
+        this.out.write(HEADER);
     }
 
-    /** Writes the chunks, in order, as one PDF to {@code out} (not closed); returns the bytes written. */
-    static long concatenate(List<File> chunks, OutputStream out) throws IOException {
+    /** Writes the documents, in order, as one PDF to {@code out} (not closed); returns the bytes written. */
+    static long concatenate(List<PDDocument> chunks, OutputStream out) throws IOException {
         ChunkConcatenator c = new ChunkConcatenator(out);
-        c.out.write(HEADER);
-        for (File f : chunks) c.append(f);
-        c.finish();
-        c.out.flush();
-        return c.out.count;
+        for (PDDocument d : chunks) c.append(d);
+        return c.finish();
     }
 
     // ---- one chunk ------------------------------------------------------------------------------------
@@ -132,79 +137,82 @@ final class ChunkConcatenator {
         }
     }
 
-    private void append(File file) throws IOException {
-        try (PDDocument doc = Loader.loadPDF(file)) {
-            Chunk chunk = new Chunk();
-            COSDictionary catalog = doc.getDocumentCatalog().getCOSObject();
-            if (firstCatalog == null) firstCatalog = catalog;
-            boolean first = firstCatalog == catalog;
-            COSDictionary structRoot = catalog.getCOSDictionary(COSName.STRUCT_TREE_ROOT);
-            if (first) tagged = structRoot != null;
-            // The chunk's page tree nodes and structure root become the file's.
-            COSDictionary pagesMarker = new COSDictionary();
-            chunk.fixed.put(pagesMarker, PAGES);
-            COSDictionary pageTree = catalog.getCOSDictionary(COSName.PAGES);
-            if (pageTree != null) chunk.fixed.put(pageTree, PAGES);
-            if (structRoot != null) chunk.fixed.put(structRoot, STRUCT_ROOT);
-            COSDictionary documentMarker = new COSDictionary();
-            chunk.fixed.put(documentMarker, DOCUMENT);
+    /**
+     * Appends a document drawn in memory and never saved (fonts already subset, see
+     * {@code PendingFontSubsets}); its page and structure dictionaries are changed on the way, so the
+     * caller closes it afterwards and uses it no more.
+     */
+    void append(PDDocument doc) throws IOException {
+        Chunk chunk = new Chunk();
+        COSDictionary catalog = doc.getDocumentCatalog().getCOSObject();
+        boolean first = !started;
+        started = true;
+        COSDictionary structRoot = catalog.getCOSDictionary(COSName.STRUCT_TREE_ROOT);
+        if (first) tagged = structRoot != null;
+        // The chunk's page tree nodes and structure root become the file's.
+        COSDictionary pagesMarker = new COSDictionary();
+        chunk.fixed.put(pagesMarker, PAGES);
+        COSDictionary pageTree = catalog.getCOSDictionary(COSName.PAGES);
+        if (pageTree != null) chunk.fixed.put(pageTree, PAGES);
+        if (structRoot != null) chunk.fixed.put(structRoot, STRUCT_ROOT);
+        COSDictionary documentMarker = new COSDictionary();
+        chunk.fixed.put(documentMarker, DOCUMENT);
 
-            for (PDPage page : doc.getPages()) {
-                COSDictionary p = page.getCOSObject();
-                p.setItem(COSName.PARENT, pagesMarker);
-                if (p.containsKey(COSName.STRUCT_PARENTS)) {
-                    p.setInt(COSName.STRUCT_PARENTS, p.getInt(COSName.STRUCT_PARENTS) + keyOffset);
-                }
-                COSArray annots = p.getCOSArray(COSName.ANNOTS);
-                if (annots != null) {
-                    for (int i = 0; i < annots.size(); i++) {
-                        if (annots.getObject(i) instanceof COSDictionary a && a.containsKey(COSName.STRUCT_PARENT)) {
-                            a.setInt(COSName.STRUCT_PARENT, a.getInt(COSName.STRUCT_PARENT) + keyOffset);
-                        }
+        for (PDPage page : doc.getPages()) {
+            COSDictionary p = page.getCOSObject();
+            p.setItem(COSName.PARENT, pagesMarker);
+            if (p.containsKey(COSName.STRUCT_PARENTS)) {
+                p.setInt(COSName.STRUCT_PARENTS, p.getInt(COSName.STRUCT_PARENTS) + keyOffset);
+            }
+            COSArray annots = p.getCOSArray(COSName.ANNOTS);
+            if (annots != null) {
+                for (int i = 0; i < annots.size(); i++) {
+                    if (annots.getObject(i) instanceof COSDictionary a && a.containsKey(COSName.STRUCT_PARENT)) {
+                        a.setInt(COSName.STRUCT_PARENT, a.getInt(COSName.STRUCT_PARENT) + keyOffset);
                     }
                 }
-                pages.add(chunk.number(p));
             }
-            if (structRoot != null && tagged) {
-                COSBase k = structRoot.getDictionaryObject(COSName.K);
-                List<COSDictionary> kids = new ArrayList<>();
-                if (k instanceof COSDictionary d) kids.add(d);
-                if (k instanceof COSArray a) {
-                    for (int i = 0; i < a.size(); i++) if (a.getObject(i) instanceof COSDictionary d) kids.add(d);
-                }
-                for (COSDictionary kid : kids) {
-                    // A Document of its own becomes a Part of the file's Document, as PDFBox's merge does.
-                    if (COSName.DOCUMENT.equals(kid.getCOSName(COSName.S))) kid.setItem(COSName.S, COSName.PART);
-                    kid.setItem(COSName.P, documentMarker);
-                    parts.add(chunk.number(kid));
-                }
-                int maxKey = -1;
-                List<long[]> entries = new ArrayList<>();
-                collectNumbers(structRoot.getDictionaryObject(COSName.PARENT_TREE), entries, chunk, 0);
-                for (long[] e : entries) {
-                    parentTree.add(new long[] {e[0] + keyOffset, e[1]});
-                    maxKey = (int) Math.max(maxKey, e[0]);
-                }
-                if (first) {
-                    carryFrom(structRoot, COSName.ROLE_MAP, chunk);
-                    carryFrom(structRoot, COSName.CLASS_MAP, chunk);
-                }
-                int nextKey = structRoot.getInt(COSName.PARENT_TREE_NEXT_KEY, -1);
-                keyOffset += Math.max(maxKey + 1, nextKey);
+            pages.add(chunk.number(p));
+        }
+        if (structRoot != null && tagged) {
+            COSBase k = structRoot.getDictionaryObject(COSName.K);
+            List<COSDictionary> kids = new ArrayList<>();
+            if (k instanceof COSDictionary d) kids.add(d);
+            if (k instanceof COSArray a) {
+                for (int i = 0; i < a.size(); i++) if (a.getObject(i) instanceof COSDictionary d) kids.add(d);
+            }
+            for (COSDictionary kid : kids) {
+                // A Document of its own becomes a Part of the file's Document, as PDFBox's merge does.
+                if (COSName.DOCUMENT.equals(kid.getCOSName(COSName.S))) kid.setItem(COSName.S, COSName.PART);
+                kid.setItem(COSName.P, documentMarker);
+                parts.add(chunk.number(kid));
+            }
+            int maxKey = -1;
+            List<long[]> entries = new ArrayList<>();
+            collectNumbers(structRoot.getDictionaryObject(COSName.PARENT_TREE), entries, chunk, 0);
+            for (long[] e : entries) {
+                parentTree.add(new long[] {e[0] + keyOffset, e[1]});
+                maxKey = (int) Math.max(maxKey, e[0]);
             }
             if (first) {
-                for (COSName name : new COSName[] {COSName.LANG, COSName.MARK_INFO, COSName.VIEWER_PREFERENCES,
-                        COSName.METADATA, COSName.OUTPUT_INTENTS}) {
-                    carryFrom(catalog, name, chunk);
-                }
-                COSDictionary info = doc.getDocument().getTrailer().getCOSDictionary(COSName.INFO);
-                if (info != null) {
-                    chunk.fixed.put(info, INFO);
-                    writeObject(INFO, info, chunk);
-                }
+                carryFrom(structRoot, COSName.ROLE_MAP, chunk);
+                carryFrom(structRoot, COSName.CLASS_MAP, chunk);
             }
-            chunk.drain();
+            int nextKey = structRoot.getInt(COSName.PARENT_TREE_NEXT_KEY, -1);
+            keyOffset += Math.max(maxKey + 1, nextKey);
         }
+        if (first) {
+            for (COSName name : new COSName[] {COSName.LANG, COSName.MARK_INFO, COSName.VIEWER_PREFERENCES,
+                    COSName.METADATA, COSName.OUTPUT_INTENTS}) {
+                carryFrom(catalog, name, chunk);
+            }
+            COSDictionary info = doc.getDocument().getTrailer().getCOSDictionary(COSName.INFO);
+            if (info != null) {
+                chunk.fixed.put(info, INFO);
+                writeObject(INFO, info, chunk);
+            }
+        }
+        chunk.drain();
     }
 
     /** A catalog or structure-root entry of the first chunk, kept as its bytes for the file's own. */
@@ -226,15 +234,8 @@ final class ChunkConcatenator {
                 COSBase raw = nums.get(i + 1);
                 COSBase value = raw instanceof COSObject o ? o.getObject() : raw;
                 if (value == null) continue;
-                int number;
-                if (raw instanceof COSObject || value.getKey() != null) {
-                    number = chunk.number(value);
-                } else {
-                    // A direct array of elements: one object of its own in the file.
-                    number = allocate();
-                    writeObject(number, value, chunk);
-                }
-                entries.add(new long[] {key.longValue(), number});
+                // An element or an array of elements: an object of its own, as COSWriter makes it.
+                entries.add(new long[] {key.longValue(), chunk.number(value)});
             }
         }
         COSArray kids = d.getCOSArray(COSName.KIDS);
@@ -245,7 +246,8 @@ final class ChunkConcatenator {
 
     // ---- the file's own objects -------------------------------------------------------------------------
 
-    private void finish() throws IOException {
+    /** Writes the file's own objects and the cross-reference stream; returns the bytes of the whole file. */
+    long finish() throws IOException {
         flushObjectStream();
         StringBuilder kids = new StringBuilder();
         for (int p : pages) kids.append(p).append(" 0 R ");
@@ -285,6 +287,8 @@ final class ChunkConcatenator {
         writeDirect(CATALOG, catalog.toByteArray());
         if (types[INFO] == 0) writeDirect(INFO, "<<>>".getBytes(StandardCharsets.ISO_8859_1));
         writeCrossReference();
+        out.flush();
+        return out.count;
     }
 
     private void writeCrossReference() throws IOException {
@@ -412,10 +416,33 @@ final class ChunkConcatenator {
         return z.toByteArray();
     }
 
-    /** Writes a value: references as {@code n 0 R} (queuing the object), direct values inline. */
+    /** Writes a dictionary's value: indirect objects as {@code n 0 R} (queuing them), the others inline. */
     private void write(COSBase value, OutputStream o, Chunk chunk) throws IOException {
+        if (value instanceof COSDictionary d && !(value instanceof COSStream) && !d.isDirect()) {
+            // COSWriter writes these two inline when they hang from a dictionary value (a resources
+            // dictionary's XObjects, a form's resources).
+            inlineAsCosWriterDoes(d, COSName.XOBJECT);
+            inlineAsCosWriterDoes(d, COSName.RESOURCES);
+        }
+        writeItem(value, o, chunk, false);
+    }
+
+    private static void inlineAsCosWriterDoes(COSDictionary d, COSName name) {
+        COSBase item = d.getItem(name);
+        if (item != null) item.setDirect(true);
+    }
+
+    /**
+     * A value inside a dictionary ({@code inArray} false) or an array: a dictionary not marked direct is
+     * an indirect object in both; an array only inside an array.
+     */
+    private void writeItem(COSBase value, OutputStream o, Chunk chunk, boolean inArray) throws IOException {
         if (value != null && chunk.fixed.containsKey(value)) {
             o.write((chunk.fixed.get(value) + " 0 R").getBytes(StandardCharsets.ISO_8859_1));
+            return;
+        }
+        if ((value instanceof COSDictionary d && !d.isDirect()) || (inArray && value instanceof COSArray a && !a.isDirect())) {
+            o.write((chunk.number(value) + " 0 R").getBytes(StandardCharsets.ISO_8859_1));
             return;
         }
         writeValue(value, o, chunk);
@@ -447,7 +474,7 @@ final class ChunkConcatenator {
             o.write('[');
             for (int i = 0; i < a.size(); i++) {
                 if (i > 0) o.write(' ');
-                write(a.get(i), o, chunk);
+                writeItem(a.get(i), o, chunk, true);
             }
             o.write(']');
         } else if (value instanceof COSName n) {

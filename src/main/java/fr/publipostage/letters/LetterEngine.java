@@ -31,17 +31,17 @@ import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
 import java.util.regex.Pattern;
-import org.apache.pdfbox.io.MemoryUsageSetting;
 
 /**
  * Prints a selection's letters into one PDF: accounts come from the one selection query (read whole,
  * so that no pooled connection is held while rendering), are cut into sheets (one page each: a
  * letter, two A5 letters, eight cards, or one page of a class cover sheet), sheets into chunks of
  * {@code chunkPages} pages; each chunk is one XHTML document (so fonts are embedded once per chunk)
- * rendered on a worker thread to a temp file; at most threads + 1 chunks are in flight, so the PDF's
- * memory does not grow with the selection. The chunks (files 0600 in a 0700 folder of this run's
- * directory) are then concatenated in order by PDFBox with temp-file-backed buffers and streamed to
- * the caller.
+ * drawn on a worker thread into a PDF document kept in memory; as chunks are done, in order, the
+ * calling thread writes them into the print's file ({@link ChunkConcatenator}, a file 0600 in a 0700
+ * folder of this run's directory) while the workers draw the next ones; at most threads + 1 chunks are
+ * in flight, so memory does not grow with the selection. The file is copied to the caller once the
+ * whole print has succeeded.
  *
  * <p>Every sheet is exactly one page: after layout, each chunk's page count is compared with its
  * sheets; a sheet that overflows fails the whole print, naming the account and template.
@@ -213,7 +213,7 @@ public final class LetterEngine {
         if (sheets.isEmpty()) builder.flush();
         if (sheets.isEmpty()) return null;
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(64 * 1024);
-        renderChunk(structure, selection.layout(), List.of(sheets.get(0)), bytes, pdf.defaults(), false);
+        renderChunk(structure, selection.layout(), List.of(sheets.get(0)), bytes, pdf.defaults());
         return bytes.toByteArray();
     }
 
@@ -365,8 +365,10 @@ public final class LetterEngine {
         private final Sheets sheets;
         private final List<Sheet> pending = new ArrayList<>();
         private final Deque<InFlight> inFlight = new ArrayDeque<>();
-        private final List<Path> done = new ArrayList<>();
-        private int chunkNo;
+        /** The print's file, written chunk by chunk as the chunks are done, in order; copied out at the end. */
+        private Path merged;
+        private OutputStream mergedOut;
+        private ChunkConcatenator file;
         private int accounts;
         private int pagesDone;
         private int pagesTotal;
@@ -404,16 +406,12 @@ public final class LetterEngine {
             List<Sheet> chunk = List.copyOf(pending);
             pending.clear();
             pendingWeight = 0;
-            Path file = dir.resolve(String.format("chunk-%05d.pdf", chunkNo++));
-            // Back-pressure: at most threads + 1 chunks rendering or waiting.
+            // Back-pressure: at most threads + 1 chunks rendering or waiting (each drawn chunk is held in
+            // memory until its turn to be written).
             while (inFlight.size() > threads) collectOldest();
             ChunkTask task = new ChunkTask(() -> {
                 if (cancelled.getAsBoolean()) throw new CancellationException("cancelled");
-                fr.publipostage.jobs.RunDirectory.createPrivateFile(file);
-                try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-                    renderChunk(structure, selection.layout(), chunk, os, conformance, true);
-                }
-                return file;
+                return renderChunkDocument(structure, selection.layout(), chunk, conformance);
             });
             inFlight.add(new InFlight(workers.submit(task), task));
             pendingPages.add(chunk.size());
@@ -422,10 +420,18 @@ public final class LetterEngine {
         private final Deque<Integer> pendingPages = new ArrayDeque<>();
 
         private void collectOldest() {
-            Future<Path> f = inFlight.removeFirst().future();
+            Future<org.apache.pdfbox.pdmodel.PDDocument> f = inFlight.removeFirst().future();
             int pages = pendingPages.removeFirst();
-            try {
-                done.add(f.get());
+            try (org.apache.pdfbox.pdmodel.PDDocument chunk = f.get()) {
+                if (file == null) {
+                    merged = dir.resolve("letters.pdf");
+                    fr.publipostage.jobs.RunDirectory.createPrivateFile(merged);
+                    mergedOut = new BufferedOutputStream(Files.newOutputStream(merged), 1 << 16);
+                    file = new ChunkConcatenator(mergedOut);
+                }
+                file.append(chunk);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new CancellationException("interrupted");
@@ -454,45 +460,80 @@ public final class LetterEngine {
             for (InFlight c : inFlight) c.future().cancel(false);
             for (InFlight c : inFlight) c.task().abandonOrAwait();
             inFlight.clear();
+            closeMerged();
         }
 
+        /**
+         * Finishes the file and copies it to {@code out}: nothing reaches the caller's stream before the
+         * whole print has succeeded (a sheet that overflows in the last chunk leaves {@code out} empty).
+         */
         long merge(OutputStream out) throws IOException {
-            if (done.isEmpty()) return 0;
-            // One chunk in memory at a time (PDFBox's merge keeps the whole result until it saves); a
-            // single chunk goes through it too, to be compressed like the others.
-            return ChunkConcatenator.concatenate(done.stream().map(Path::toFile).toList(), out);
+            if (file == null) return 0;
+            long bytes = file.finish();
+            closeMerged();
+            Files.copy(merged, out);
+            return bytes;
+        }
+
+        private void closeMerged() {
+            if (mergedOut == null) return;
+            try {
+                mergedOut.close();
+            } catch (IOException ignored) {
+                // The folder is deleted next.
+            }
+            mergedOut = null;
         }
     }
 
-    private record InFlight(Future<Path> future, ChunkTask task) {
+    private record InFlight(Future<org.apache.pdfbox.pdmodel.PDDocument> future, ChunkTask task) {
     }
 
     /**
      * One chunk's rendering, which an abort either stops before it starts or waits for: a cancelled
      * {@link Future} says nothing of a task already running, this does.
      */
-    private static final class ChunkTask implements java.util.concurrent.Callable<Path> {
-        private final java.util.concurrent.Callable<Path> work;
+    private static final class ChunkTask implements java.util.concurrent.Callable<org.apache.pdfbox.pdmodel.PDDocument> {
+        private final java.util.concurrent.Callable<org.apache.pdfbox.pdmodel.PDDocument> work;
         private final java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
         private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
 
-        ChunkTask(java.util.concurrent.Callable<Path> work) {
+        /** What the task drew, until an abort releases it (a cancelled Future drops its result). */
+        private volatile org.apache.pdfbox.pdmodel.PDDocument drawn;
+
+        ChunkTask(java.util.concurrent.Callable<org.apache.pdfbox.pdmodel.PDDocument> work) {
             this.work = work;
         }
 
         @Override
-        public Path call() throws Exception {
+        public org.apache.pdfbox.pdmodel.PDDocument call() throws Exception {
             if (!claimed.compareAndSet(false, true)) throw new CancellationException("abandoned");
             try {
-                return work.call();
+                drawn = work.call();
+                return drawn;
             } finally {
                 ended.countDown();
             }
         }
 
-        /** Abandons the task if it has not started, else waits until it ends (interrupts put off until then). */
+        /**
+         * Abandons the task if it has not started, else waits until it ends (interrupts put off until
+         * then) and releases the chunk it drew.
+         */
         void abandonOrAwait() {
             if (claimed.compareAndSet(false, true)) return;
+            awaitEnd();
+            org.apache.pdfbox.pdmodel.PDDocument d = drawn;
+            if (d != null) {
+                try {
+                    d.close();
+                } catch (IOException ignored) {
+                    // In memory: nothing to clean up.
+                }
+            }
+        }
+
+        private void awaitEnd() {
             boolean interrupted = false;
             while (true) {
                 try {
@@ -511,24 +552,42 @@ public final class LetterEngine {
     /**
      * Renders the sheets into one PDF document written to {@code out}; each sheet must be one page, and
      * each window-envelope letter's address where the envelope's window is ({@link PostalLayout#verify}).
-     * {@code part}: a chunk that {@link ChunkConcatenator} will put into the file (saved uncompressed).
      */
     void renderChunk(Structure structure, int layout, List<Sheet> sheets, OutputStream out,
-                     PdfRenderer.Conformance conformance, boolean part) throws IOException {
+                     PdfRenderer.Conformance conformance) throws IOException {
         Document doc = document(structure, layout, sheets);
-        PdfRenderer.LayoutCheck oneSheetOnePage = (renderer, pages) -> {
+        try {
+            pdf.render(doc.xhtml(), out, oneSheetOnePage(structure, layout, sheets, doc), conformance);
+        } catch (StackOverflowError e) {
+            throw tooDeep(sheets);
+        }
+    }
+
+    /** Same, as a chunk of a print: the drawn document in memory, for {@link ChunkConcatenator}; the caller closes it. */
+    private org.apache.pdfbox.pdmodel.PDDocument renderChunkDocument(Structure structure, int layout, List<Sheet> sheets,
+                                                                    PdfRenderer.Conformance conformance) throws IOException {
+        Document doc = document(structure, layout, sheets);
+        try {
+            return pdf.renderPart(doc.xhtml(), oneSheetOnePage(structure, layout, sheets, doc), conformance);
+        } catch (StackOverflowError e) {
+            throw tooDeep(sheets);
+        }
+    }
+
+    private PdfRenderer.LayoutCheck oneSheetOnePage(Structure structure, int layout, List<Sheet> sheets, Document doc) {
+        return (renderer, pages) -> {
             if (pages != sheets.size()) throw overflow(renderer, structure, layout, sheets, pages);
             PostalLayout.verify(renderer, doc.frames());
         };
-        try {
-            if (part) pdf.renderPart(doc.xhtml(), out, oneSheetOnePage, conformance);
-            else pdf.render(doc.xhtml(), out, oneSheetOnePage, conformance);
-        } catch (StackOverflowError e) {
-            // The PDF engine lays boxes out recursively: a page nesting thousands of elements is the
-            // template's fault, told as such rather than a server error.
-            throw new TemplateError(templateFor(sheets), TemplateError.Reason.OTHER, 0, 0,
-                    "nesting", "the page nests its elements too deeply", null);
-        }
+    }
+
+    /**
+     * The PDF engine lays boxes out recursively: a page nesting thousands of elements is the template's
+     * fault, told as such rather than a server error.
+     */
+    private static TemplateError tooDeep(List<Sheet> sheets) {
+        return new TemplateError(templateFor(sheets), TemplateError.Reason.OTHER, 0, 0,
+                "nesting", "the page nests its elements too deeply", null);
     }
 
     /** The template a chunk's first sheet comes from (for messages about the whole page). */

@@ -100,21 +100,33 @@ public final class PdfRenderer {
      * @return the number of pages written
      */
     public int render(String xhtml, OutputStream out, LayoutCheck check) throws IOException {
-        return render(xhtml, out, check, uri -> { }, defaults, false);
+        return render(xhtml, out, check, uri -> { }, defaults);
     }
 
     /** Same, as {@code conformance} says (tagged, PDF/A). */
     public int render(String xhtml, OutputStream out, LayoutCheck check, Conformance conformance) throws IOException {
-        return render(xhtml, out, check, uri -> { }, conformance, false);
+        return render(xhtml, out, check, uri -> { }, conformance);
     }
 
     /**
-     * A part of a file that {@link ChunkConcatenator} puts together: saved without object streams, so
-     * that the concatenation reads it without inflating and rebuilding every small object (tagged
-     * parts hold a structure tree of ~100 objects per letter; the concatenation compresses once).
+     * A part of a file that {@link ChunkConcatenator} puts together: the drawn document itself, in
+     * memory, its fonts subset (what a save would do first), never saved nor parsed back. The caller
+     * closes it.
      */
-    int renderPart(String xhtml, OutputStream out, LayoutCheck check, Conformance conformance) throws IOException {
-        return render(xhtml, out, check, uri -> { }, conformance, true);
+    PDDocument renderPart(String xhtml, LayoutCheck check, Conformance conformance) throws IOException {
+        PDDocument doc = new PDDocument();
+        try {
+            PdfRendererBuilder builder = builder(null, doc, conformance);
+            builder.useExternalResourceAccessControl((uri, type) -> allowed(uri, null) && imageWithinLimits(uri, type),
+                    ExternalResourceControlPriority.RUN_BEFORE_RESOLVING_URI);
+            fonts.forDocument(doc).registerAll(builder);
+            builder.withHtmlContent(xhtml, "about:letters");
+            draw(builder, doc, check);
+            return doc;
+        } catch (IOException | RuntimeException | Error e) {
+            doc.close();
+            throw e;
+        }
     }
 
     /**
@@ -125,11 +137,11 @@ public final class PdfRenderer {
      * @return the number of pages written
      */
     public int render(String xhtml, OutputStream out, LayoutCheck check, Consumer<String> refused) throws IOException {
-        return render(xhtml, out, check, refused, defaults, false);
+        return render(xhtml, out, check, refused, defaults);
     }
 
     private int render(String xhtml, OutputStream out, LayoutCheck check, Consumer<String> refused,
-                       Conformance conformance, boolean part) throws IOException {
+                       Conformance conformance) throws IOException {
         try (PDDocument doc = new PDDocument()) {
             PdfRendererBuilder builder = builder(null, doc, conformance);
             // Before OpenHTMLtoPDF resolves it: the admin sees the URI he wrote; resolved ones are checked too.
@@ -140,7 +152,9 @@ public final class PdfRenderer {
             }, ExternalResourceControlPriority.RUN_BEFORE_RESOLVING_URI);
             fonts.forDocument(doc).registerAll(builder);
             builder.withHtmlContent(xhtml, "about:letters");
-            return run(builder, doc, out, check, part);
+            int pages = draw(builder, doc, check);
+            PdfFiles.save(doc, out);
+            return pages;
         }
     }
 
@@ -167,22 +181,22 @@ public final class PdfRenderer {
         java.util.List<org.w3c.dom.Document> parts = PageSplitter.split(dom, threads * 2, 50);
         if (parts.size() == 1) return renderDom(dom, folder, adopted, out);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.List<java.util.concurrent.Future<PDDocument>> rendered = new java.util.ArrayList<>();
         try {
-            java.util.List<java.util.concurrent.Future<java.io.ByteArrayOutputStream>> rendered = new java.util.ArrayList<>();
-            int[] pages = new int[parts.size()];
-            for (int i = 0; i < parts.size(); i++) {
-                org.w3c.dom.Document part = parts.get(i);
-                int index = i;
-                rendered.add(pool.submit(() -> {
-                    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(1 << 20);
-                    pages[index] = renderDom(part, folder, adopted, bytes);
-                    return bytes;
-                }));
+            for (org.w3c.dom.Document part : parts) {
+                rendered.add(pool.submit(() -> renderDomPart(part, folder, adopted)));
             }
-            java.util.List<byte[]> partPdfs = new java.util.ArrayList<>();
-            for (java.util.concurrent.Future<java.io.ByteArrayOutputStream> f : rendered) partPdfs.add(f.get().toByteArray());
-            PdfFiles.mergeBytes(partPdfs, out, org.apache.pdfbox.io.IOUtils.createMemoryOnlyStreamCache());
-            return java.util.Arrays.stream(pages).sum();
+            // In order, each part as soon as it is drawn: the first ones are written while the last render.
+            ChunkConcatenator file = new ChunkConcatenator(out);
+            int pages = 0;
+            for (java.util.concurrent.Future<PDDocument> f : rendered) {
+                try (PDDocument part = f.get()) {
+                    pages += part.getNumberOfPages();
+                    file.append(part);
+                }
+            }
+            file.finish();
+            return pages;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
@@ -192,12 +206,31 @@ public final class PdfRenderer {
             throw new IOException(e.getCause());
         } finally {
             pool.shutdownNow();
+            // Parts drawn but not appended (a failure on the way): released.
+            for (java.util.concurrent.Future<PDDocument> f : rendered) {
+                if (!f.isDone() || f.isCancelled()) continue;
+                try {
+                    f.get().close();
+                } catch (Exception ignored) {
+                    // Failed part: nothing to release.
+                }
+            }
         }
     }
 
     private int renderDom(org.w3c.dom.Document dom, Path folder, Map<String, Fonts.Face> adopted, OutputStream out)
             throws IOException {
-        try (PDDocument doc = new PDDocument()) {
+        try (PDDocument doc = renderDomPart(dom, folder, adopted)) {
+            PdfFiles.save(doc, out);
+            return doc.getNumberOfPages();
+        }
+    }
+
+    /** A document drawn in memory, fonts subset; the caller saves or appends it, and closes it. */
+    private PDDocument renderDomPart(org.w3c.dom.Document dom, Path folder, Map<String, Fonts.Face> adopted)
+            throws IOException {
+        PDDocument doc = new PDDocument();
+        try {
             PdfRendererBuilder builder = builder(folder, doc, defaults);
             Fonts.ForDocument docFonts = fonts.forDocument(doc);
             for (Map.Entry<String, Fonts.Face> alias : adopted.entrySet()) {
@@ -205,7 +238,11 @@ public final class PdfRenderer {
             }
             docFonts.registerAll(builder);
             builder.withW3cDocument(dom, folder.toUri().toString());
-            return run(builder, doc, out, null);
+            draw(builder, doc, null);
+            return doc;
+        } catch (IOException | RuntimeException | Error e) {
+            doc.close();
+            throw e;
         }
     }
 
@@ -282,23 +319,14 @@ public final class PdfRenderer {
         }
     }
 
-    private int run(PdfRendererBuilder builder, PDDocument doc, OutputStream out, LayoutCheck check)
-            throws IOException {
-        return run(builder, doc, out, check, false);
-    }
-
-    private int run(PdfRendererBuilder builder, PDDocument doc, OutputStream out, LayoutCheck check, boolean part)
-            throws IOException {
+    /** Lays out, checks, draws into {@code doc} and subsets its fonts; returns the page count. */
+    private int draw(PdfRendererBuilder builder, PDDocument doc, LayoutCheck check) throws IOException {
         try (PdfBoxRenderer renderer = builder.buildPdfRenderer()) {
             renderer.layout();
             int pages = renderer.getRootBox().getLayer().getPages().size();
             if (check != null) check.check(renderer, pages);
             renderer.createPDFWithoutClosing();
-            if (part) {
-                doc.save(out, org.apache.pdfbox.pdfwriter.compress.CompressParameters.NO_COMPRESSION);
-            } else {
-                PdfFiles.save(doc, out);
-            }
+            org.apache.pdfbox.pdmodel.PendingFontSubsets.subsetAll(doc);
             pagesWritten.accept(pages);
             return pages;
         }

@@ -13,7 +13,6 @@ import com.google.zxing.common.BitMatrix;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,7 +30,6 @@ import org.apache.fontbox.ttf.TTFParser;
 import org.apache.fontbox.ttf.TrueTypeFont;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.io.RandomAccessReadBuffer;
-import org.apache.pdfbox.pdfwriter.compress.CompressParameters;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
@@ -53,8 +51,8 @@ import org.apache.pdfbox.text.TextPosition;
  * template with the sample's name, login and code replaced by the account's, every line drawn at the
  * sample's position with the same embedded fonts (DejaVu, GSUB hidden, subset once per chunk), its QR
  * code drawn as the engine draws it (one path of the dark modules' row runs). Chunks of 100 pages on 2
- * threads, saved without compression and put together by the engine's own {@link ChunkConcatenator},
- * so the floor pays the same merge. Accounts are read from the database before timing (the engine's
+ * threads, each document handed in memory to the engine's own {@link ChunkConcatenator}, so the floor
+ * pays the same merge. Accounts are read from the database before timing (the engine's
  * timing includes its streamed cursor and Velocity).
  *
  * <p>{@code BENCH_MAIN=fr.publipostage.letters.FloorBench bash bench/letters.sh [N] [RUNS]}
@@ -193,20 +191,21 @@ public final class FloorBench {
             long t0 = System.nanoTime();
             long cpu0 = LettersBench.processCpu();
             ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-            List<Future<File>> chunks = new ArrayList<>();
+            List<Future<PDDocument>> chunks = new ArrayList<>();
             try {
                 for (int from = 0; from < accounts.size(); from += CHUNK) {
                     List<Account> part = accounts.subList(from, Math.min(accounts.size(), from + CHUNK));
-                    File file = dir.resolve("chunk-" + from + ".pdf").toFile();
-                    chunks.add(pool.submit(() -> {
-                        chunk(part, file);
-                        return file;
-                    }));
+                    chunks.add(pool.submit(() -> chunk(part)));
                 }
-                List<File> files = new ArrayList<>();
-                for (Future<File> f : chunks) files.add(f.get());
+                // As the engine does: each chunk's document handed in memory, in order, to the concatenation.
                 try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out), 1 << 16)) {
-                    ChunkConcatenator.concatenate(files, os);
+                    ChunkConcatenator file = new ChunkConcatenator(os);
+                    for (Future<PDDocument> f : chunks) {
+                        try (PDDocument doc = f.get()) {
+                            file.append(doc);
+                        }
+                    }
+                    file.finish();
                 }
             } finally {
                 pool.shutdownNow();
@@ -241,8 +240,9 @@ public final class FloorBench {
             System.out.println("  floor PDF read back: " + accounts.size() + " pages, first and last page's login and code found");
         }
 
-        private void chunk(List<Account> accounts, File file) throws IOException {
-            try (PDDocument doc = new PDDocument()) {
+        private PDDocument chunk(List<Account> accounts) throws IOException {
+            PDDocument doc = new PDDocument();
+            try {
                 PDFont[] fonts = new PDFont[4];
                 for (Account a : accounts) {
                     Layout l = a.activated() ? reminder : pending;
@@ -266,8 +266,12 @@ public final class FloorBench {
                         if (l.qr() != null) qr(cs, l.qr(), a);
                     }
                 }
-                doc.save(file, CompressParameters.NO_COMPRESSION);
+                org.apache.pdfbox.pdmodel.PendingFontSubsets.subsetAll(doc);
+            } catch (IOException | RuntimeException e) {
+                doc.close();
+                throw e;
             }
+            return doc;
         }
 
         private String fields(String text, Account sample, Account a) {
