@@ -1,9 +1,11 @@
 package fr.publipostage.bench;
 
 import fr.publipostage.Config;
+import fr.publipostage.Setting;
 import fr.publipostage.db.Database;
 import fr.publipostage.db.MyBatis;
-import fr.publipostage.directory.Account;
+import fr.publipostage.directory.DirectoryMapper;
+import fr.publipostage.selection.AutoMappedSelection;
 import fr.publipostage.selection.Scope;
 import fr.publipostage.selection.Selection;
 import fr.publipostage.selection.SelectionMapper;
@@ -14,97 +16,105 @@ import java.lang.management.ThreadMXBean;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.ibatis.mapping.BoundSql;
 import org.apache.ibatis.session.SqlSessionFactory;
 
-/** Where the full list's time goes (temporary). */
+/**
+ * Where the time of SelectionBench's full list (school 0000001B, everyone, sort profile,class) goes: the
+ * same SQL run through bare JDBC (rows fetched only; every column read), through SelectionService (the
+ * {@code account} result map) and through MyBatis' automatic constructor mapping (what the service did
+ * before). Wall time, and the CPU time of this thread (what load on the machine inflates least).
+ *
+ * <p>Needs the database SelectionBench filled: PUBLIPOSTAGE_DB_URL set. Args: [iterations=100]
+ */
 public final class SelectionBreakdown {
-    interface Step { Object run() throws Exception; }
+    private interface Step {
+        void run() throws Exception;
+    }
 
     public static void main(String[] args) throws Exception {
-        int n = args.length > 0 ? Integer.parseInt(args[0]) : 100;
-        Database db = Database.open(Config.fromEnvironment());
-        SqlSessionFactory f = MyBatis.sessionFactory(db.dataSource(), List.of(SelectionMapper.class, fr.publipostage.directory.DirectoryMapper.class));
-        long sid;
+        int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+        Config env = Config.fromEnvironment();
+        if (!env.has(Setting.DB_URL)) throw new IllegalStateException("set PUBLIPOSTAGE_DB_URL to the database SelectionBench filled");
+        Database db = Database.open(env);
+        SqlSessionFactory sessions = MyBatis.sessionFactory(db.dataSource(), List.of(SelectionMapper.class, DirectoryMapper.class));
+        SelectionService service = new SelectionService(sessions, new SelectionParser());
+        long structureId;
         try (Connection c = db.dataSource().getConnection(); var st = c.createStatement();
              ResultSet rs = st.executeQuery("select id from structure where uai = '0000001B'")) {
-            rs.next();
-            sid = rs.getLong(1);
+            if (!rs.next()) throw new IllegalStateException("run SelectionBench first: it fills the database");
+            structureId = rs.getLong(1);
         }
-        SelectionService service = new SelectionService(f, new SelectionParser());
-        Selection everyone = service.parse(sid, Map.of("sort", List.of("profile,class")));
-        Map<String, Object> params = new HashMap<>();
-        params.put("s", everyone);
-        params.put("scope", Scope.LOCAL_ADMIN);
-        params.put("param1", everyone);
-        params.put("param2", Scope.LOCAL_ADMIN);
-        BoundSql bound = f.getConfiguration().getMappedStatement("fr.publipostage.selection.SelectionMapper.select").getBoundSql(params);
-        String sql = bound.getSql();
-        System.out.println(sql.replaceAll("\\s+", " "));
-        System.out.println("params: " + bound.getParameterMappings().size());
-        Object[] values = {sid};
+        Selection everyone = service.parse(structureId, Map.of("sort", List.of("profile,class")));
+        Map<String, Object> parameters = new HashMap<>(Map.of("s", everyone, "scope", Scope.LOCAL_ADMIN));
+        String sql = sessions.getConfiguration().getMappedStatement(SelectionMapper.class.getName() + ".select")
+                .getBoundSql(parameters).getSql();
+        AutoMappedSelection automatic = new AutoMappedSelection(db.dataSource());
 
-        Step mybatis = () -> service.list(everyone, Scope.LOCAL_ADMIN);
-        Step next = () -> jdbc(db, sql, values, 0);
-        Step strings = () -> jdbc(db, sql, values, 1);
-        Step arrays = () -> jdbc(db, sql, values, 2);
-        for (int w = 0; w < 20; w++) { mybatis.run(); next.run(); strings.run(); arrays.run(); }
-        time("jdbc next() only", next, n);
-        time("jdbc getString all", strings, n);
-        time("jdbc getString + getArray", arrays, n);
-        time("mybatis list", mybatis, n);
-        time("jdbc next() only", next, n);
-        time("mybatis list", mybatis, n);
+        Step fetch = () -> jdbc(db, sql, structureId, false);
+        Step read = () -> jdbc(db, sql, structureId, true);
+        Step resultMap = () -> service.list(everyone, Scope.LOCAL_ADMIN);
+        Step autoMapped = () -> automatic.list(everyone, Scope.LOCAL_ADMIN);
+        for (int i = 0; i < 30; i++) {  // warm-up: JIT, server-side prepared statements
+            fetch.run();
+            read.run();
+            resultMap.run();
+            autoMapped.run();
+        }
+        System.out.printf("machine: %d cores; full list of 0000001B, %d runs each%n",
+                Runtime.getRuntime().availableProcessors(), iterations);
+        time("JDBC, rows fetched only", fetch, iterations);
+        time("JDBC, every column read", read, iterations);
+        time("SelectionService (result map)", resultMap, iterations);
+        time("automatic constructor mapping", autoMapped, iterations);
         db.close();
         System.exit(0);
     }
 
-    static int jdbc(Database db, String sql, Object[] values, int mode) throws Exception {
-        int rows = 0;
+    private static void jdbc(Database db, String sql, long structureId, boolean readColumns) throws Exception {
         try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) ps.setObject(i + 1, values[i]);
+            ps.setLong(1, structureId);
             try (ResultSet rs = ps.executeQuery()) {
-                int cols = rs.getMetaData().getColumnCount();
+                ResultSetMetaData meta = rs.getMetaData();
+                int columns = meta.getColumnCount();
                 while (rs.next()) {
-                    rows++;
-                    if (mode >= 1) {
-                        for (int i = 1; i <= cols; i++) {
-                            String t = rs.getMetaData().getColumnTypeName(i);
-                            if (mode == 2 && t.startsWith("_")) {
-                                java.sql.Array a = rs.getArray(i);
-                                if (a != null) a.getArray();
-                            } else rs.getString(i);
+                    if (!readColumns) continue;
+                    for (int i = 1; i <= columns; i++) {
+                        if (meta.getColumnType(i) == java.sql.Types.ARRAY) {
+                            java.sql.Array array = rs.getArray(i);
+                            if (array != null) array.getArray();
+                        } else {
+                            rs.getString(i);
                         }
                     }
                 }
             }
         }
-        return rows;
     }
 
-    static void time(String label, Step step, int n) throws Exception {
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        long[] wall = new long[n];
-        long[] cpu = new long[n];
-        for (int i = 0; i < n; i++) {
-            long c0 = mx.getCurrentThreadCpuTime();
+    private static void time(String label, Step step, int iterations) throws Exception {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long[] wall = new long[iterations];
+        long[] cpu = new long[iterations];
+        for (int i = 0; i < iterations; i++) {
+            long c = threads.getCurrentThreadCpuTime();
             long a = System.nanoTime();
             step.run();
             wall[i] = System.nanoTime() - a;
-            cpu[i] = mx.getCurrentThreadCpuTime() - c0;
+            cpu[i] = threads.getCurrentThreadCpuTime() - c;
         }
-        System.out.printf("%-28s wall p50 %6.1f p95 %6.1f | java cpu p50 %6.1f p95 %6.1f ms (load %.2f)%n", label,
-                p(wall, 50), p(wall, 95), p(cpu, 50), p(cpu, 95),
+        System.out.printf("%-32s wall p50 %6.1f ms, p95 %6.1f ms | Java CPU p50 %5.1f ms, p95 %5.1f ms (load average %.2f)%n",
+                label, pct(wall, 50), pct(wall, 95), pct(cpu, 50), pct(cpu, 95),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
-    static double p(long[] v, int pct) {
-        long[] s = v.clone();
-        Arrays.sort(s);
-        return s[Math.max(0, (int) Math.ceil(pct / 100.0 * s.length) - 1)] / 1e6;
+    private static double pct(long[] nanos, int p) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        return sorted[Math.max(0, (int) Math.ceil(p / 100.0 * sorted.length) - 1)] / 1e6;
     }
 }
