@@ -85,7 +85,7 @@ final class ChunkConcatenator {
 
     /** Objects waiting to go into the current object stream: number and bytes. */
     private final List<Integer> pendingNumbers = new ArrayList<>();
-    private final ByteArrayOutputStream pendingBytes = new ByteArrayOutputStream();
+    private final Buffer pendingBytes = new Buffer(1 << 16);
     private final List<Integer> pendingOffsets = new ArrayList<>();
 
     /** Starts a file on {@code out} (not closed): its header is written now. */
@@ -349,7 +349,7 @@ final class ChunkConcatenator {
     /** A stream goes straight to the file; anything else into the current object stream. */
     private void writeObject(int number, COSBase o, Chunk chunk) throws IOException {
         if (o instanceof COSStream s) {
-            ByteArrayOutputStream dict = new ByteArrayOutputStream();
+            Buffer dict = new Buffer(256);
             byte[] raw;
             try (InputStream in = s.createRawInputStream()) {
                 raw = in.readAllBytes();
@@ -357,7 +357,7 @@ final class ChunkConcatenator {
             dict.write("<<".getBytes(StandardCharsets.ISO_8859_1));
             for (Map.Entry<COSName, COSBase> e : s.entrySet()) {
                 if (e.getKey().equals(COSName.LENGTH)) continue;
-                e.getKey().writePDF(dict);
+                writeName(e.getKey(), dict);
                 dict.write(' ');
                 write(e.getValue(), dict, chunk);
                 dict.write(' ');
@@ -394,10 +394,7 @@ final class ChunkConcatenator {
             entry(pendingNumbers.get(i), (byte) 2, stream, i);
         }
         byte[] head = index.toString().getBytes(StandardCharsets.ISO_8859_1);
-        ByteArrayOutputStream whole = new ByteArrayOutputStream(head.length + pendingBytes.size());
-        whole.write(head);
-        pendingBytes.writeTo(whole);
-        byte[] data = deflate(whole.toByteArray());
+        byte[] data = deflate(head, pendingBytes);
         entry(stream, (byte) 1, out.count, 0);
         out.write((stream + " 0 obj\n<</Type /ObjStm /N " + pendingNumbers.size() + " /First " + head.length
                 + " /Filter /FlateDecode /Length " + data.length + ">>\nstream\n").getBytes(StandardCharsets.ISO_8859_1));
@@ -409,9 +406,14 @@ final class ChunkConcatenator {
     }
 
     private static byte[] deflate(byte[] bytes) throws IOException {
-        ByteArrayOutputStream z = new ByteArrayOutputStream(bytes.length / 3 + 64);
-        try (DeflaterOutputStream d = new DeflaterOutputStream(z, new Deflater(Deflater.BEST_SPEED))) {
-            d.write(bytes);
+        return deflate(bytes, new Buffer(0));
+    }
+
+    private static byte[] deflate(byte[] head, Buffer rest) throws IOException {
+        ByteArrayOutputStream z = new ByteArrayOutputStream((head.length + rest.size()) / 3 + 64);
+        try (DeflaterOutputStream d = new DeflaterOutputStream(z, new Deflater(Deflater.BEST_SPEED), 1 << 14)) {
+            d.write(head);
+            rest.writeTo(d);
         }
         return z.toByteArray();
     }
@@ -437,12 +439,18 @@ final class ChunkConcatenator {
      * an indirect object in both; an array only inside an array.
      */
     private void writeItem(COSBase value, OutputStream o, Chunk chunk, boolean inArray) throws IOException {
-        if (value != null && chunk.fixed.containsKey(value)) {
-            o.write((chunk.fixed.get(value) + " 0 R").getBytes(StandardCharsets.ISO_8859_1));
-            return;
-        }
-        if ((value instanceof COSDictionary d && !d.isDirect()) || (inArray && value instanceof COSArray a && !a.isDirect())) {
-            o.write((chunk.number(value) + " 0 R").getBytes(StandardCharsets.ISO_8859_1));
+        if (value instanceof COSDictionary d) {
+            Integer fixed = chunk.fixed.get(d);
+            if (fixed != null) {
+                writeReference(fixed, o);
+                return;
+            }
+            if (!d.isDirect()) {
+                writeReference(chunk.number(value), o);
+                return;
+            }
+        } else if (inArray && value instanceof COSArray a && !a.isDirect()) {
+            writeReference(chunk.number(value), o);
             return;
         }
         writeValue(value, o, chunk);
@@ -455,16 +463,16 @@ final class ChunkConcatenator {
             if (resolved == null || resolved instanceof COSNull) {
                 o.write("null".getBytes(StandardCharsets.ISO_8859_1));
             } else {
-                o.write((chunk.number(resolved) + " 0 R").getBytes(StandardCharsets.ISO_8859_1));
+                writeReference(chunk.number(resolved), o);
             }
         } else if (value == null || value instanceof COSNull) {
             o.write("null".getBytes(StandardCharsets.ISO_8859_1));
         } else if (value instanceof COSStream) {
-            o.write((chunk.number(value) + " 0 R").getBytes(StandardCharsets.ISO_8859_1));
+            writeReference(chunk.number(value), o);
         } else if (value instanceof COSDictionary d) {
             o.write("<<".getBytes(StandardCharsets.ISO_8859_1));
             for (Map.Entry<COSName, COSBase> e : d.entrySet()) {
-                e.getKey().writePDF(o);
+                writeName(e.getKey(), o);
                 o.write(' ');
                 write(e.getValue(), o, chunk);
                 o.write(' ');
@@ -478,17 +486,96 @@ final class ChunkConcatenator {
             }
             o.write(']');
         } else if (value instanceof COSName n) {
-            n.writePDF(o);
+            writeName(n, o);
         } else if (value instanceof COSString s) {
             COSWriter.writeString(s, o);
         } else if (value instanceof COSInteger i) {
-            i.writePDF(o);
+            writeNumber(i.longValue(), o);
         } else if (value instanceof COSFloat f) {
-            f.writePDF(o);
+            float v = f.floatValue();
+            // Whole numbers (most widths, boxes, sizes) written as such, the others as PDFBox writes them.
+            if (v == (long) v && Math.abs(v) < 1e15f) writeNumber((long) v, o);
+            else f.writePDF(o);
         } else if (value instanceof COSBoolean b) {
             b.writePDF(o);
         } else {
             throw new IOException("unexpected PDF object " + value.getClass().getSimpleName());
+        }
+    }
+
+    /** A name's bytes as PDFBox writes them (escapes included), once per name: names are PDFBox's interned instances. */
+    private void writeName(COSName name, OutputStream o) throws IOException {
+        byte[] bytes = nameBytes.get(name);
+        if (bytes == null) {
+            ByteArrayOutputStream b = new ByteArrayOutputStream(name.getName().length() + 1);
+            name.writePDF(b);
+            bytes = b.toByteArray();
+            nameBytes.put(name, bytes);
+        }
+        o.write(bytes);
+    }
+
+    private final Map<COSName, byte[]> nameBytes = new IdentityHashMap<>();
+    private final byte[] digits = new byte[20];
+    private static final byte[] REFERENCE = " 0 R".getBytes(StandardCharsets.ISO_8859_1);
+
+    private void writeReference(int number, OutputStream o) throws IOException {
+        writeNumber(number, o);
+        o.write(REFERENCE);
+    }
+
+    /** A whole number's decimal digits, without the String PDFBox's COSInteger allocates for each. */
+    private void writeNumber(long value, OutputStream o) throws IOException {
+        if (value == Long.MIN_VALUE) {
+            o.write(Long.toString(value).getBytes(StandardCharsets.ISO_8859_1));
+            return;
+        }
+        long v = Math.abs(value);
+        int at = digits.length;
+        do {
+            digits[--at] = (byte) ('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+        if (value < 0) digits[--at] = '-';
+        o.write(digits, at, digits.length - at);
+    }
+
+    /** A growing byte array, unsynchronised (ByteArrayOutputStream locks on every write). */
+    private static final class Buffer extends OutputStream {
+        private byte[] bytes;
+        private int size;
+
+        Buffer(int capacity) {
+            bytes = new byte[Math.max(16, capacity)];
+        }
+
+        @Override
+        public void write(int b) {
+            if (size == bytes.length) bytes = java.util.Arrays.copyOf(bytes, bytes.length * 2);
+            bytes[size++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (size + len > bytes.length) bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + len));
+            System.arraycopy(b, off, bytes, size, len);
+            size += len;
+        }
+
+        int size() {
+            return size;
+        }
+
+        void reset() {
+            size = 0;
+        }
+
+        void writeTo(OutputStream o) throws IOException {
+            o.write(bytes, 0, size);
+        }
+
+        byte[] toByteArray() {
+            return java.util.Arrays.copyOf(bytes, size);
         }
     }
 

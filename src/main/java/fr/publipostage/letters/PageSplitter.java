@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.w3c.dom.Document;
@@ -29,30 +30,35 @@ final class PageSplitter {
     private PageSplitter() {
     }
 
-    /** Up to {@code parts} documents of consecutive pages, or the document itself when it cannot be cut. */
-    static List<Document> split(Document dom, int parts, int minPagesPerPart) {
-        if (parts < 2) return List.of(dom);
+    /**
+     * Up to {@code parts} documents of consecutive pages, or the document itself when it cannot be cut.
+     * Each part is built when asked for, so that the first ones render while the next are built: ask
+     * for them in order, on one thread; building a part moves its pages out of {@code dom}.
+     */
+    static List<Supplier<Document>> split(Document dom, int parts, int minPagesPerPart) {
+        List<Supplier<Document>> whole = List.of(() -> dom);
+        if (parts < 2) return whole;
         String css = styles(dom);
         String lower = css.toLowerCase(Locale.ROOT);
         if (lower.contains("counter(page") || lower.contains(":first") || lower.contains("running(")
                 || lower.contains("target-counter") || lower.contains("@import")) {
-            return List.of(dom);
+            return whole;
         }
         List<Set<String>> undone = new ArrayList<>();
         Set<String> breakingClasses = breakingClasses(css, undone);
-        if (breakingClasses == null || breakingClasses.isEmpty()) return List.of(dom);
+        if (breakingClasses == null || breakingClasses.isEmpty()) return whole;
         Element body = body(dom);
-        if (body == null) return List.of(dom);
+        if (body == null) return whole;
         List<Element> children = new ArrayList<>();
         for (Node n = body.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n.getNodeType() == Node.ELEMENT_NODE) {
                 children.add((Element) n);
             } else if (n.getNodeType() == Node.TEXT_NODE && !n.getTextContent().isBlank()) {
-                return List.of(dom);
+                return whole;
             }
         }
-        if (children.size() < 2 * minPagesPerPart) return List.of(dom);
-        if (hasInternalLinks(body)) return List.of(dom);
+        if (children.size() < 2 * minPagesPerPart) return whole;
+        if (hasInternalLinks(body)) return whole;
         // Cut points: after elements that force a page break.
         List<Integer> cuts = new ArrayList<>();
         for (int i = 0; i < children.size() - 1; i++) {
@@ -68,29 +74,32 @@ final class PageSplitter {
             }
             if (best != null && (chosen.isEmpty() || best > chosen.get(chosen.size() - 1))) chosen.add(best);
         }
-        if (chosen.isEmpty()) return List.of(dom);
+        if (chosen.isEmpty()) return whole;
         chosen.add(children.size());
         // The shell: the document with an empty body (children detached, then put back).
         List<Node> detached = new ArrayList<>();
         while (body.getFirstChild() != null) detached.add(body.removeChild(body.getFirstChild()));
         Document shell = (Document) dom.cloneNode(true);
         for (Node child : detached) body.appendChild(child);
-        List<Document> out = new ArrayList<>();
+        List<Supplier<Document>> out = new ArrayList<>();
         int from = 0;
         for (int to : chosen) {
-            out.add(part(dom, shell, children, from, to));
+            int start = from;
+            out.add(() -> part(shell, children, start, to));
             from = to;
         }
         return out;
     }
 
-    /** The document without its body's children: the shell each part is built on. */
-    private static Document part(Document dom, Document shell, List<Element> children, int from, int to) {
+    /** A copy of the shell (the document with an empty body) holding the pages {@code from} to {@code to}, moved there. */
+    private static Document part(Document shell, List<Element> children, int from, int to) {
         Document copy = (Document) shell.cloneNode(true);
         Element body = body(copy);
         Element last = null;
         for (int i = from; i < to; i++) {
-            last = (Element) copy.importNode(children.get(i), true);
+            // Moved, not copied: the source document is not rendered once it is cut.
+            Node moved = copy.adoptNode(children.get(i));
+            last = (Element) (moved != null ? moved : copy.importNode(children.get(i), true));
             body.appendChild(last);
             body.appendChild(copy.createTextNode("\n"));
         }

@@ -176,15 +176,24 @@ public final class PdfRenderer {
      */
     public int renderFile(Path xhtml, OutputStream out, int threads) throws IOException {
         Path folder = xhtml.toAbsolutePath().getParent().normalize();
-        org.w3c.dom.Document dom = parse(xhtml);
-        Map<String, Fonts.Face> adopted = FontFaces.adoptOurs(dom, folder, fonts);
-        java.util.List<org.w3c.dom.Document> parts = PageSplitter.split(dom, threads * 2, 50);
-        if (parts.size() == 1) return renderDom(dom, folder, adopted, out);
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, daemon -> {
+            Thread t = new Thread(daemon, "render-part");
+            t.setDaemon(true);  // a warm-up still running never holds the process
+            return t;
+        });
         java.util.List<java.util.concurrent.Future<PDDocument>> rendered = new java.util.ArrayList<>();
         try {
-            for (org.w3c.dom.Document part : parts) {
-                rendered.add(pool.submit(() -> renderDomPart(part, folder, adopted)));
+            // While this thread parses, another core lays out and draws a small page in our fonts: a
+            // cold process loads and compiles the engine there instead of in the parts (render-html).
+            if (threads > 1) pool.submit(this::warmUp);
+            org.w3c.dom.Document dom = parse(xhtml);
+            Map<String, Fonts.Face> adopted = FontFaces.adoptOurs(dom, folder, fonts);
+            // Several parts a thread: the threads end together, and the first parts render while the next are cut.
+            java.util.List<java.util.function.Supplier<org.w3c.dom.Document>> parts = PageSplitter.split(dom, threads * 4, 50);
+            if (parts.size() == 1) return renderDom(parts.get(0).get(), folder, adopted, out);
+            for (java.util.function.Supplier<org.w3c.dom.Document> part : parts) {
+                org.w3c.dom.Document partDom = part.get();
+                rendered.add(pool.submit(() -> renderDomPart(partDom, folder, adopted)));
             }
             // In order, each part as soon as it is drawn: the first ones are written while the last render.
             ChunkConcatenator file = new ChunkConcatenator(out);
@@ -215,6 +224,25 @@ public final class PdfRenderer {
                     // Failed part: nothing to release.
                 }
             }
+        }
+    }
+
+    /** A page in each of our faces, a table and borders, drawn and thrown away (see renderFile). */
+    private void warmUp() {
+        String page = "<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><style>body{font-family:'DejaVu Sans';font-size:10pt}"
+                + "td{border:1px solid #888;padding:2pt} code{font-family:'DejaVu Sans Mono'}</style></head><body>"
+                + "<h1>Éloïse Lefèvre</h1><p>Votre identifiant : <code>eloise.lefevre</code>, <b>code d’activation</b>.</p>"
+                + "<table><tr><td>Identifiant</td><td><code>ELOISE.LEFEVRE</code></td></tr></table></body></html>";
+        try (PDDocument doc = new PDDocument()) {
+            PdfRendererBuilder builder = builder(null, doc, defaults);
+            fonts.forDocument(doc).registerAll(builder);
+            builder.withHtmlContent(page, "about:warm-up");
+            try (PdfBoxRenderer renderer = builder.buildPdfRenderer()) {
+                renderer.layout();
+                renderer.createPDFWithoutClosing();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // Only a warm-up.
         }
     }
 

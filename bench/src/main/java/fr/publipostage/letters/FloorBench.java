@@ -263,7 +263,7 @@ public final class FloorBench {
                             cs.showText(fields(line.text(), l.sample(), a));
                         }
                         cs.endText();
-                        if (l.qr() != null) qr(cs, l.qr(), a);
+                        if (l.qr() != null) qr(doc, cs, l.qr(), a);
                     }
                 }
                 org.apache.pdfbox.pdmodel.PendingFontSubsets.subsetAll(doc);
@@ -282,32 +282,18 @@ public final class FloorBench {
             return text;
         }
 
-        /** As {@link QrCodeDrawer}: a white square, then one path of the dark modules' row runs. */
-        private void qr(PDPageContentStream cs, float[] box, Account a) throws IOException {
+        /** As {@link QrCodeDrawer}: its form XObject (white square, dark rectangles) scaled into the box. */
+        private void qr(PDDocument doc, PDPageContentStream cs, float[] box, Account a) throws IOException {
             fr.publipostage.templates.EntView ent = new fr.publipostage.templates.EntView(entUrl);
             String target = a.activated() ? ent.getUrl()
                     : ent.getActivationUrl() + "?login="
                     + java.net.URLEncoder.encode(a.login(), StandardCharsets.UTF_8);
             BitMatrix m = codes.matrix(target);
             float module = Math.min(box[2], box[3]) / m.getWidth();
-            cs.setNonStrokingColor(1f);
-            cs.addRect(box[0], box[1], module * m.getWidth(), module * m.getHeight());
-            cs.fill();
-            cs.setNonStrokingColor(0f);
-            float top = box[1] + module * m.getHeight();
-            for (int row = 0; row < m.getHeight(); row++) {
-                int col = 0;
-                while (col < m.getWidth()) {
-                    if (!m.get(col, row)) {
-                        col++;
-                        continue;
-                    }
-                    int start = col;
-                    while (col < m.getWidth() && m.get(col, row)) col++;
-                    cs.addRect(box[0] + start * module, top - (row + 1) * module, (col - start) * module, module);
-                }
-            }
-            cs.fill();
+            cs.saveGraphicsState();
+            cs.transform(new org.apache.pdfbox.util.Matrix(module, 0, 0, module, box[0], box[1]));
+            cs.drawForm(QrCodeDrawer.form(doc, m));
+            cs.restoreGraphicsState();
         }
 
         private TrueTypeFont font(int face) throws IOException {
