@@ -18,17 +18,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The selection's explicit {@code account} result map (a 3,000-row list in 20 ms instead of 110: bench/README.md)
- * reads every column into the same {@link Account} as MyBatis' automatic constructor mapping did before it:
- * the same rows, in the same order, equal field for field, for every form of the query (list, window,
- * cursor, by id), every sort and order, and every scope (a class teacher's visible classes and children
- * are computed columns). The demo schools are given every optional field first, so no field is compared
- * only as null.
+ * Issue 15 made the full list of a 3,000-account school 5× faster without changing what it returns: its rows
+ * are read by an explicit {@code account} result map instead of MyBatis' automatic constructor mapping, and
+ * its sort keys are the first columns of each row. Here every form of today's query (list, window, cursor,
+ * by id), with every sort and order and in every scope (a class teacher's visible classes and children are
+ * computed columns), gives the same accounts, in the same order, equal field for field, as the former
+ * statement frozen in {@code FormerSelection.xml}. The demo schools are given every optional field first,
+ * so no field is compared only as null. (A column read into the wrong argument, or one key's NULLS FIRST,
+ * makes it fail.)
  */
 class SelectionMappingIT {
     private static TestDatabase.Fresh db;
     private static App app;
-    private static AutoMappedSelection before;
+    private static FormerSelection before;
     private static List<Long> structures;
 
     @BeforeAll
@@ -52,7 +54,7 @@ class SelectionMappingIT {
             st.execute("update account set functions = functions || array['Documentaliste, « CDI »'] where id % 13 = 0");
             st.execute("update account set created_at = date '2023-09-01' + (id % 400)::int");
         }
-        before = new AutoMappedSelection(db.database().dataSource());
+        before = new FormerSelection(db.database().dataSource());
     }
 
     @AfterAll
@@ -79,7 +81,7 @@ class SelectionMappingIT {
     }
 
     @Test
-    void everyFormOfTheQueryGivesTheAccountsTheAutomaticMappingGave() {
+    void everyFormOfTheQueryGivesTheAccountsOfTheFormerStatementInItsOrder() {
         int compared = 0;
         for (long structureId : structures) {
             for (Scope scope : scopes(structureId)) {

@@ -5,7 +5,7 @@ import fr.publipostage.Setting;
 import fr.publipostage.db.Database;
 import fr.publipostage.db.MyBatis;
 import fr.publipostage.directory.DirectoryMapper;
-import fr.publipostage.selection.AutoMappedSelection;
+import fr.publipostage.selection.FormerSelection;
 import fr.publipostage.selection.Scope;
 import fr.publipostage.selection.Selection;
 import fr.publipostage.selection.SelectionMapper;
@@ -26,8 +26,9 @@ import org.apache.ibatis.session.SqlSessionFactory;
 /**
  * Where the time of SelectionBench's full list (school 0000001B, everyone, sort profile,class) goes: the
  * same SQL run through bare JDBC (rows fetched only; every column read), through SelectionService (the
- * {@code account} result map) and through MyBatis' automatic constructor mapping (what the service did
- * before). Wall time, and the CPU time of this thread (what load on the machine inflates least).
+ * {@code account} result map, the sort keys first) and through the statement as it was before issue 15
+ * (FormerSelection: sort keys after the wide columns, MyBatis' automatic constructor mapping). Wall time, and
+ * the CPU time of this thread (what load on the machine inflates least).
  *
  * <p>Needs the database SelectionBench filled: PUBLIPOSTAGE_DB_URL set. Args: [iterations=100]
  */
@@ -53,24 +54,24 @@ public final class SelectionBreakdown {
         Map<String, Object> parameters = new HashMap<>(Map.of("s", everyone, "scope", Scope.LOCAL_ADMIN));
         String sql = sessions.getConfiguration().getMappedStatement(SelectionMapper.class.getName() + ".select")
                 .getBoundSql(parameters).getSql();
-        AutoMappedSelection automatic = new AutoMappedSelection(db.dataSource());
+        FormerSelection former = new FormerSelection(db.dataSource());
 
         Step fetch = () -> jdbc(db, sql, structureId, false);
         Step read = () -> jdbc(db, sql, structureId, true);
         Step resultMap = () -> service.list(everyone, Scope.LOCAL_ADMIN);
-        Step autoMapped = () -> automatic.list(everyone, Scope.LOCAL_ADMIN);
+        Step formerStatement = () -> former.list(everyone, Scope.LOCAL_ADMIN);
         for (int i = 0; i < 30; i++) {  // warm-up: JIT, server-side prepared statements
             fetch.run();
             read.run();
             resultMap.run();
-            autoMapped.run();
+            formerStatement.run();
         }
         System.out.printf("machine: %d cores; full list of 0000001B, %d runs each%n",
                 Runtime.getRuntime().availableProcessors(), iterations);
         time("JDBC, rows fetched only", fetch, iterations);
         time("JDBC, every column read", read, iterations);
-        time("SelectionService (result map)", resultMap, iterations);
-        time("automatic constructor mapping", autoMapped, iterations);
+        time("SelectionService", resultMap, iterations);
+        time("former statement (before issue 15)", formerStatement, iterations);
         db.close();
         System.exit(0);
     }
