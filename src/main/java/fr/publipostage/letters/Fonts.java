@@ -165,7 +165,9 @@ public final class Fonts {
      * see {@link #register}).
      */
     private static synchronized void installFontMapper(byte[] sans) {
-        if (FontMappers.instance() instanceof OwnFontMapper) return;
+        // Set, not first asked for: FontMappers.instance() would build PDFBox's default mapper, which
+        // parses its last-resort TrueType font (~1 % of a cold render-html) only to be replaced. A second
+        // Fonts replaces ours with an equal one, which parses DejaVu Sans when first needed.
         FontMappers.set(new OwnFontMapper(sans));
     }
 

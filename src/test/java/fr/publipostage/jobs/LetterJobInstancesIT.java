@@ -86,9 +86,9 @@ class LetterJobInstancesIT {
             LetterJob before = job(fleet, id);
             Instance owner = fleet.byOwner(before.worker());
             Instance other = owner == a ? b : a;
-            // While it renders, its chunks (activation codes in clear) are private to its run.
+            // While it renders, the print's file (activation codes in clear) is private to its run.
             List<Path> files = fleet.tempEntries();
-            assertThat(files).anyMatch(p -> p.getFileName().toString().startsWith("chunk-"));
+            assertThat(files).anyMatch(p -> p.getFileName().toString().endsWith(".pdf"));
             for (Path p : files) {
                 Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
                 String expected = Files.isDirectory(p) ? "rwx------" : "rw-------";
@@ -106,7 +106,7 @@ class LetterJobInstancesIT {
             assertThat(fleet.metric(other, TAKEOVERS_LETTERS)).isGreaterThanOrEqualTo(1.0);
             fleet.await(Duration.ofMinutes(4), "the job is done", () -> job(fleet, id).state().equals(LetterJob.DONE));
 
-            // The killed instance's run folder is still there, chunks and all: the next start removes it,
+            // The killed instance's run folder is still there, its print's file and all: the next start removes it,
             // and leaves the live instance's folder alone.
             Set<String> runsBefore = runFolders(fleet);
             assertThat(runsBefore).anyMatch(n -> n.startsWith("run-" + owner.pid() + "-"));
