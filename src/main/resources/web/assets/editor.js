@@ -24,6 +24,7 @@ const state = {
   values: {},        // key → the field's text, placeholders written {prénom}
   baseline: '',      // the values as loaded or saved
   previewSeq: 0,
+  previewAnnounce: false,
 };
 
 // ---------------------------------------------------------------- HTTP
@@ -259,6 +260,10 @@ async function preview(auto = false) {
     if (d === 'cover') fields.document = 'cover';
   }
   const seq = ++state.previewSeq;
+  // A preview the admin asked for and that the typing's own preview then superseded still owes its
+  // "done": the one that supersedes it says it instead.
+  const announce = !auto || state.previewAnnounce;
+  state.previewAnnounce = announce;
   const started = performance.now();
   $('ed-preview-out').setAttribute('aria-busy', 'true');
   $('ed-preview').disabled = true;
@@ -291,12 +296,16 @@ async function preview(auto = false) {
       $('ed-mail').hidden = true;
       await loaded;
     }
-    if (!auto) status(t('editorweb.rendered', Math.round(performance.now() - started)));
+    if (announce) status(t('editorweb.rendered', Math.round(performance.now() - started)));
   } catch (e) {
     status(e.message);
   } finally {
-    $('ed-preview-out').setAttribute('aria-busy', 'false');
-    $('ed-preview').disabled = false;
+    // Only the latest preview ends the busy state: a superseded one returns while the next renders.
+    if (seq === state.previewSeq) {
+      state.previewAnnounce = false;
+      $('ed-preview-out').setAttribute('aria-busy', 'false');
+      $('ed-preview').disabled = false;
+    }
   }
 }
 

@@ -109,6 +109,21 @@ class SimpleModeBrowserIT {
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("simple-2-typed-1366.png")).setFullPage(true));
             axeViolations.addAll(Axe.check(page, "simple-2-typed-1366"));
 
+            // She asks for the preview herself right after typing: the typing's own preview (0.6 s later)
+            // supersedes hers while it renders (previews slowed to 1.5 s here), and the page must still
+            // say the preview is done, not "Rendu en cours…" for ever.
+            page.evaluate("() => { window.__realFetch = window.fetch; window.fetch = (u, o) => String(u).endsWith('/preview.png')"
+                    + " ? new Promise((r) => setTimeout(r, 1500)).then(() => window.__realFetch(u, o)) : window.__realFetch(u, o); }");
+            assertThat(page.locator("#ed-status").textContent()).doesNotContain("Aperçu à jour");
+            intro.press("End");
+            intro.press("Space");
+            intro.press("Backspace");
+            page.locator("#ed-preview").click();
+            page.waitForCondition(() -> page.locator("#ed-status").textContent().contains("Aperçu à jour")
+                    && "false".equals(page.locator("#ed-preview-out").getAttribute("aria-busy")),
+                    new Page.WaitForConditionOptions().setTimeout(20_000));
+            page.evaluate("() => { window.fetch = window.__realFetch; }");
+
             // An unknown placeholder typed by hand is refused before anything is sent.
             Locator title = page.getByLabel("Titre", new Page.GetByLabelOptions().setExact(true));
             title.fill("Bonjour {nom}");

@@ -119,6 +119,13 @@ class TemplateEditorBrowserIT {
             assertThat(image.getAttribute("alt")).contains(FILE).contains("Cas le plus long");
             assertThat((Double) image.evaluate("img => img.naturalHeight / img.naturalWidth")).isBetween(1.39, 1.43);
             assertThat(savedVersion()).as("a preview saves nothing").isZero();
+            // The same preview asked again gives the same image (the same data: URL), which the browser
+            // does not load again: the preview must still end, not wait for a load event forever.
+            page.locator("#ed-preview").click();
+            page.waitForCondition(() -> "false".equals(page.locator("#ed-preview-out").getAttribute("aria-busy"))
+                    && page.locator("#ed-status").textContent().contains("Aperçu à jour"),
+                    new Page.WaitForConditionOptions().setTimeout(30_000));
+            assertThat(image.getAttribute("src")).isEqualTo(firstSrc);
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("editor-1-preview.png")).setFullPage(true));
             axeViolations.addAll(Axe.check(page, "editor-1-preview"));
 
