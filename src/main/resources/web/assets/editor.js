@@ -259,6 +259,8 @@ async function preview(auto = false) {
     if (d === 'card') fields.document = 'card';
     if (d === 'cover') fields.document = 'cover';
   }
+  // Asked by hand: the typing's preview still waiting for its turn would only repeat this one.
+  if (!auto) clearTimeout(previewTimer);
   const seq = ++state.previewSeq;
   // A preview the admin asked for and that the typing's own preview then superseded still owes its
   // "done": the one that supersedes it says it instead.
@@ -289,12 +291,13 @@ async function preview(auto = false) {
     } else {
       const img = $('ed-preview-image');
       const url = await readAsDataUrl(await res.blob());
-      const loaded = new Promise((resolve) => img.addEventListener('load', resolve, { once: true }));
       img.alt = t('editorweb.previewAlt', state.mode === 'simple' ? t(`texts.doc.${state.doc}`) : state.name, sampleLabel(), $('ed-layout').value);
       img.src = url;
       img.hidden = false;
       $('ed-mail').hidden = true;
-      await loaded;
+      // decode() settles once the image can be shown, even when the new source equals the old one (no
+      // second load event) or fails to decode (rejects, so the status says so instead of waiting for ever).
+      await img.decode();
     }
     if (announce) status(t('editorweb.rendered', Math.round(performance.now() - started)));
   } catch (e) {

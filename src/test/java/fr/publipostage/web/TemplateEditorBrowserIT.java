@@ -58,8 +58,15 @@ class TemplateEditorBrowserIT {
     }
 
     private static void waitForStatus(Page page, String text) {
-        page.locator("#ed-status").filter(new Locator.FilterOptions().setHasText(text))
-                .waitFor(new Locator.WaitForOptions().setTimeout(30_000));
+        try {
+            page.locator("#ed-status").filter(new Locator.FilterOptions().setHasText(text))
+                    .waitFor(new Locator.WaitForOptions().setTimeout(30_000));
+        } catch (com.microsoft.playwright.TimeoutError e) {
+            // Say what the page said instead, and whether a preview was still rendering.
+            throw new AssertionError("waited 30 s for « " + text + " »; the status says « "
+                    + page.locator("#ed-status").textContent() + " », preview busy: "
+                    + page.locator("#ed-preview-out").getAttribute("aria-busy"), e);
+        }
     }
 
     private static String editorText(Page page) {
