@@ -148,21 +148,11 @@ public final class QrCodeDrawer implements FSObjectDrawer, FSObjectDrawerFactory
         return done;
     }
 
-    /** The dark modules as one path: each row's runs of dark modules are rectangles of it. */
+    /** The dark modules as one path of {@link #rectangles} (a device other than OpenHTMLtoPDF's PDF one). */
     static Path2D darkModules(BitMatrix m, double left, double top, double module) {
         Path2D.Double path = new Path2D.Double(Path2D.WIND_NON_ZERO);
-        for (int row = 0; row < m.getHeight(); row++) {
-            int col = 0;
-            while (col < m.getWidth()) {
-                if (!m.get(col, row)) {
-                    col++;
-                    continue;
-                }
-                int start = col;
-                while (col < m.getWidth() && m.get(col, row)) col++;
-                path.append(new Rectangle2D.Double(left + start * module, top + row * module,
-                        (col - start) * module, module), false);
-            }
+        for (int[] r : rectangles(m)) {
+            path.append(new Rectangle2D.Double(left + r[0] * module, top + r[1] * module, r[2] * module, r[3] * module), false);
         }
         return path;
     }
