@@ -94,12 +94,6 @@ final class ChunkConcatenator {
         this.out.write(HEADER);
     }
 
-    /** Writes the documents, in order, as one PDF to {@code out} (not closed); returns the bytes written. */
-    static long concatenate(List<PDDocument> chunks, OutputStream out) throws IOException {
-        ChunkConcatenator c = new ChunkConcatenator(out);
-        for (PDDocument d : chunks) c.append(d);
-        return c.finish();
-    }
 
     // ---- one chunk ------------------------------------------------------------------------------------
 

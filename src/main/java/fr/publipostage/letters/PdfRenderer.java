@@ -114,19 +114,7 @@ public final class PdfRenderer {
      * closes it.
      */
     PDDocument renderPart(String xhtml, LayoutCheck check, Conformance conformance) throws IOException {
-        PDDocument doc = new PDDocument();
-        try {
-            PdfRendererBuilder builder = builder(null, doc, conformance);
-            builder.useExternalResourceAccessControl((uri, type) -> allowed(uri, null) && imageWithinLimits(uri, type),
-                    ExternalResourceControlPriority.RUN_BEFORE_RESOLVING_URI);
-            fonts.forDocument(doc).registerAll(builder);
-            builder.withHtmlContent(xhtml, "about:letters");
-            draw(builder, doc, check);
-            return doc;
-        } catch (IOException | RuntimeException | Error e) {
-            doc.close();
-            throw e;
-        }
+        return drawLetters(xhtml, check, uri -> { }, conformance);
     }
 
     /**
@@ -142,7 +130,17 @@ public final class PdfRenderer {
 
     private int render(String xhtml, OutputStream out, LayoutCheck check, Consumer<String> refused,
                        Conformance conformance) throws IOException {
-        try (PDDocument doc = new PDDocument()) {
+        try (PDDocument doc = drawLetters(xhtml, check, refused, conformance)) {
+            PdfFiles.save(doc, out);
+            return doc.getNumberOfPages();
+        }
+    }
+
+    /** A document of ours drawn in memory (fonts subset); the caller saves or appends it, and closes it. */
+    private PDDocument drawLetters(String xhtml, LayoutCheck check, Consumer<String> refused, Conformance conformance)
+            throws IOException {
+        PDDocument doc = new PDDocument();
+        try {
             PdfRendererBuilder builder = builder(null, doc, conformance);
             // Before OpenHTMLtoPDF resolves it: the admin sees the URI he wrote; resolved ones are checked too.
             builder.useExternalResourceAccessControl((uri, type) -> {
@@ -152,9 +150,11 @@ public final class PdfRenderer {
             }, ExternalResourceControlPriority.RUN_BEFORE_RESOLVING_URI);
             fonts.forDocument(doc).registerAll(builder);
             builder.withHtmlContent(xhtml, "about:letters");
-            int pages = draw(builder, doc, check);
-            PdfFiles.save(doc, out);
-            return pages;
+            draw(builder, doc, check);
+            return doc;
+        } catch (IOException | RuntimeException | Error e) {
+            doc.close();
+            throw e;
         }
     }
 
