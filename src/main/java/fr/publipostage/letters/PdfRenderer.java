@@ -296,6 +296,9 @@ public final class PdfRenderer {
         PdfRendererBuilder b = new PdfRendererBuilder();
         b.usePDDocument(doc);
         b.useFastMode();
+        // Content streams left uncompressed (all this "test mode" does): PageContents drops the empty
+        // artifacts from them, then compresses them.
+        b.testMode(true);
         if (conformance.tagged()) b.usePdfUaAccessibility(true);
         if (conformance.archive()) {
             b.usePdfAConformance(PdfRendererBuilder.PdfAConformance.PDFA_2_U);
@@ -354,6 +357,7 @@ public final class PdfRenderer {
             int pages = renderer.getRootBox().getLayer().getPages().size();
             if (check != null) check.check(renderer, pages);
             renderer.createPDFWithoutClosing();
+            PageContents.finish(doc);
             org.apache.pdfbox.pdmodel.PendingFontSubsets.subsetAll(doc);
             pagesWritten.accept(pages);
             return pages;

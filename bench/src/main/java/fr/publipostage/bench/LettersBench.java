@@ -24,7 +24,7 @@ import java.util.Random;
  * In-process, warm: the demo school plus N synthetic pupils (default 10,000) through the whole
  * pipeline (selection query → Velocity → chunked PDF → merged file). Run with the heap under test:
  * {@code bash bench/letters.sh [N] [RUNS]} (java -Xmx256m, 2 cores). Prints pages/s, peak heap and
- * bytes per page for each run.
+ * bytes per page for each run; {@code JAVA_OPTS=-Dkeep=DIR} keeps the last run's PDF in DIR.
  */
 public final class LettersBench {
     public static void main(String[] args) throws Exception {
@@ -79,7 +79,9 @@ public final class LettersBench {
                         + " peak heap used %d MB; %d bytes/page; machine load %.1f%n",
                 label, r.accounts(), r.pages(), s, r.pages() / s, cpu, r.pages() / cpu, peak.max >> 20,
                 r.bytes() / Math.max(1, r.pages()), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        Files.delete(out);
+        String keep = System.getProperty("keep");  // -Dkeep=DIR: the last run's PDF stays there, to inspect
+        if (keep == null) Files.delete(out);
+        else Files.move(out, Path.of(keep).resolve("letters-bench.pdf"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     public static long processCpu() {
