@@ -42,10 +42,11 @@ import org.apache.pdfbox.pdmodel.PDPage;
  * fits 256 MB for a few thousand letters; saving each chunk and reading it back, as this class did
  * before, was ~40 % of a tagged print's CPU (bench/README.md).
  *
- * <p>Which objects are indirect follows PDFBox's {@code COSWriter} (3.0), so the file has the objects a
- * save of the chunk would have had: every stream; a dictionary unless marked direct (a dictionary
- * value's {@code /XObject} and {@code /Resources} are written inline, as COSWriter does); an array
- * inside an array unless marked direct; any other array inline.
+ * <p>Which objects are indirect follows PDFBox's {@code COSWriter} (3.0): every stream; a dictionary
+ * unless marked direct (a dictionary value's {@code /XObject} and {@code /Resources} are written
+ * inline, as COSWriter does); an array inside an array unless marked direct; any other array inline.
+ * One departure: small dictionaries nothing else refers to are written inline ({@link #INLINE_VALUES}),
+ * a fifth of a tagged letter's objects.
  *
  * <p>The structure trees are joined as PDFBox's merge joins them: each chunk's {@code Document} becomes
  * a {@code Part} under one {@code Document}; parent-tree keys ({@code /StructParents},
