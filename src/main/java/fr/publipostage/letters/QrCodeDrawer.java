@@ -16,7 +16,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.pdfbox.cos.COSName;
@@ -121,9 +120,10 @@ public final class QrCodeDrawer implements FSObjectDrawer, FSObjectDrawerFactory
      */
     static List<int[]> rectangles(BitMatrix m) {
         List<int[]> done = new ArrayList<>();
-        Map<Long, int[]> open = new HashMap<>();
+        // The rectangles still growing, by the column their run starts at (runs of a row never share one).
+        int[][] open = new int[m.getWidth()][];
+        int[][] next = new int[m.getWidth()][];
         for (int row = 0; row < m.getHeight(); row++) {
-            Map<Long, int[]> next = new HashMap<>();
             int col = 0;
             while (col < m.getWidth()) {
                 if (!m.get(col, row)) {
@@ -132,19 +132,26 @@ public final class QrCodeDrawer implements FSObjectDrawer, FSObjectDrawerFactory
                 }
                 int start = col;
                 while (col < m.getWidth() && m.get(col, row)) col++;
-                long span = ((long) start << 32) | col;
-                int[] above = open.remove(span);
-                if (above != null) {
+                int[] above = open[start];
+                if (above != null && above[2] == col - start) {
                     above[3]++;
-                    next.put(span, above);
+                    next[start] = above;
+                    open[start] = null;
                 } else {
-                    next.put(span, new int[] {start, row, col - start, 1});
+                    next[start] = new int[] {start, row, col - start, 1};
                 }
             }
-            done.addAll(open.values());
+            for (int c = 0; c < open.length; c++) {
+                if (open[c] != null) done.add(open[c]);
+                open[c] = null;
+            }
+            int[][] swap = open;
             open = next;
+            next = swap;
         }
-        done.addAll(open.values());
+        for (int[] r : open) {
+            if (r != null) done.add(r);
+        }
         return done;
     }
 
