@@ -400,15 +400,24 @@ final class ChunkConcatenator {
         pendingBytes.reset();
     }
 
+    /**
+     * Object and cross-reference streams: Flate at zlib's default level (as PDFBox compresses), not the
+     * fastest: 4,071 → 3,921 bytes a tagged letter page for no CPU difference measurable here.
+     */
+    private static final int LEVEL = Deflater.DEFAULT_COMPRESSION;
+
     private static byte[] deflate(byte[] bytes) throws IOException {
         return deflate(bytes, new Buffer(0));
     }
 
     private static byte[] deflate(byte[] head, Buffer rest) throws IOException {
         ByteArrayOutputStream z = new ByteArrayOutputStream((head.length + rest.size()) / 3 + 64);
-        try (DeflaterOutputStream d = new DeflaterOutputStream(z, new Deflater(Deflater.BEST_SPEED), 1 << 14)) {
+        Deflater deflater = new Deflater(LEVEL);
+        try (DeflaterOutputStream d = new DeflaterOutputStream(z, deflater, 1 << 14)) {
             d.write(head);
             rest.writeTo(d);
+        } finally {
+            deflater.end();  // its native memory now, not when a cleaner gets to it
         }
         return z.toByteArray();
     }
