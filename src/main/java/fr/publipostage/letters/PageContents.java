@@ -7,11 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.pdfbox.cos.COSArray;
 import org.apache.pdfbox.cos.COSBase;
 import org.apache.pdfbox.cos.COSDictionary;
 import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.cos.COSObject;
 import org.apache.pdfbox.cos.COSStream;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
@@ -54,10 +56,17 @@ final class PageContents {
             COSDictionary resources = page.getCOSObject().getCOSDictionary(COSName.RESOURCES);
             COSDictionary properties = resources == null ? null : resources.getCOSDictionary(COSName.PROPERTIES);
             byte[] raw = read(stream);
-            Stripped kept = properties == null ? new Stripped(raw, raw.length, Set.of(), Set.of())
-                    : strip(raw, properties);
-            for (String name : kept.dropped) {
-                if (!kept.named.contains(name)) properties.removeItem(COSName.getPDFName(name));
+            Set<String> droppable = properties == null ? Set.of() : droppable(properties);
+            Stripped kept = droppable.isEmpty() ? new Stripped(raw, raw.length, Set.of(), Set.of())
+                    : strip(raw, droppable);
+            if (!kept.dropped.isEmpty()) {
+                // Rebuilt rather than removed from: a COSDictionary looks its keys up one by one.
+                COSDictionary left = new COSDictionary();
+                for (Map.Entry<COSName, COSBase> e : properties.entrySet()) {
+                    String name = e.getKey().getName();
+                    if (!kept.dropped.contains(name) || kept.named.contains(name)) left.setItem(e.getKey(), e.getValue());
+                }
+                resources.setItem(COSName.PROPERTIES, left);
             }
             compress(stream, kept.bytes, kept.length);
         } else if (contents instanceof COSArray parts) {
@@ -75,7 +84,19 @@ final class PageContents {
     record Stripped(byte[] bytes, int length, Set<String> dropped, Set<String> named) {
     }
 
-    static Stripped strip(byte[] in, COSDictionary properties) {
+    /** The names of {@code properties} that are background or pagination artifacts (nothing that carries an MCID). */
+    static Set<String> droppable(COSDictionary properties) {
+        Set<String> names = new HashSet<>();
+        for (Map.Entry<COSName, COSBase> e : properties.entrySet()) {
+            COSBase value = e.getValue() instanceof COSObject o ? o.getObject() : e.getValue();
+            if (!(value instanceof COSDictionary list) || list instanceof COSStream || list.containsKey(COSName.MCID)) continue;
+            COSName type = list.getCOSName(COSName.TYPE);
+            if (COSName.BACKGROUND.equals(type) || PAGINATION.equals(type)) names.add(e.getKey().getName());
+        }
+        return names;
+    }
+
+    static Stripped strip(byte[] in, Set<String> droppable) {
         byte[] out = new byte[in.length];
         int length = 0;
         Set<String> dropped = new HashSet<>();
@@ -88,17 +109,17 @@ final class PageContents {
             int end = start;
             while (end < in.length && in[end] != '\n') end++;
             int lineEnd = Math.min(end + 1, in.length);  // with its newline
-            String droppable = null;
+            String dropping = null;
             boolean opens = endsWith(in, start, end, BDC) || endsWith(in, start, end, BMC);
             if (opens && endsWith(in, start, end, BDC)) {
                 String name = artifactName(in, start, end);
-                if (name != null && emptyAllowed(properties, name)) droppable = name;
+                if (name != null && droppable.contains(name)) dropping = name;
                 else nameOperands(in, start, end, named);
             }
             if (opens) {
                 System.arraycopy(in, start, out, length, lineEnd - start);
                 open.add(new int[] {length, length + lineEnd - start});
-                openNames.add(droppable);
+                openNames.add(dropping);
                 length += lineEnd - start;
             } else if (end - start == EMC.length && endsWith(in, start, end, EMC) && !open.isEmpty()) {
                 int[] sequence = open.remove(open.size() - 1);
@@ -134,14 +155,6 @@ final class PageContents {
             if (!regular) return null;  // PDFBox's own names (Prop1…) only
         }
         return new String(in, from, to - from, StandardCharsets.US_ASCII);
-    }
-
-    /** A background or pagination artifact's property list (nothing that carries an MCID). */
-    private static boolean emptyAllowed(COSDictionary properties, String name) {
-        COSBase value = properties.getDictionaryObject(COSName.getPDFName(name));
-        if (!(value instanceof COSDictionary list) || list.containsKey(COSName.MCID)) return false;
-        COSName type = list.getCOSName(COSName.TYPE);
-        return COSName.BACKGROUND.equals(type) || PAGINATION.equals(type);
     }
 
     /** Records every {@code /Name} operand of a kept BDC line (the property list it may name). */
