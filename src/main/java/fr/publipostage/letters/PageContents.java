@@ -60,7 +60,7 @@ final class PageContents {
             Stripped kept = droppable.isEmpty() ? new Stripped(raw, raw.length, Set.of(), Set.of())
                     : strip(raw, droppable);
             if (!kept.dropped.isEmpty()) {
-                // Rebuilt rather than removed from: a COSDictionary looks its keys up one by one.
+                // Rebuilt in one pass: no COSName made and looked up per dropped name.
                 COSDictionary left = new COSDictionary();
                 for (Map.Entry<COSName, COSBase> e : properties.entrySet()) {
                     String name = e.getKey().getName();
