@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import org.apache.pdfbox.cos.COSArray;
@@ -441,11 +442,11 @@ final class ChunkConcatenator {
     /**
      * Small dictionaries that nothing else refers to, written inline although COSWriter would make them
      * objects of their own: a page's or a form's resources and its font, XObject and property-list
-     * dictionaries (and the property lists), a structure element's attributes ({@code /A}), the marked-content
-     * references in its {@code /K}: ~20 objects fewer a tagged letter.
+     * dictionaries (and the property lists), a structure element's attributes ({@code /A}), the
+     * marked-content references in its {@code /K}: ~20 objects fewer a tagged letter.
      */
-    private static final java.util.Set<COSName> INLINE_VALUES = java.util.Set.of(COSName.RESOURCES, COSName.FONT, COSName.XOBJECT, COSName.PROPERTIES,
-            COSName.A, COSName.K);
+    private static final Set<COSName> INLINE_VALUES = Set.of(COSName.RESOURCES, COSName.FONT, COSName.XOBJECT,
+            COSName.PROPERTIES, COSName.A, COSName.K);
 
     /**
      * Marks {@code value} direct (or, for an array, its dictionaries): under {@code /K} only
