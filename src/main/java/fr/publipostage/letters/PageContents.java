@@ -109,30 +109,26 @@ final class PageContents {
             int end = start;
             while (end < in.length && in[end] != '\n') end++;
             int lineEnd = Math.min(end + 1, in.length);  // with its newline
-            String dropping = null;
-            boolean opens = endsWith(in, start, end, BDC) || endsWith(in, start, end, BMC);
-            if (opens && endsWith(in, start, end, BDC)) {
-                String name = artifactName(in, start, end);
-                if (name != null && droppable.contains(name)) dropping = name;
-                else nameOperands(in, start, end, named);
-            }
-            if (opens) {
-                System.arraycopy(in, start, out, length, lineEnd - start);
+            boolean bdc = endsWith(in, start, end, BDC);
+            boolean copy = true;
+            if (bdc || endsWith(in, start, end, BMC)) {
+                String name = bdc ? artifactName(in, start, end) : null;
+                String dropping = name != null && droppable.contains(name) ? name : null;
+                if (bdc && dropping == null) nameOperands(in, start, end, named);
                 open.add(new int[] {length, length + lineEnd - start});
                 openNames.add(dropping);
-                length += lineEnd - start;
             } else if (end - start == EMC.length && endsWith(in, start, end, EMC) && !open.isEmpty()) {
                 int[] sequence = open.remove(open.size() - 1);
                 String name = openNames.remove(openNames.size() - 1);
                 if (name != null && sequence[1] == length) {
                     length = sequence[0];  // nothing between BDC and EMC: both go
                     dropped.add(name);
-                } else {
-                    if (name != null) named.add(name);  // kept: its property list stays
-                    System.arraycopy(in, start, out, length, lineEnd - start);
-                    length += lineEnd - start;
+                    copy = false;
+                } else if (name != null) {
+                    named.add(name);  // kept: its property list stays
                 }
-            } else {
+            }
+            if (copy) {
                 System.arraycopy(in, start, out, length, lineEnd - start);
                 length += lineEnd - start;
             }
