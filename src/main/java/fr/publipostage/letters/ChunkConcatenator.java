@@ -44,10 +44,9 @@ import org.apache.pdfbox.pdmodel.PDPage;
  * before, was ~40 % of a tagged print's CPU (bench/README.md).
  *
  * <p>Which objects are indirect follows PDFBox's {@code COSWriter} (3.0): every stream; a dictionary
- * unless marked direct (a dictionary value's {@code /XObject} and {@code /Resources} are written
- * inline, as COSWriter does); an array inside an array unless marked direct; any other array inline.
- * One departure: small dictionaries nothing else refers to are written inline ({@link #INLINE_VALUES}),
- * a fifth of a tagged letter's objects.
+ * unless marked direct; an array inside an array unless marked direct; any other array inline. Except
+ * the small dictionaries nothing else refers to, written inline ({@link #INLINE_VALUES}: COSWriter's own
+ * {@code /XObject} and {@code /Resources} among them), a fifth of a tagged letter's objects.
  *
  * <p>The structure trees are joined as PDFBox's merge joins them: each chunk's {@code Document} becomes
  * a {@code Part} under one {@code Document}; parent-tree keys ({@code /StructParents},
@@ -216,7 +215,7 @@ final class ChunkConcatenator {
         COSBase value = dict.getItem(name);
         if (value == null) return;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        write(value, bytes, chunk);
+        writeEntry(name, value, bytes, chunk);
         carried.put(name, bytes.toByteArray());
     }
 
@@ -423,27 +422,18 @@ final class ChunkConcatenator {
         return z.toByteArray();
     }
 
+    /** Writes a dictionary's value: indirect objects as {@code n 0 R} (queuing them), the others inline. */
     private void writeEntry(COSName key, COSBase value, OutputStream o, Chunk chunk) throws IOException {
         if (INLINE_VALUES.contains(key)) inline(key, value);
-        write(value, o, chunk);
-    }
-
-    /** Writes a dictionary's value: indirect objects as {@code n 0 R} (queuing them), the others inline. */
-    private void write(COSBase value, OutputStream o, Chunk chunk) throws IOException {
-        if (value instanceof COSDictionary d && !(value instanceof COSStream) && !d.isDirect()) {
-            // COSWriter writes these two inline when they hang from a dictionary value (a resources
-            // dictionary's XObjects, a form's resources).
-            inlineAsCosWriterDoes(d, COSName.XOBJECT);
-            inlineAsCosWriterDoes(d, COSName.RESOURCES);
-        }
         writeItem(value, o, chunk, false);
     }
 
     /**
-     * Small dictionaries that nothing else refers to, written inline although COSWriter would make them
-     * objects of their own: a page's or a form's resources and its font, XObject and property-list
-     * dictionaries (and the property lists), a structure element's attributes ({@code /A}), the
-     * marked-content references in its {@code /K}: ~20 objects fewer a tagged letter.
+     * Small dictionaries that nothing else refers to, written inline: a page's or a form's resources and
+     * its font, XObject and property-list dictionaries (and the property lists), a structure element's
+     * attributes ({@code /A}), the marked-content references in its {@code /K}. COSWriter inlines the
+     * resources and XObject dictionaries only when they hang from a dictionary value, and makes the
+     * others objects of their own: ~20 objects a tagged letter.
      */
     private static final Set<COSName> INLINE_VALUES = Set.of(COSName.RESOURCES, COSName.FONT, COSName.XOBJECT,
             COSName.PROPERTIES, COSName.A, COSName.K);
@@ -471,11 +461,6 @@ final class ChunkConcatenator {
 
     private static boolean markedContentReference(COSDictionary d) {
         return COSName.MCR.equals(d.getCOSName(COSName.TYPE));
-    }
-
-    private static void inlineAsCosWriterDoes(COSDictionary d, COSName name) {
-        COSBase item = d.getItem(name);
-        if (item != null) item.setDirect(true);
     }
 
     /**
