@@ -141,18 +141,21 @@ public final class QrCodeDrawer implements FSObjectDrawer, FSObjectDrawerFactory
                     next[start] = new int[] {start, row, col - start, 1};
                 }
             }
-            for (int c = 0; c < open.length; c++) {
-                if (open[c] != null) done.add(open[c]);
-                open[c] = null;
-            }
+            close(open, done);  // not continued on this row
             int[][] swap = open;
             open = next;
             next = swap;
         }
-        for (int[] r : open) {
-            if (r != null) done.add(r);
-        }
+        close(open, done);
         return done;
+    }
+
+    /** Moves the rectangles still open to {@code done}, leaving {@code open} empty. */
+    private static void close(int[][] open, List<int[]> done) {
+        for (int c = 0; c < open.length; c++) {
+            if (open[c] != null) done.add(open[c]);
+            open[c] = null;
+        }
     }
 
     /** The dark modules as one path of {@link #rectangles} (a device other than OpenHTMLtoPDF's PDF one). */
