@@ -16,15 +16,22 @@ import java.util.Optional;
  * entry). Starts nothing else: no settings, no database, no App.
  *
  * <p>A one-shot run spends more CPU compiling (C2) than rendering, so when started from the jar it
- * runs the work in a child JVM tuned for a short batch: C1 only ({@code -XX:TieredStopAtLevel=1}), the
- * throughput collector (ParallelGC: both cores collect, where the serial collector stopped both render
- * threads for one; letters-1000: wall ×0.92–0.93, CPU ×1.02, peak RSS 335 → 523 MB, bench/README.md),
- * and the application class-data archive {@code publipostage.jar.jsa} beside the jar (written by
- * {@code mvn package}; without it the child runs without). {@code PUBLIPOSTAGE_RENDER_FORK=false}
+ * runs the work in a child JVM tuned for a short batch ({@link #CHILD_FLAGS}): C1 only; the throughput
+ * collector (ParallelGC: both cores collect, where the serial collector stopped both render threads
+ * for one) with a 128 MB young generation (as fast as its own sizing, 150 MB less memory); its heap on
+ * transparent huge pages where the kernel gives them on request (each fresh 4 KB page costs a fault:
+ * letters-1000 took ~140,000). Classes come ready from an ahead-of-time cache when {@code mvn package}
+ * found a JDK 24+ to write one ({@link AotCache}), otherwise from the class-data archive
+ * {@code publipostage.jar.jsa} beside the jar; without either the child runs without. bench/README.md
+ * has the measurements. {@code PUBLIPOSTAGE_RENDER_FORK=false}
  * keeps everything in this JVM.
  */
 public final class RenderHtmlCommand {
     static final String INNER = "publipostage.render.inner";
+    /** The child's tuning, also given to the run that writes its ahead-of-time cache. */
+    static final List<String> CHILD_FLAGS =
+            List.of("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC", "-Xmn128m", "-Xss2m");
+    private static final Path HUGE_PAGE_MODE = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
 
     public int run(List<String> args) throws IOException, InterruptedException {
         if (args.size() != 2) throw CliError.of("cli.error.usageRender");
@@ -54,26 +61,42 @@ public final class RenderHtmlCommand {
                     .toRealPath();
             Optional<String> java = ProcessHandle.current().info().command();
             if (!jar.toString().endsWith(".jar") || java.isEmpty()) return Optional.empty();
-            List<String> cmd = new ArrayList<>();
-            cmd.add(java.get());
-            cmd.add("-XX:TieredStopAtLevel=1");
-            cmd.add("-XX:+UseParallelGC");
-            cmd.add("-Xss2m");
+            String hugePageMode = Files.isReadable(HUGE_PAGE_MODE) ? Files.readString(HUGE_PAGE_MODE) : "";
+            return Optional.of(childCommand(jar, java.get(), hugePageMode, args));
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The child's command line for this jar: the JDK that wrote a fresh ahead-of-time cache beside it,
+     * with that cache, or else {@code currentJava} with the class-data archive if it is fresh.
+     * {@code hugePageMode} is the kernel's transparent huge page setting ("always [madvise] never").
+     */
+    static List<String> childCommand(Path jar, String currentJava, String hugePageMode, List<String> args)
+            throws IOException {
+        Optional<AotCache> aot = AotCache.besideJar(jar).filter(AotCache::usable);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(aot.map(AotCache::java).map(Path::toString).orElse(currentJava));
+        cmd.addAll(CHILD_FLAGS);
+        // With "never" the JVM would warn and go on without; with "always" the heap gets them anyway.
+        if (hugePageMode.contains("[madvise]")) cmd.add("-XX:+UseTransparentHugePages");
+        if (aot.isPresent()) {
+            cmd.addAll(aot.get().useFlags());
+        } else {
             Path archive = jar.resolveSibling(jar.getFileName() + ".jsa");
-            if (Files.isRegularFile(archive) && Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) >= 0) {
+            if (AotCache.newerThan(archive, jar)) {
                 cmd.add("-XX:SharedArchiveFile=" + archive);
                 cmd.add("-Xlog:cds=off");
                 cmd.add("-Xlog:cds+dynamic=off");
             }
-            cmd.add("-D" + INNER + "=1");
-            cmd.add("-cp");
-            cmd.add(jar.toString());
-            cmd.add("fr.publipostage.Main");
-            cmd.add("render-html");
-            cmd.addAll(args);
-            return Optional.of(cmd);
-        } catch (Exception e) {
-            return Optional.empty();
         }
+        cmd.add("-D" + INNER + "=1");
+        cmd.add("-cp");
+        cmd.add(jar.toString());
+        cmd.add("fr.publipostage.Main");
+        cmd.add("render-html");
+        cmd.addAll(args);
+        return cmd;
     }
 }
