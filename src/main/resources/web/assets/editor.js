@@ -268,8 +268,12 @@ async function preview(auto = false) {
   state.previewAnnounce = announce;
   const started = performance.now();
   $('ed-preview-out').setAttribute('aria-busy', 'true');
-  $('ed-preview').disabled = true;
-  if (!auto) status(t('editorweb.rendering'));
+  // Only a preview asked by hand disables the button: the typing's own preview starting under the
+  // admin's click would otherwise swallow that click (seen in TemplateEditorBrowserIT).
+  if (!auto) {
+    $('ed-preview').disabled = true;
+    status(t('editorweb.rendering'));
+  }
   try {
     const res = await postCredentials(fileUrl() + (mail ? '/preview-mail' : '/preview.png'), fields,
       mail ? 'application/json' : 'image/png, application/json');
