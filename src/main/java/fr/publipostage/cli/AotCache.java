@@ -26,7 +26,7 @@ record AotCache(Path jar, Path file, Path java) {
     private static final Pattern RELEASE_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
 
     static Optional<AotCache> besideJar(Path jar) throws IOException {
-        Path file = jar.resolveSibling(jar.getFileName() + ".aot");
+        Path file = cacheFile(jar);
         Path javaFile = javaFile(file);
         if (!Files.isRegularFile(file) || !Files.isRegularFile(javaFile)) return Optional.empty();
         return Optional.of(new AotCache(jar, file, Path.of(Files.readString(javaFile).strip())));
@@ -49,6 +49,10 @@ record AotCache(Path jar, Path file, Path java) {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    private static Path cacheFile(Path jar) {
+        return jar.resolveSibling(jar.getFileName() + ".aot");
     }
 
     private static Path javaFile(Path cache) {
@@ -89,7 +93,7 @@ record AotCache(Path jar, Path file, Path java) {
      */
     public static void main(String[] args) throws IOException, InterruptedException {
         Path jar = Path.of(args[0]).toRealPath();
-        Path file = jar.resolveSibling(jar.getFileName() + ".aot");
+        Path file = cacheFile(jar);
         Files.deleteIfExists(file);
         Files.deleteIfExists(javaFile(file));
         Optional<Path> jdk = args.length > 3 && !args[3].isBlank()
