@@ -24,7 +24,8 @@ import java.util.Random;
  * In-process, warm: the demo school plus N synthetic pupils (default 10,000) through the whole
  * pipeline (selection query → Velocity → chunked PDF → merged file). Run with the heap under test:
  * {@code bash bench/letters.sh [N] [RUNS]} (java -Xmx256m, 2 cores). Prints pages/s, peak heap and
- * bytes per page for each run; {@code JAVA_OPTS=-Dkeep=DIR} keeps the last run's PDF in DIR.
+ * bytes per page for each run; {@code JAVA_OPTS=-Dkeep=DIR} keeps the last run's PDF in DIR, {@code -Dtagged=false}
+ * prints untagged (as {@code PUBLIPOSTAGE_PDF_TAGGED=false}).
  */
 public final class LettersBench {
     public static void main(String[] args) throws Exception {
@@ -32,16 +33,17 @@ public final class LettersBench {
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         String threads = System.getProperty("threads", "0");
         String chunk = System.getProperty("chunk", "100");
+        String tagged = System.getProperty("tagged", "true");
         try (TestDatabase.Fresh db = TestDatabase.fresh()) {
-            App app = db.app(Map.of(Setting.PDF_THREADS, threads, Setting.PDF_CHUNK_PAGES, chunk));
+            App app = db.app(Map.of(Setting.PDF_THREADS, threads, Setting.PDF_CHUNK_PAGES, chunk, Setting.PDF_TAGGED, tagged));
             app.demo().loadIfEmpty();
             app.importer().importCsv(new ByteArrayInputStream(synthetic(n).getBytes(StandardCharsets.UTF_8)), null);
             long lycee = app.structureByUai(DemoDirectory.LYCEE_UAI).id();
             Selection pupils = app.selections().parse(lycee, Map.of("class", List.of("BENCH 1", "BENCH 2", "BENCH 3",
                     "BENCH 4", "BENCH 5"), "sort", List.of("class")));
             int accounts = app.selections().count(pupils, Scope.LOCAL_ADMIN).total();
-            System.out.printf("accounts: %d, cores: %d, max heap: %d MB, chunk: %s pages, threads: %s%n", accounts,
-                    Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, chunk, threads);
+            System.out.printf("accounts: %d, cores: %d, max heap: %d MB, chunk: %s pages, threads: %s, tagged: %s%n", accounts,
+                    Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, chunk, threads, tagged);
             // Warm-up on a part of the selection.
             run(app, app.selections().parse(lycee, Map.of("class", List.of("BENCH 1"))), "warm-up");
             for (int r = 1; r <= runs; r++) run(app, pupils, "run " + r);
