@@ -60,7 +60,6 @@ public final class PdfRenderer {
     private final Conformance defaults;
     private final QrCodeDrawer qrCodes = new QrCodeDrawer(new fr.publipostage.templates.QrCodes());
     private final FSCacheEx<String, FSCacheValue> metrics = new MetricsCache();
-    private final XhtmlParser xhtmlParser = new XhtmlParser();
     private final java.util.function.IntConsumer pagesWritten;
 
     /** An engine that tags its PDFs (PDF/UA-1), the default. */
@@ -150,9 +149,7 @@ public final class PdfRenderer {
                 return ok;
             }, ExternalResourceControlPriority.RUN_BEFORE_RESOLVING_URI);
             fonts.forDocument(doc).registerAll(builder);
-            org.w3c.dom.Document dom = lettersDom(xhtml);
-            if (dom != null) builder.withW3cDocument(dom, "about:letters");
-            else builder.withHtmlContent(xhtml, "about:letters");
+            builder.withHtmlContent(xhtml, "about:letters");
             draw(builder, doc, check);
             return doc;
         } catch (IOException | RuntimeException | Error e) {
@@ -277,27 +274,21 @@ public final class PdfRenderer {
         }
     }
 
-    private org.w3c.dom.Document parse(Path xhtml) throws IOException {
-        try (InputStream in = Files.newInputStream(xhtml)) {
-            org.xml.sax.InputSource source = new org.xml.sax.InputSource(in);
-            source.setSystemId(xhtml.toUri().toString());
-            return xhtmlParser.parse(source);
-        } catch (org.xml.sax.SAXException e) {
-            throw new IOException("not well-formed XHTML: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * A letters document read by {@link XhtmlParser}; null when OpenHTMLtoPDF must read it itself: a
-     * DOCTYPE (its reader fetches the XHTML DTDs it ships, with their entities and default attributes)
-     * or a document that is not well-formed (its reader fails as it always did).
-     */
-    private org.w3c.dom.Document lettersDom(String xhtml) {
-        if (xhtml.contains("<!DOCTYPE")) return null;
+    private static org.w3c.dom.Document parse(Path xhtml) throws IOException {
         try {
-            return xhtmlParser.parse(new org.xml.sax.InputSource(new java.io.StringReader(xhtml)));
-        } catch (org.xml.sax.SAXException | IOException e) {
-            return null;
+            javax.xml.parsers.DocumentBuilderFactory f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            f.setNamespaceAware(true);
+            f.setValidating(false);
+            f.setExpandEntityReferences(false);
+            f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+            f.setFeature("http://apache.org/xml/features/dom/defer-node-expansion", false);
+            f.setFeature("http://xml.org/sax/features/external-general-entities", false);
+            f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
+            try (InputStream in = Files.newInputStream(xhtml)) {
+                return f.newDocumentBuilder().parse(in, xhtml.toUri().toString());
+            }
+        } catch (javax.xml.parsers.ParserConfigurationException | org.xml.sax.SAXException e) {
+            throw new IOException("not well-formed XHTML: " + e.getMessage(), e);
         }
     }
 
