@@ -98,6 +98,36 @@ class PdfRendererTest {
     }
 
     @Test
+    void lettersWithADoctypeEntitiesOrErrorsReadNoFileAndFailCleanly() throws Exception {
+        // OpenHTMLtoPDF's reader of a letters document: an external entity is never read (it leaves the
+        // entities out here), CDATA and character references are read, a document not well-formed fails.
+        String withDoctype = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd" [
+                <!ENTITY secret SYSTEM "file:///etc/passwd">
+                ]>
+                <html xmlns="http://www.w3.org/1999/xhtml"><head><title>t</title></head>
+                <body style="font-family: 'DejaVu Sans'"><p>Cl&eacute;&nbsp;d&rsquo;activation [&secret;]</p></body></html>
+                """;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(RENDERER.render(withDoctype, out, null)).isEqualTo(1);
+        assertThat(Pdfs.read(out.toByteArray()).text()).contains("activation").doesNotContain("root:");
+
+        String plain = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <html xmlns="http://www.w3.org/1999/xhtml"><head><title>t</title><style type="text/css"><![CDATA[
+                p > b { font-weight: bold; }
+                ]]></style></head><body style="font-family: 'DejaVu Sans'"><!-- a comment --><p>Code <b>A&amp;B&#233;</b></p></body></html>
+                """;
+        out.reset();
+        assertThat(RENDERER.render(plain, out, null)).isEqualTo(1);
+        assertThat(Pdfs.read(out.toByteArray()).text()).contains("Code A&Bé");
+
+        assertThatThrownBy(() -> RENDERER.render("<html xmlns=\"http://www.w3.org/1999/xhtml\"><body><p>x</body></html>",
+                new ByteArrayOutputStream(), null)).isInstanceOf(RuntimeException.class);
+    }
+
+    @Test
     void lettersReadNoFileAndConnectNowhere() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             String base = "http://127.0.0.1:" + server.getLocalPort();
