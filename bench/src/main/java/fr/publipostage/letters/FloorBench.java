@@ -97,9 +97,10 @@ public final class FloorBench {
             List<Account> fifth = accounts.subList(0, accounts.size() / 5);
             int rounds = Math.max(1, (warmPages + fifth.size() - 1) / Math.max(1, fifth.size()));
             for (int w = 1; w <= rounds; w++) {
-                floor.run(fifth, "warm-up " + w + "/" + rounds + " floor", w == 1);
-                engine(tagged, warm, "warm-up " + w + "/" + rounds + " engine tagged");
-                engine(untagged, warm, "warm-up " + w + "/" + rounds + " engine untagged");
+                String round = "warm-up " + w + "/" + rounds;
+                floor.run(fifth, round + " floor", w == 1);
+                engine(tagged, warm, round + " engine tagged");
+                engine(untagged, warm, round + " engine untagged");
             }
             double[][] r = new double[3][runs];
             for (int i = 0; i < runs; i++) {
