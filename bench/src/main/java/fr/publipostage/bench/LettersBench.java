@@ -10,6 +10,8 @@ import fr.publipostage.testing.TestDatabase;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -69,18 +71,21 @@ public final class LettersBench {
         peak.start();
         long t0 = System.nanoTime();
         long cpu0 = processCpu();
+        JvmTimes jvm0 = JvmTimes.now();
         LetterEngine.Result r;
         try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out), 1 << 16)) {
             r = app.letters().print(selection, Scope.LOCAL_ADMIN, "bench", "bench", os, LetterEngine.Progress.NONE);
         }
         double s = (System.nanoTime() - t0) / 1e9;
         double cpu = (processCpu() - cpu0) / 1e9;
+        JvmTimes jvm = JvmTimes.now().minus(jvm0);
         peak.interrupt();
         peak.join();
         System.out.printf("%s: %d accounts, %d pages in %.2f s = %.0f pages/s (process CPU %.1f s = %.0f pages per CPU-second);"
-                        + " peak heap used %d MB; %d bytes/page; machine load %.1f%n",
+                        + " peak heap used %d MB; %d bytes/page; machine load %.1f; GC pauses %.1f s (%d); JIT compiling %.1f s%n",
                 label, r.accounts(), r.pages(), s, r.pages() / s, cpu, r.pages() / cpu, peak.max >> 20,
-                r.bytes() / Math.max(1, r.pages()), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                r.bytes() / Math.max(1, r.pages()), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                jvm.gcMillis() / 1e3, jvm.gcCount(), jvm.jitMillis() / 1e3);
         String keep = System.getProperty("keep");  // -Dkeep=DIR: the last run's PDF stays there, to inspect
         if (keep == null) Files.delete(out);
         else Files.move(out, Path.of(keep).resolve("letters-bench.pdf"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -88,6 +93,29 @@ public final class LettersBench {
 
     public static long processCpu() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /**
+     * Where a run's time went besides the letters: the collectors' pauses as their MXBeans count them
+     * (on Java 17, G1's young, mixed and full pauses; from Java 20 its remark and cleanup too) and the
+     * compiler threads' time (summed over threads, so it can exceed the run's wall time).
+     */
+    record JvmTimes(long gcMillis, long gcCount, long jitMillis) {
+        static JvmTimes now() {
+            long ms = 0;
+            long count = 0;
+            for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+                ms += Math.max(0, b.getCollectionTime());
+                count += Math.max(0, b.getCollectionCount());
+            }
+            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+            long jitMs = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+            return new JvmTimes(ms, count, jitMs);
+        }
+
+        JvmTimes minus(JvmTimes before) {
+            return new JvmTimes(gcMillis - before.gcMillis, gcCount - before.gcCount, jitMillis - before.jitMillis);
+        }
     }
 
     /** Samples the heap in use every 5 ms (the JVM's own peak counters include garbage not yet collected). */
