@@ -25,9 +25,10 @@ import java.util.Random;
 /**
  * In-process, warm: the demo school plus N synthetic pupils (default 10,000) through the whole
  * pipeline (selection query → Velocity → chunked PDF → merged file). Run with the heap under test:
- * {@code bash bench/letters.sh [N] [RUNS]} (java -Xmx256m, 2 cores). Prints pages/s, peak heap and
- * bytes per page for each run; {@code JAVA_OPTS=-Dkeep=DIR} keeps the last run's PDF in DIR, {@code -Dtagged=false}
- * prints untagged (as {@code PUBLIPOSTAGE_PDF_TAGGED=false}).
+ * {@code bash bench/letters.sh [N] [RUNS]} (java -Xmx256m, 2 cores). Prints pages/s, peak heap,
+ * bytes per page, the collectors' pauses and the compiler's time ({@link JvmTimes}) for each run;
+ * {@code JAVA_OPTS=-Dkeep=DIR} keeps the last run's PDF in DIR, {@code -Dtagged=false} prints untagged
+ * (as {@code PUBLIPOSTAGE_PDF_TAGGED=false}).
  */
 public final class LettersBench {
     public static void main(String[] args) throws Exception {
