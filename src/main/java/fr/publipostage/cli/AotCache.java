@@ -104,10 +104,8 @@ record AotCache(Path jar, Path file, Path java) {
             return;
         }
         Path java = jdk.get().resolve("bin/java").toRealPath();
-        List<String> cmd = new ArrayList<>(List.of(java.toString(), "-XX:AOTCacheOutput=" + file, "-Xlog:aot=off", "-Xlog:cds=off"));
-        cmd.addAll(RenderHtmlCommand.CHILD_FLAGS);
-        cmd.addAll(List.of("-D" + RenderHtmlCommand.INNER + "=1", "-cp", jar.toString(), "fr.publipostage.Main",
-                "render-html", args[1], args[2]));
+        List<String> cmd = RenderHtmlCommand.childLine(java.toString(),
+                List.of("-XX:AOTCacheOutput=" + file, "-Xlog:aot=off", "-Xlog:cds=off"), jar, List.of(args[1], args[2]));
         int exit = new ProcessBuilder(cmd).inheritIO().start().waitFor();
         if (exit != 0 || !Files.isRegularFile(file)) {
             System.out.println("render-html: the ahead-of-time cache was not written (exit " + exit

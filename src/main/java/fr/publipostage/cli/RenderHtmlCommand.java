@@ -28,7 +28,7 @@ import java.util.Optional;
  */
 public final class RenderHtmlCommand {
     static final String INNER = "publipostage.render.inner";
-    /** The child's tuning, also given to the run that writes its ahead-of-time cache. */
+    /** The child's tuning, also given to the runs that write its ahead-of-time cache and class-data archive. */
     static final List<String> CHILD_FLAGS =
             List.of("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC", "-Xmn128m", "-Xss2m");
     private static final Path HUGE_PAGE_MODE = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
@@ -76,21 +76,39 @@ public final class RenderHtmlCommand {
     static List<String> childCommand(Path jar, String currentJava, String hugePageMode, List<String> args)
             throws IOException {
         Optional<AotCache> aot = AotCache.besideJar(jar).filter(AotCache::usable);
-        List<String> cmd = new ArrayList<>();
-        cmd.add(aot.map(AotCache::java).map(Path::toString).orElse(currentJava));
-        cmd.addAll(CHILD_FLAGS);
+        List<String> flags = new ArrayList<>();
         // With "never" the JVM would warn and go on without; with "always" the heap gets them anyway.
-        if (hugePageMode.contains("[madvise]")) cmd.add("-XX:+UseTransparentHugePages");
+        if (hugePageMode.contains("[madvise]")) flags.add("-XX:+UseTransparentHugePages");
         if (aot.isPresent()) {
-            cmd.addAll(aot.get().useFlags());
+            flags.addAll(aot.get().useFlags());
         } else {
-            Path archive = jar.resolveSibling(jar.getFileName() + ".jsa");
+            Path archive = archiveFile(jar);
             if (AotCache.newerThan(archive, jar)) {
-                cmd.add("-XX:SharedArchiveFile=" + archive);
-                cmd.add("-Xlog:cds=off");
-                cmd.add("-Xlog:cds+dynamic=off");
+                flags.add("-XX:SharedArchiveFile=" + archive);
+                flags.addAll(QUIET_ARCHIVE);
             }
         }
+        return childLine(aot.map(AotCache::java).map(Path::toString).orElse(currentJava), flags, jar, args);
+    }
+
+    /** The class-data archive the child uses when no ahead-of-time cache is usable. */
+    static Path archiveFile(Path jar) {
+        return jar.resolveSibling(jar.getFileName() + ".jsa");
+    }
+
+    /** A class-data archive that does not match this JVM is skipped: keep that quiet. */
+    static final List<String> QUIET_ARCHIVE = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+
+    /**
+     * The child's command line: {@code java}, its tuning, then {@code flags} (the archive or cache it
+     * reads or writes). Also the training runs that write them ({@link AotCache}, {@link ClassDataArchive}),
+     * so an archive is always written by the same tuning that reads it.
+     */
+    static List<String> childLine(String java, List<String> flags, Path jar, List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java);
+        cmd.addAll(CHILD_FLAGS);
+        cmd.addAll(flags);
         cmd.add("-D" + INNER + "=1");
         cmd.add("-cp");
         cmd.add(jar.toString());

@@ -85,6 +85,18 @@ class RenderHtmlChildTest {
     }
 
     @Test
+    void classDataArchiveIsWrittenWithTheChildsOwnTuning() throws IOException {
+        List<String> cmd = ClassDataArchive.trainingRun("/jdk17/bin/java", jar, Path.of("sample.xhtml"), Path.of("out.pdf"));
+
+        assertThat(cmd.get(0)).isEqualTo("/jdk17/bin/java");
+        assertThat(cmd).containsSubsequence(RenderHtmlCommand.CHILD_FLAGS);
+        assertThat(cmd).contains("-XX:ArchiveClassesAtExit=" + dir.resolve("publipostage.jar.jsa"),
+                "-D" + RenderHtmlCommand.INNER + "=1");
+        assertThat(cmd.subList(cmd.size() - 4, cmd.size()))
+                .containsExactly("fr.publipostage.Main", "render-html", "sample.xhtml", "out.pdf");
+    }
+
+    @Test
     void newestJdkOf24OrLaterIsChosenForTheCache() throws IOException {
         Path jdk17 = jdk("java-17", "17.0.15");
         Path jdk24 = jdk("jdk-24", "24.0.1");
