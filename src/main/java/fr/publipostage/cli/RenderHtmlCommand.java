@@ -31,6 +31,8 @@ public final class RenderHtmlCommand {
     /** The child's tuning, also given to the runs that write its ahead-of-time cache and class-data archive. */
     static final List<String> CHILD_FLAGS =
             List.of("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC", "-Xmn128m", "-Xss2m");
+    /** A class-data archive that does not match this JVM is skipped: keep that quiet. */
+    static final List<String> QUIET_ARCHIVE = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
     private static final Path HUGE_PAGE_MODE = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
 
     public int run(List<String> args) throws IOException, InterruptedException {
@@ -95,9 +97,6 @@ public final class RenderHtmlCommand {
     static Path archiveFile(Path jar) {
         return jar.resolveSibling(jar.getFileName() + ".jsa");
     }
-
-    /** A class-data archive that does not match this JVM is skipped: keep that quiet. */
-    static final List<String> QUIET_ARCHIVE = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
 
     /**
      * The child's command line: {@code java}, its tuning, then {@code flags} (the archive or cache it
