@@ -15,6 +15,8 @@ public final class AdminService {
     private static final Pattern LOGIN = Pattern.compile("^[a-zA-Z0-9._-]{3,64}$");
     private static final String PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     private static final int BCRYPT_COST = 10;
+    /** bcrypt reads at most 72 bytes of a password (its library refuses longer ones rather than cut them). */
+    public static final int MAX_PASSWORD_BYTES = 72;
     /** Compared against when the login is unknown, so both cases take the same time. */
     private static final byte[] DUMMY_HASH = BCrypt.withDefaults().hash(BCRYPT_COST, new byte[16], "x".getBytes(StandardCharsets.UTF_8));
 
@@ -125,7 +127,13 @@ public final class AdminService {
         // An admin of the provider has no password: never a password login (same time as an unknown one).
         if (admin != null && admin.passwordHash() == null) admin = null;
         byte[] hash = admin == null ? DUMMY_HASH : admin.passwordHash().getBytes(StandardCharsets.UTF_8);
-        boolean ok = BCrypt.verifyer().verify(password == null ? new byte[0] : password.getBytes(StandardCharsets.UTF_8), hash).verified;
+        byte[] given = password == null ? new byte[0] : password.getBytes(StandardCharsets.UTF_8);
+        // No stored password is longer: a longer one is wrong, checked against the dummy for the same time.
+        if (given.length > MAX_PASSWORD_BYTES) {
+            BCrypt.verifyer().verify(new byte[0], DUMMY_HASH);
+            return Optional.empty();
+        }
+        boolean ok = BCrypt.verifyer().verify(given, hash).verified;
         return ok && admin != null ? Optional.of(admin) : Optional.empty();
     }
 
@@ -232,7 +240,13 @@ public final class AdminService {
         return sb.toString();
     }
 
+    /** Whether bcrypt can take this password whole. */
+    public static boolean fitsBcrypt(String password) {
+        return password.getBytes(StandardCharsets.UTF_8).length <= MAX_PASSWORD_BYTES;
+    }
+
     private static String hash(String password) {
+        if (!fitsBcrypt(password)) throw new AdminRefused("cli.error.admin.longPassword", MAX_PASSWORD_BYTES);
         return BCrypt.withDefaults().hashToString(BCRYPT_COST, password.toCharArray());
     }
 }

@@ -201,7 +201,10 @@ public final class SelectionParser {
         String v = single(params, name, "");
         if (v.isEmpty()) return null;
         try {
-            return LocalDate.parse(v);
+            LocalDate date = LocalDate.parse(v);
+            // LocalDate takes signed years of up to nine digits; PostgreSQL's dates stop far sooner.
+            if (date.getYear() < 1 || date.getYear() > 9999) throw new InvalidSelection("selection.badDate", name, v);
+            return date;
         } catch (DateTimeParseException e) {
             throw new InvalidSelection("selection.badDate", name, v);
         }

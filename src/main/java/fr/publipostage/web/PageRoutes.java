@@ -145,6 +145,7 @@ public final class PageRoutes implements RouteGroup {
         String error = null;
         if (admins.authenticate(web.admin().login(), current).isEmpty()) error = "login.currentWrong";
         else if (next == null || next.length() < MIN_PASSWORD) error = "login.tooShort";
+        else if (!AdminService.fitsBcrypt(next)) error = "login.tooLong";
         else if (!next.equals(confirm)) error = "login.mismatch";
         else if (next.equals(current)) error = "login.samePassword";
         if (error != null) {

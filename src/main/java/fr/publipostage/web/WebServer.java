@@ -82,6 +82,7 @@ public final class WebServer {
             config.requestLogger.http(observer::end);
             config.routes.before(this::headers);
             config.routes.before(this::databaseAvailable);
+            config.routes.before(this::refuseNulCharacters);
             config.routes.beforeMatched(this::checkCsrf);
             config.routes.get("/health", this::health);
             config.routes.get("/ready", this::ready);
@@ -124,18 +125,17 @@ public final class WebServer {
                     (e, ctx) -> fail(ctx, HttpStatus.BAD_REQUEST, "error.malformedJson"));
             config.routes.exception(NotFound.class, (e, ctx) -> fail(ctx, HttpStatus.NOT_FOUND, e.key()));
             config.routes.exception(DatabaseDown.class, (e, ctx) -> unavailable(ctx));
-            config.routes.exception(Exception.class, (e, ctx) -> {
-                if (DatabaseErrors.isConnectionFailure(e)) {
-                    // The database went away during this request: the same answer as when it is known to be down.
-                    LOG.warn("database unavailable during {} {}: {}", ctx.method(), ctx.path(), DatabaseErrors.describe(e));
-                    database.connectionBroke(e);
-                    unavailable(ctx);
-                    return;
+            // A body Jetty cannot read (a multipart without its boundary, cut short) is the sender's mistake.
+            config.routes.exception(org.eclipse.jetty.http.BadMessageException.class,
+                    (e, ctx) -> fail(ctx, HttpStatus.BAD_REQUEST, "error.malformedBody"));
+            config.routes.exception(jakarta.servlet.ServletException.class, (e, ctx) -> {
+                if (e.getCause() instanceof org.eclipse.jetty.http.BadMessageException) {
+                    fail(ctx, HttpStatus.BAD_REQUEST, "error.malformedBody");
+                } else {
+                    unexpected(e, ctx);
                 }
-                // Logged for the maintainer; the user gets a sentence, never a stack trace.
-                LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
-                fail(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "error.internal");
             });
+            config.routes.exception(Exception.class, this::unexpected);
             config.routes.error(HttpStatus.NOT_FOUND, ctx -> {
                 // Our handlers answer 404 themselves; replace only Javalin's plain-text default.
                 String type = ctx.res().getContentType();
@@ -144,6 +144,38 @@ public final class WebServer {
                 }
             });
         });
+    }
+
+    private void unexpected(Exception e, Context ctx) {
+        if (DatabaseErrors.isConnectionFailure(e)) {
+            // The database went away during this request: the same answer as when it is known to be down.
+            LOG.warn("database unavailable during {} {}: {}", ctx.method(), ctx.path(), DatabaseErrors.describe(e));
+            database.connectionBroke(e);
+            unavailable(ctx);
+            return;
+        }
+        // Logged for the maintainer; the user gets a sentence, never a stack trace.
+        LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+        fail(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "error.internal");
+    }
+
+    /**
+     * A NUL character in a parameter is nobody's typing, and PostgreSQL refuses it in text: 400 before
+     * any handler reads it (query string, and form bodies that are not multipart).
+     */
+    private void refuseNulCharacters(Context ctx) {
+        refuseNul(ctx.queryParamMap());
+        String type = ctx.contentType();
+        if (type != null && type.startsWith("application/x-www-form-urlencoded")) refuseNul(ctx.formParamMap());
+    }
+
+    private static void refuseNul(Map<String, List<String>> params) {
+        for (Map.Entry<String, List<String>> param : params.entrySet()) {
+            if (param.getKey().indexOf('\0') >= 0) throw new BadRequest("error.controlCharacter");
+            for (String value : param.getValue()) {
+                if (value.indexOf('\0') >= 0) throw new BadRequest("error.controlCharacter");
+            }
+        }
     }
 
     /** Errors: JSON {error, code} under /api, else a small page with the same sentence. */

@@ -54,10 +54,11 @@ class InputMistakesIT {
     // ---- 2. NUL characters in free text that reaches PostgreSQL
 
     @Test
-    void aNulCharacterInTheLoginIsAWrongLoginNotA500() {
+    void aNulCharacterInTheLoginIsA400NotA500() {
         WebFixture.Client c = web.client();
         HttpResponse<String> r = c.login("admin\u0000", "whatever-password");
-        assertThat(r.statusCode()).as(show(r)).isEqualTo(401);
+        assertThat(r.statusCode()).as(show(r)).isEqualTo(400);
+        assertThat(r.body()).contains("error.controlCharacter");
     }
 
     @Test
