@@ -252,4 +252,32 @@ class ImportAddressesCommandIT {
         assertThat(run("fr", file.toString(), "--structure", DemoDirectory.LYCEE_UAI)).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("CSV");
     }
+
+    /** Review: ImportRejected lists at most AccountImporter.MAX_LISTED_PROBLEMS; the address importer lists every one. */
+    @Test
+    void aFileOfManyBadLinesListsAtMostTheImportsLimit() {
+        StringBuilder csv = new StringBuilder("login;address_line1;postcode;city\n");
+        for (int i = 0; i < 50_000; i++) csv.append(parents.get(0).login()).append(";1 rue A;1000;Bourg\n");
+        byte[] bytes = csv.toString().getBytes(StandardCharsets.UTF_8);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> app.addresses().run(new java.io.ByteArrayInputStream(bytes),
+                        DemoDirectory.LYCEE_UAI, false))
+                .isInstanceOfSatisfying(fr.publipostage.directory.ImportRejected.class, e -> assertThat(e.problems())
+                        .as("problems listed, of %d", e.total())
+                        .hasSizeLessThanOrEqualTo(fr.publipostage.directory.AccountImporter.MAX_LISTED_PROBLEMS));
+    }
+
+    /**
+     * Review: recognises() takes the separator from the first non-blank line, run() from the first line:
+     * a comma-separated file opening with a blank line is sent to the address importer, then refused by it.
+     */
+    @Test
+    void aBlankFirstLineDoesNotChangeTheSeparator() throws Exception {
+        String csv = "login,address_line1,postcode,city\n" + parents.get(4).login() + ",1 rue Neuve,33000,Bordeaux\n";
+        byte[] plain = csv.getBytes(StandardCharsets.UTF_8);
+        byte[] blankFirst = ("\r\n" + csv).getBytes(StandardCharsets.UTF_8);
+        assertThat(app.addresses().run(new java.io.ByteArrayInputStream(plain), DemoDirectory.LYCEE_UAI, false).lines()).isEqualTo(1);
+        assertThat(fr.publipostage.directory.AddressImporter.recognises(blankFirst)).isTrue();
+        assertThat(app.addresses().run(new java.io.ByteArrayInputStream(blankFirst), DemoDirectory.LYCEE_UAI, false).lines())
+                .isEqualTo(1);
+    }
 }

@@ -224,4 +224,17 @@ class AccountImporterIT {
         }
         return versions;
     }
+
+    /**
+     * Review: a login of 4,000 characters passes the reader (MAX_FIELD 4,096) and the line checks, then
+     * PostgreSQL refuses it in the import_line (uai, login) index (a b-tree row holds at most 2,704 bytes).
+     */
+    @Test
+    void aVeryLongLoginIsALineProblemNotADatabaseError() {
+        java.util.Random random = new java.util.Random(42);
+        StringBuilder login = new StringBuilder();
+        for (int i = 0; i < 4000; i++) login.append((char) ('a' + random.nextInt(26)));
+        String csv = HEADER + "\n0330001A;Lycée;Student;Long;Login;" + login + ";;;;;;;;2026-09-01;\n";
+        assertThatThrownBy(() -> importText(csv, null)).isInstanceOf(ImportRejected.class);
+    }
 }
