@@ -130,7 +130,11 @@ public final class AddressImporter {
         }
         if (structure == null) throw new ImportRejected(List.of(ImportProblem.wholeFile("addresses.unknownStructure", uai)));
 
-        String firstLine = text.lines().findFirst().orElse("");
+        // One line ending for the parser's detection, which takes the first it meets (a blank "\r\n"
+        // line before "\n" lines would make the whole file one line); line numbers are unchanged.
+        text = text.replace("\r\n", "\n");
+        // The header is the first line that is not blank, as recognises() reads it.
+        String firstLine = text.lines().filter(l -> !l.isBlank()).findFirst().orElse("");
         char delimiter = count(firstLine, ';') >= count(firstLine, ',') ? ';' : ',';
         CsvParserSettings settings = new CsvParserSettings();
         settings.getFormat().setDelimiter(delimiter);
@@ -174,14 +178,14 @@ public final class AddressImporter {
         } catch (TextParsingException e) {
             problems.add(ImportProblem.at(e.getLineIndex() + 1, "", "import.unreadable",
                     String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
-            throw new ImportRejected(problems);
+            throw rejected(problems);
         } finally {
             parser.stopParsing();
         }
         if (lines.isEmpty() && problems.isEmpty()) throw new ImportRejected(List.of(ImportProblem.wholeFile("import.noLines")));
 
         Map<Line, Long> accountOf = resolve(structure.id(), lines, problems);
-        if (!problems.isEmpty()) throw new ImportRejected(sorted(problems));
+        if (!problems.isEmpty()) throw rejected(sorted(problems));
 
         int withAddress = 0;
         int cleared = 0;
@@ -321,6 +325,12 @@ public final class AddressImporter {
         if (i == null || i >= record.length || record[i] == null) return null;
         String v = record[i].strip();
         return v.isEmpty() ? null : v;
+    }
+
+    /** At most {@link AccountImporter#MAX_LISTED_PROBLEMS} listed, as for the account files; all counted. */
+    private static ImportRejected rejected(List<ImportProblem> problems) {
+        int listed = Math.min(problems.size(), AccountImporter.MAX_LISTED_PROBLEMS);
+        return new ImportRejected(List.copyOf(problems.subList(0, listed)), problems.size());
     }
 
     private static List<ImportProblem> sorted(List<ImportProblem> problems) {

@@ -38,6 +38,8 @@ final class ImportFileReader {
     private static final Pattern FUNCTION_CODE = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
     private static final Pattern COMMA = Pattern.compile(",");
     private static final int MAX_FIELD = 4096;
+    /** Logins are indexed: PostgreSQL's b-tree refuses keys of ~2,700 bytes, and no ENT login comes near 255 characters. */
+    static final int MAX_LOGIN = 255;
     private static final int HEADER_LOOKAHEAD = 1 << 16;
 
     /** The schools already known, to find one named by the ENT ("Lycée Montesquieu, ") rather than coded. */
@@ -276,12 +278,12 @@ final class ImportFileReader {
         String first = required(n, cells, Cell.FIRST_NAME, col);
         line.values.put(AccountColumn.LAST_NAME, last);
         line.values.put(AccountColumn.FIRST_NAME, first);
-        line.login = required(n, cells, Cell.LOGIN, col);
+        line.login = tooLong(n, required(n, cells, Cell.LOGIN, col), Cell.LOGIN, col);
         if (last != null && first != null && format.relativesByName()) {
             line.nameKey = NameKey.firstLast(first, last);
             line.nameKeyReversed = NameKey.lastFirst(first, last);
         }
-        line.values.put(AccountColumn.LOGIN_ALIAS, cells.get(Cell.LOGIN_ALIAS));
+        line.values.put(AccountColumn.LOGIN_ALIAS, tooLong(n, cells.get(Cell.LOGIN_ALIAS), Cell.LOGIN_ALIAS, col));
         line.values.put(AccountColumn.ACTIVATION_CODE, cells.get(Cell.ACTIVATION_CODE));
         String email = cells.get(Cell.EMAIL);
         if (email != null) {
@@ -377,6 +379,13 @@ final class ImportFileReader {
         }
         if (!found.isEmpty()) return;
         for (Cell c : ADDRESS_CELLS) line.values.put(c.account().orElseThrow(), cells.get(c));
+    }
+
+    /** A login (or alias) longer than {@link #MAX_LOGIN} is a problem of its line, and left out. */
+    private String tooLong(long n, String login, Cell cell, java.util.function.Function<Cell, String> col) {
+        if (login == null || login.length() <= MAX_LOGIN) return login;
+        problems.add(ImportProblem.at(n, col.apply(cell), "import.tooLong", col.apply(cell), String.valueOf(MAX_LOGIN)));
+        return null;
     }
 
     private String required(long n, Map<Cell, String> cells, Cell cell, java.util.function.Function<Cell, String> col) {
