@@ -193,4 +193,14 @@ class TemplateSafetyIT {
         // The application still answers.
         assertThat(admin.get(OWN).statusCode()).isEqualTo(200);
     }
+
+    @Test
+    void aQrTextOverTheDrawersLimitInBytesIsNotA500() throws Exception {
+        // 900 characters but 2,700 bytes: more than a QR code holds at its level (2,331 bytes).
+        String text = builtin("print-activation.vm").replace("data-qr=\"$qr.url\"", "data-qr=\"" + "\u20AC".repeat(900) + "\"");
+        HttpResponse<String> saved = post(OWN + "print-activation.vm", Map.of("text", text));
+        assertThat(saved.statusCode()).as("save: " + saved.body()).isEqualTo(200);
+        HttpResponse<byte[]> preview = postBytes(OWN + "print-activation.vm/preview.png", Map.of("text", text, "sample", "worst"));
+        assertThat(preview.statusCode()).isEqualTo(200);
+    }
 }
