@@ -43,6 +43,7 @@ public final class QrCodeDrawer implements FSObjectDrawer, FSObjectDrawerFactory
     public static final String TYPE = "image/x-qr";
     /** The attribute holding the encoded text. */
     public static final String CONTENT = "data-qr";
+    /** In UTF-8 bytes, what a code holds (2,331 at level M) with room: longer texts are not drawn. */
     private static final int MAX_TEXT = 1_000;
 
     private final QrCodes codes;
@@ -65,7 +66,8 @@ public final class QrCodeDrawer implements FSObjectDrawer, FSObjectDrawerFactory
     public Map<Shape, String> drawObject(Element e, double x, double y, double width, double height,
                                          OutputDevice device, RenderingContext ctx, int dotsPerPixel) {
         String text = e.getAttribute(CONTENT);
-        if (text.isEmpty() || text.length() > MAX_TEXT) return null;
+        if (text.isEmpty() || text.length() > MAX_TEXT
+                || text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_TEXT) return null;
         BitMatrix m = codes.matrix(text);
         double side = Math.min(width, height);
         double module = side / Math.max(m.getWidth(), m.getHeight());
