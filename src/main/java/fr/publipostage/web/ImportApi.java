@@ -71,6 +71,12 @@ public final class ImportApi implements RouteGroup {
         views.render(ctx, 200, "import", values);
     }
 
+    /** Whether {@code path} is the upload route, whose body is the file itself ({@code /api/structures/UAI/imports}). */
+    static boolean isUpload(String path) {
+        return path.startsWith("/api/structures/") && path.endsWith("/imports")
+                && path.chars().filter(c -> c == '/').count() == 4;
+    }
+
     /** The file is the request's body; {@code ?name=} its name. Answers the dry run, or 422 with the problems. */
     private void check(Context ctx) throws IOException, ImportRejected {
         Auth.Allowed allowed = auth.accountImport(ctx, false);

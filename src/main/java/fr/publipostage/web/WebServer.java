@@ -161,12 +161,16 @@ public final class WebServer {
 
     /**
      * A NUL character in a parameter is nobody's typing, and PostgreSQL refuses it in text: 400 before
-     * any handler reads it (query string, and form bodies that are not multipart).
+     * any handler reads it (query string, and form bodies that are not multipart). The import upload's
+     * body is a file read as a stream, whatever its label ({@code curl --data-binary} calls it a form):
+     * reading it here as a form would consume it.
      */
     private void refuseNulCharacters(Context ctx) {
         refuseNul(ctx.queryParamMap());
         String type = ctx.contentType();
-        if (type != null && type.startsWith("application/x-www-form-urlencoded")) refuseNul(ctx.formParamMap());
+        if (type != null && type.startsWith("application/x-www-form-urlencoded") && !ImportApi.isUpload(ctx.path())) {
+            refuseNul(ctx.formParamMap());
+        }
     }
 
     private static void refuseNul(Map<String, List<String>> params) {

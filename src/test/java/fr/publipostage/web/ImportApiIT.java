@@ -268,4 +268,16 @@ class ImportApiIT {
         HttpResponse<String> r = admin.postBody(path(WebFixture.OWN) + "?name=long.csv", file, "text/csv");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
     }
+
+    @Test
+    void aFileSentWithCurlsDefaultFormContentTypeIsStillReadAsTheFile() throws Exception {
+        // `curl --data-binary @export.csv` labels the body application/x-www-form-urlencoded.
+        HttpResponse<String> checked = web.as(Who.LOCAL_OWN).postBody(path(WebFixture.OWN) + "?name=export.csv", newcomers(),
+                "application/x-www-form-urlencoded");
+
+        assertThat(checked.statusCode()).as(checked.body()).isEqualTo(200);
+        // The file read whole, as with text/csv (the class's other tests may have created its accounts already).
+        assertThat(json(checked).get("format").asText()).isEqualTo("ent-directory");
+        assertThat(json(checked).get("lines").asInt()).isEqualTo(2);
+    }
 }
