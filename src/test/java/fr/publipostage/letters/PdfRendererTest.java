@@ -127,6 +127,44 @@ class PdfRendererTest {
                 new ByteArrayOutputStream(), null)).isInstanceOf(RuntimeException.class);
     }
 
+    /** A one-page PDF saying {@code text}, as bytes. */
+    static byte[] pdfSaying(String text) throws Exception {
+        try (PDDocument doc = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            org.apache.pdfbox.pdmodel.PDPage page = new org.apache.pdfbox.pdmodel.PDPage();
+            doc.addPage(page);
+            try (var content = new org.apache.pdfbox.pdmodel.PDPageContentStream(doc, page)) {
+                content.beginText();
+                content.setFont(new org.apache.pdfbox.pdmodel.font.PDType1Font(
+                        org.apache.pdfbox.pdmodel.font.Standard14Fonts.FontName.HELVETICA), 12);
+                content.newLineAtOffset(50, 700);
+                content.showText(text);
+                content.endText();
+            }
+            doc.save(out);
+            return out.toByteArray();
+        }
+    }
+
+    @Test
+    void aPdfGivenAsAnImageIsNotDrawnInALetter() throws Exception {
+        // OpenHTMLtoPDF draws <img src="data:application/pdf;base64,…"> as a PDF page, read whole by
+        // PDFBox without asking the resource control: no image limit, no refusal (found by a review).
+        String pdf = java.util.Base64.getEncoder().encodeToString(pdfSaying("EMBEDDED PDF PAGE"));
+        for (String src : List.of("data:application/pdf;base64," + pdf, "data:image/png;base64," + pdf + "#.pdf")) {
+            String xhtml = """
+                    <?xml version="1.0" encoding="UTF-8"?>
+                    <html xmlns="http://www.w3.org/1999/xhtml"><head><title>t</title></head>
+                    <body style="font-family: 'DejaVu Sans'"><h1>Bonjour</h1><img src="SRC" alt=""/></body></html>
+                    """.replace("SRC", src);
+            List<String> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertThat(RENDERER.render(xhtml, out, null, refused::add)).isEqualTo(1);
+            assertThat(Pdfs.read(out.toByteArray()).text()).as(src.substring(0, 30)).contains("Bonjour")
+                    .doesNotContain("EMBEDDED");
+            assertThat(refused).as(src.substring(0, 30)).isNotEmpty();
+        }
+    }
+
     @Test
     void lettersReadNoFileAndConnectNowhere() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {

@@ -68,6 +68,17 @@ class TemplateBombsTest {
     }
 
     @Test
+    void aMessageOfManyPlaceholdersIsMeasuredBeforeItIsFilled() {
+        // 20,480 placeholders × an argument of a million characters: built in full before any
+        // measure, it ran out of memory instead of being refused (found by a review).
+        refused("#set($k = '{0}{0}{0}{0}{0}{0}{0}{0}{0}{0}')#foreach($i in [1..11])#set($k = \"$k$k\")#end"
+                + "#set($s = 'x')#foreach($i in [1..20])#set($s = \"$s$s\")#end$msg.get($k, $s)", Reason.VALUE_TOO_LARGE);
+        refused("#set($k = '{0}{0}{0}{0}{0}{0}{0}{0}{0}{0}')#foreach($i in [1..11])#set($k = \"$k$k\")#end"
+                + "#set($s = 'x')#foreach($i in [1..10])#set($s = \"$s$s\")#end$msg.get($k, $s)", Reason.VALUE_TOO_LARGE);
+        assertThat(render("$msg.get('{0}-{0}', 'ab')")).isEqualTo("ab-ab");
+    }
+
+    @Test
     void stringsCannotGrowWithoutBound() {
         refused("$account.login.repeat(1000000000)", Reason.FORBIDDEN_CALL);
         refused("#set($s='x')#foreach($i in [1..40])#set($s=\"$s$s\")#end", Reason.VALUE_TOO_LARGE);

@@ -102,4 +102,15 @@ class InputMistakesIT {
         assertThat(r.statusCode()).as(show(r)).isEqualTo(400);
         assertThat(r.body()).contains("error.malformedBody");
     }
+
+    // ---- 5. a form body over the server's limit (1 MB)
+
+    @Test
+    void aFormBodyOverTheLimitIsA413InTheAdminsLanguage() {
+        WebFixture.Client admin = web.as(Who.LOCAL_OWN);
+        HttpResponse<String> r = admin.post("/api/structures/" + WebFixture.OWN + "/templates/print-header.vm",
+                Map.of("text", "x".repeat(1_500_000)), "X-CSRF-Token", admin.csrf);
+        assertThat(r.statusCode()).as(show(r)).isEqualTo(413);
+        assertThat(r.body()).contains("\"code\"").contains("error.bodyTooLarge").contains("Mo");
+    }
 }

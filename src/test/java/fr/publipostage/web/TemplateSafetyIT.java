@@ -152,6 +152,53 @@ class TemplateSafetyIT {
         assertThat(seconds(start)).as("the image is refused from its header").isLessThan(10);
     }
 
+    /** The 1×1 PNG the mail test keeps. */
+    private static final byte[] ONE_PIXEL = Base64.getDecoder().decode(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+
+    @Test
+    void anImageIsDrawnOnlyAsTheTypeItsBytesAre() throws Exception {
+        // Declared a PDF, the engine reads it with PDFBox as a page, whatever its first bytes (a PNG
+        // header then a PDF passed the header check; found by a review). A type its bytes are not is refused.
+        byte[] polyglot = new byte[ONE_PIXEL.length + 9];
+        System.arraycopy(ONE_PIXEL, 0, polyglot, 0, ONE_PIXEL.length);
+        System.arraycopy("%PDF-1.7\n".getBytes(StandardCharsets.US_ASCII), 0, polyglot, ONE_PIXEL.length, 9);
+        String header = builtin("print-header.vm");
+        for (String src : List.of("data:application/pdf;base64," + Base64.getEncoder().encodeToString(polyglot),
+                "data:image/gif;base64," + Base64.getEncoder().encodeToString(ONE_PIXEL))) {
+            JsonNode body = refused("print-header.vm", header + "<img src=\"" + src + "\" alt=\"\"/>");
+            assertThat(problems(body)).as(src.substring(0, 25)).doesNotContain("Exception");
+        }
+        String fine = header + "<img src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(ONE_PIXEL) + "\" alt=\"\"/>";
+        HttpResponse<String> saved = post(OWN + "print-header.vm", Map.of("text", fine));
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+    }
+
+    /** A DTD whose entities expand a few lines into a million characters (ten to the power three, twice). */
+    private static final String EXPANDING_DTD = "<!DOCTYPE html [\n<!ENTITY a \"" + "x".repeat(1_000) + "\">\n"
+            + "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n"
+            + "<!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">\n]>\n";
+
+    @Test
+    @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void entityDeclarationsAreRefusedOnSaveAndAtRender() throws Exception {
+        String document = builtin("print-document.vm").replace("<html ", EXPANDING_DTD + "<html ").replace("<title>", "<title>&d;");
+        JsonNode body = refused("print-document.vm", document);
+        assertThat(problems(body)).contains("ENTITY");
+        // One stored before this check: the print refuses it with a sentence rather than laying it out.
+        long structure = web.app.structureByUai(WebFixture.OWN).id();
+        web.app.structureTemplates().append(new TemplateVersion(structure, "print-document.vm", 0, document,
+                "old-release", null, null, TemplateVersion.SAVE, null), null);
+        try {
+            HttpResponse<String> preview = admin.get("/api/structures/" + WebFixture.OWN + "/letters/preview.png?profile=Guest&layout=8");
+            assertThat(preview.statusCode()).as(preview.body()).isEqualTo(422);
+            assertThat(preview.body()).contains("ENTITY");
+        } finally {
+            web.app.structureTemplates().append(new TemplateVersion(structure, "print-document.vm", 0,
+                    builtin("print-document.vm"), "restore", null, null, TemplateVersion.RESET, null), null);
+        }
+    }
+
     // ------------------------------------------------------------------ leak 9
 
     @Test
