@@ -22,8 +22,17 @@ public final class MessagesView implements TemplateView {
     }
 
     public String get(String key, Object... args) {
+        return Messages.fill(text(key), args);
+    }
+
+    /** How long {@link #get} would be, counted before anything is built (the sandbox's value limit). */
+    public long filledLength(String key, Object... args) {
+        return Messages.filledLength(text(key), args);
+    }
+
+    private String text(String key) {
         String own = structureTexts.get(key);
-        return own == null ? messages.get(language, key, args) : Messages.fill(own, args);
+        return own == null ? messages.text(language, key) : own;
     }
 
     /** The letter's language code, e.g. for {@code <html lang="$msg.language">}. */

@@ -154,6 +154,12 @@ public final class SandboxUberspector extends SecureUberspector {
                 long bound = from == 0 ? (s.length() + 1) * (to + 1) : s.length() + (s.length() / from) * Math.max(0, to - from);
                 if (bound > maxValueChars) throw tooLarge(name + "()");
             }
+            if (o instanceof MessagesView messages && name.equals("get") && params.length >= 1
+                    && messages.filledLength(String.valueOf(params[0]), Arrays.copyOfRange(params, 1, params.length))
+                    > maxValueChars) {
+                // A text of many {0} and a long argument: measured before it is filled.
+                throw tooLarge(name + "()");
+            }
             if (o instanceof String s && params.length == 1 && name.equals("concat")
                     && s.length() + String.valueOf(params[0]).length() > maxValueChars) {
                 throw tooLarge(name + "()");
