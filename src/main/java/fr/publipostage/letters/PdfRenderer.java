@@ -143,14 +143,15 @@ public final class PdfRenderer {
         try {
             PdfRendererBuilder builder = builder(null, doc, conformance);
             // Before OpenHTMLtoPDF resolves it: the admin sees the URI he wrote; resolved ones are checked too.
+            Consumer<String> told = uri -> refused.accept(uri == null ? "" : uri.length() > 200 ? uri.substring(0, 200) + "…" : uri);
             builder.useExternalResourceAccessControl((uri, type) -> {
                 boolean ok = allowed(uri, null) && imageWithinLimits(uri, type);
-                if (!ok) refused.accept(uri == null ? "" : uri.length() > 200 ? uri.substring(0, 200) + "…" : uri);
+                if (!ok) told.accept(uri);
                 return ok;
             }, ExternalResourceControlPriority.RUN_BEFORE_RESOLVING_URI);
             fonts.forDocument(doc).registerAll(builder);
             builder.withHtmlContent(xhtml, "about:letters");
-            draw(builder, doc, check);
+            draw(builder, doc, check, told);
             return doc;
         } catch (IOException | RuntimeException | Error e) {
             doc.close();
@@ -266,7 +267,7 @@ public final class PdfRenderer {
             }
             docFonts.registerAll(builder);
             builder.withW3cDocument(dom, folder.toUri().toString());
-            draw(builder, doc, null);
+            draw(builder, doc, null, null);
             return doc;
         } catch (IOException | RuntimeException | Error e) {
             doc.close();
@@ -350,9 +351,17 @@ public final class PdfRenderer {
         }
     }
 
-    /** Lays out, checks, draws into {@code doc} and subsets its fonts; returns the page count. */
-    private int draw(PdfRendererBuilder builder, PDDocument doc, LayoutCheck check) throws IOException {
+    /**
+     * Lays out, checks, draws into {@code doc} and subsets its fonts; returns the page count. A letter
+     * ({@code refusedPdfs} not null) draws no PDF as an image; {@code render-html}'s own files may.
+     */
+    private int draw(PdfRendererBuilder builder, PDDocument doc, LayoutCheck check, Consumer<String> refusedPdfs)
+            throws IOException {
         try (PdfBoxRenderer renderer = builder.buildPdfRenderer()) {
+            if (refusedPdfs != null) {
+                var context = renderer.getSharedContext();
+                context.setReplacedElementFactory(new NoPdfImages(context.getReplacedElementFactory(), refusedPdfs));
+            }
             renderer.layout();
             int pages = renderer.getRootBox().getLayer().getPages().size();
             if (check != null) check.check(renderer, pages);

@@ -13,7 +13,7 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * What an image a template brings ({@code data:} URI in a letter or a mail) may be — the logo's limits:
- * PNG, JPEG or GIF, at most {@link #maxBytes()} bytes and {@link #maxSide()} pixels a side, read from
+ * PNG, JPEG or GIF declared as what its bytes are, at most {@link #maxBytes()} bytes and {@link #maxSide()} pixels a side, read from
  * the header before any pixel is decoded (a 48 KB PNG of 20000×20000 pixels would need 1.6 GB). The
  * template checks refuse such an image on save; the PDF engine skips it at render time.
  */
@@ -50,22 +50,25 @@ public record ImageLimits(int maxSide, int maxBytes) {
         } catch (IllegalArgumentException e) {
             return new Refusal("unreadable", List.of());
         }
-        if (!knownFormat(data)) {
-            String type = meta.substring(0, meta.length() - ";base64".length());
-            return new Refusal("format", List.of(type.isEmpty() ? "?" : type));
-        }
+        // The type it declares is the one the engine reads it as (application/pdf: a page drawn by
+        // PDFBox): it must be an image format, and the one its bytes are.
+        String type = meta.indexOf(';') < 0 ? meta : meta.substring(0, meta.indexOf(';')).strip();
+        String format = formatOf(data);
+        if (format == null) return new Refusal("format", List.of(type.isEmpty() ? "?" : type));
+        boolean jpeg = (type.equals("image/jpg") || type.equals("image/pjpeg")) && format.equals("image/jpeg");
+        if (!type.equals(format) && !jpeg) return new Refusal("mismatch", List.of(type.isEmpty() ? "?" : type, format));
         int[] size = dimensions(data);
         if (size == null) return new Refusal("unreadable", List.of());
         if (size[0] > maxSide || size[1] > maxSide) return new Refusal("tooLarge", List.of(size[0], size[1], maxSide));
         return null;
     }
 
-    /** PNG, JPEG or GIF by their first bytes (what letters and mails can show everywhere). */
-    private static boolean knownFormat(byte[] b) {
-        boolean png = b.length > 8 && (b[0] & 0xFF) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G';
-        boolean jpeg = b.length > 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF;
-        boolean gif = b.length > 6 && b[0] == 'G' && b[1] == 'I' && b[2] == 'F' && b[3] == '8';
-        return png || jpeg || gif;
+    /** image/png, image/jpeg or image/gif by the first bytes (what letters and mails can show everywhere), else null. */
+    private static String formatOf(byte[] b) {
+        if (b.length > 8 && (b[0] & 0xFF) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') return "image/png";
+        if (b.length > 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF) return "image/jpeg";
+        if (b.length > 6 && b[0] == 'G' && b[1] == 'I' && b[2] == 'F' && b[3] == '8') return "image/gif";
+        return null;
     }
 
     /** Width and height from the header (ImageIO reads IHDR, SOF or the screen descriptor, no pixel). */
