@@ -15,6 +15,7 @@ import fr.publipostage.templates.TemplateCatalog;
 import fr.publipostage.templates.TextCatalog;
 import fr.publipostage.templates.TemplateError;
 import fr.publipostage.templates.TemplateResolver;
+import fr.publipostage.templates.XmlProlog;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -312,6 +313,8 @@ final class TemplateChecks {
      * own explanation is given in French ({0}) and English ({2}); {1} is the offending line.
      */
     static Page read(String xhtml) {
+        // Not even parsed: the check's own parser would expand them.
+        if (XmlProlog.declaresEntities(xhtml)) return new Page(null, templateProblem(XmlProlog.entitiesRefused("print-document.vm")));
         try {
             return new Page(parse(xhtml, Locale.FRENCH), null);
         } catch (SAXParseException e) {

@@ -10,6 +10,7 @@ import fr.publipostage.selection.SelectionService;
 import fr.publipostage.templates.TemplateError;
 import fr.publipostage.templates.TemplateVariables;
 import fr.publipostage.templates.VelocityRenderer;
+import fr.publipostage.templates.XmlProlog;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -613,6 +614,9 @@ public final class LetterEngine {
         shellVars.put("content", MARKER);
         String shell = Languages.onRoot(velocity.render(structure.id(), "print-document.vm", shellVars),
                 Languages.tag(structure.defaultLanguage()));
+        if (XmlProlog.declaresEntities(shell)) {
+            throw XmlProlog.entitiesRefused("print-document.vm");
+        }
         boolean anyPostal = sheets.stream().anyMatch(x -> x.kind() == SheetKind.POSTAL);
         if (anyPostal && shell.contains(MARKER)) shell = PostalLayout.withEngineStyle(shell, "print-document.vm");
         Map<Integer, PostalLayout.Expected> frames = new HashMap<>();

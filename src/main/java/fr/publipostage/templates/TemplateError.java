@@ -30,6 +30,8 @@ public final class TemplateError extends RuntimeException {
         TIMEOUT,
         /** The HTML names a resource (image, CSS, font) that is not a {@code data:} URI. */
         RESOURCE_REFUSED,
+        /** The page declares entities of its own ({@code <!DOCTYPE … [ <!ENTITY … > ]>}), see {@link XmlProlog}. */
+        ENTITY_DECLARATIONS,
         /** Anything else the template did wrong (e.g. a method that failed, a missing {@code $content}). */
         OTHER;
 

@@ -88,8 +88,9 @@ public final class LetterApi implements RouteGroup {
             body.put("withoutAddressListed", listed);
             ctx.status(HttpStatus.UNPROCESSABLE_CONTENT).json(body);
         });
+        // The sandbox's sentence in the admin's language (file, line, what), as the template editor says it.
         routes.exception(TemplateError.class, (e, ctx) -> refuse(ctx, HttpStatus.UNPROCESSABLE_CONTENT, "job.failed",
-                e.getMessage()));
+                messages.get(Lang.of(ctx), e.messageKey(), e.messageArgs())));
     }
 
     /** "Prénom Nom (login), …" for the first {@code max} accounts, and "…" when there are more. */
