@@ -135,6 +135,16 @@ public final class WebServer {
                     unexpected(e, ctx);
                 }
             });
+            // Javalin's own refusals (a form body over config.http.maxRequestSize, 1 MB: 413) get a sentence
+            // in the admin's language rather than its English text; our handlers never throw these.
+            long maxBodyMegabytes = Math.max(1, config.http.maxRequestSize / 1_000_000);
+            config.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
+                HttpStatus status = HttpStatus.forStatus(e.getStatus());
+                if (status == HttpStatus.CONTENT_TOO_LARGE) fail(ctx, status, "error.bodyTooLarge", maxBodyMegabytes);
+                else if (status == HttpStatus.NOT_FOUND) fail(ctx, status, "error.notFound");
+                else if (e.getStatus() >= 400 && e.getStatus() < 500) fail(ctx, status, "error.malformedBody");
+                else unexpected(e, ctx);
+            });
             config.routes.exception(Exception.class, this::unexpected);
             config.routes.error(HttpStatus.NOT_FOUND, ctx -> {
                 // Our handlers answer 404 themselves; replace only Javalin's plain-text default.
