@@ -240,7 +240,7 @@ public final class LetterService implements JobWorker.Handler {
         LetterJob j = jobs.find(jobId).orElseThrow(() -> new JobUnavailable("job.notFound"));
         try {
             Request request = json.readValue(j.request(), Request.class);
-            return selections.parse(request.structureId(), request.parameters());
+            return selections.parseSaved(request.structureId(), request.parameters());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -275,7 +275,7 @@ public final class LetterService implements JobWorker.Handler {
     @Override
     public JobWorker.Outcome run(LetterJob job, JobWorker.Context context, OutputStream result) throws IOException {
         Request request = json.readValue(job.request(), Request.class);
-        Selection selection = selections.parse(request.structureId(), request.parameters());
+        Selection selection = selections.parseSaved(request.structureId(), request.parameters());
         boolean[] stop = {false};
         try {
             int expected = pages(selection, request.scope());

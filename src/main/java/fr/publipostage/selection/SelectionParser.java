@@ -172,7 +172,8 @@ public final class SelectionParser {
         };
     }
 
-    private static List<String> values(Map<String, List<String>> params, String name) {
+    /** The values of a parameter, repeated or comma-separated, trimmed, blanks left out. */
+    static List<String> values(Map<String, List<String>> params, String name) {
         List<String> raw = params.getOrDefault(name, List.of());
         List<String> out = new ArrayList<>();
         for (String v : raw) {

@@ -31,12 +31,29 @@ public final class SelectionService {
      * campaign of this structure (another school's campaign is refused as unknown).
      */
     public Selection parse(long structureId, Map<String, List<String>> params) {
+        return parse(structureId, params, false);
+    }
+
+    /**
+     * A selection checked when it was asked (a print job's, read again to run it or to name its file):
+     * the levels and classes it names are taken even if an import has removed them since — they then
+     * match nobody, rather than failing the print or its download. Everything else is checked as above.
+     */
+    public Selection parseSaved(long structureId, Map<String, List<String>> params) {
+        return parse(structureId, params, true);
+    }
+
+    private Selection parse(long structureId, Map<String, List<String>> params, boolean saved) {
         Set<String> levels;
         Set<String> classes = new HashSet<>();
         try (SqlSession session = sessions.openSession(true)) {
             DirectoryMapper directory = session.getMapper(DirectoryMapper.class);
             levels = new HashSet<>(directory.listLevels(structureId));
             for (SchoolClass c : directory.listClasses(structureId)) classes.add(c.name());
+            if (saved) {
+                levels.addAll(SelectionParser.values(params, "level"));
+                classes.addAll(SelectionParser.values(params, "class"));
+            }
             Selection selection = parser.parse(structureId, params, levels, classes);
             if (selection.outcome() != null) {
                 Long owner = session.getMapper(SelectionMapper.class).campaignStructure(selection.outcome().campaignId());
