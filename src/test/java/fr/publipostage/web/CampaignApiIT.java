@@ -10,6 +10,7 @@ import fr.publipostage.web.WebFixture.Who;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -269,6 +270,29 @@ class CampaignApiIT {
             assertThat(web.app.campaigns().list(structureId(), 1000)).hasSize(before);
             // The counts carry no credential: no code needed to see them.
             assertThat(c.get(base(WebFixture.OWN) + "/preview?" + TEACHERS).statusCode()).isEqualTo(200);
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void resumingOrResendingSendsCodesAndNeedsTheSecondFactorLikeTheStart() {
+        // Both send mails carrying activation codes, as a start does (they asked for none; found by a review).
+        JsonNode started = startCampaign("profile=Personnel");
+        String path = base(WebFixture.OWN) + "/" + started.get("id").asLong();
+        assertThat(json(post(admin, path + "/pause", "")).get("status").asText()).isEqualTo("paused");
+        var app = web.db.app(Map.of(Setting.TOTP_REQUIRED, "true"));
+        var server = app.server().start(0);
+        try {
+            WebFixture.Client c = web.as(Who.LOCAL_OWN).at(server.port());
+            for (String action : List.of("/resume", "/resend-failed")) {
+                HttpResponse<String> r = post(c, path + action, "");
+                assertThat(r.statusCode()).as(action + ": " + r.body()).isEqualTo(403);
+                assertThat(json(r).get("code").asText()).isEqualTo("auth.totpEnrolRequired");
+            }
+            assertThat(json(admin.get(path)).get("status").asText()).isEqualTo("paused");
+            // Stopping sends nothing: no code needed.
+            assertThat(post(c, path + "/cancel", "").statusCode()).isEqualTo(200);
         } finally {
             server.stop();
         }
