@@ -113,6 +113,13 @@ public final class CampaignApi implements RouteGroup {
         return allowed;
     }
 
+    /** A school administrator with a fresh second factor when the platform asks for one. */
+    private Auth.Allowed sender(Context ctx) {
+        Auth.Allowed allowed = auth.credentialOutput(ctx);
+        if (allowed.access().role() == Role.CLASS_TEACHER) throw new PrintOnly();
+        return allowed;
+    }
+
     /** The campaign of the path, which must be one of the school's (404 otherwise, as if unknown). */
     private Campaign campaign(Context ctx, Auth.Allowed allowed) {
         long id;
@@ -165,8 +172,7 @@ public final class CampaignApi implements RouteGroup {
      * the check step's. The mails carry activation codes: a fresh TOTP code when the platform wants one.
      */
     private void start(Context ctx) {
-        Auth.Allowed allowed = auth.credentialOutput(ctx);
-        if (allowed.access().role() == Role.CLASS_TEACHER) throw new PrintOnly();
+        Auth.Allowed allowed = sender(ctx);
         Map<String, List<String>> params = new LinkedHashMap<>(ctx.queryParamMap());
         String type = ctx.contentType();
         if (type != null && type.startsWith("application/x-www-form-urlencoded")) params.putAll(ctx.formParamMap());
@@ -323,7 +329,9 @@ public final class CampaignApi implements RouteGroup {
     }
 
     private void act(Context ctx, String action) {
-        Auth.Allowed allowed = mailer(ctx);
+        // Resuming and resending send mails carrying codes, as a start does: the same fresh second factor.
+        boolean sendsCodes = action.equals("resume") || action.equals("resend-failed");
+        Auth.Allowed allowed = sendsCodes ? sender(ctx) : mailer(ctx);
         Campaign c = campaign(ctx, allowed);
         String login = allowed.admin().login();
         Map<String, Object> body;
