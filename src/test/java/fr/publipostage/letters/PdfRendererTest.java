@@ -87,14 +87,39 @@ class PdfRendererTest {
     }
 
     @Test
-    void onlyDataUrisAndTheDocumentsFolderAreRead() {
-        Path folder = Path.of("/tmp/doc").toAbsolutePath();
+    void onlyDataUrisAndTheDocumentsFolderAreRead(@TempDir Path dir) throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("doc")).toRealPath();
+        Files.createDirectories(folder.resolve("fonts"));
+        Files.writeString(folder.resolve("fonts/a.ttf"), "font");
+        String inside = folder.toUri().toString();
         assertThat(PdfRenderer.allowed("data:image/png;base64,AAAA", null)).isTrue();
         assertThat(PdfRenderer.allowed("file:///etc/passwd", null)).isFalse();
         assertThat(PdfRenderer.allowed("file:///etc/passwd", folder)).isFalse();
-        assertThat(PdfRenderer.allowed("file:///tmp/doc/../etc/passwd", folder)).isFalse();
-        assertThat(PdfRenderer.allowed("file:///tmp/doc/fonts/a.ttf", folder)).isTrue();
+        assertThat(PdfRenderer.allowed(inside + "../../../../../../etc/passwd", folder)).isFalse();
+        assertThat(PdfRenderer.allowed(inside + "fonts/a.ttf", folder)).isTrue();
+        assertThat(PdfRenderer.allowed(inside + "fonts/missing.ttf", folder)).as("nothing to read").isFalse();
         assertThat(PdfRenderer.allowed("http://example.org/logo.png", folder)).isFalse();
+    }
+
+    @Test
+    void aLinkInTheFolderToAFileOutsideIsNotFollowed(@TempDir Path dir) throws Exception {
+        // "From its folder, nowhere else": a symbolic link inside it is a way out (found by a review).
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Files.writeString(outside.resolve("secret.css"), "h1::after { content: \" OUTSIDE-SECRET\"; }");
+        Path folder = Files.createDirectories(dir.resolve("in"));
+        Files.createSymbolicLink(folder.resolve("style.css"), outside.resolve("secret.css"));
+        Files.writeString(folder.resolve("own.css"), "h2::after { content: \" OWN-STYLE\"; }");
+        String xhtml = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <html xmlns="http://www.w3.org/1999/xhtml"><head><title>t</title>
+                <link rel="stylesheet" type="text/css" href="style.css"/><link rel="stylesheet" type="text/css" href="own.css"/>
+                </head><body style="font-family: 'DejaVu Sans'"><h1>Bonjour</h1><h2>Lettre</h2></body></html>
+                """;
+        Path file = folder.resolve("in.xhtml");
+        Files.writeString(file, xhtml, StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        RENDERER.renderFile(file, out, 1);
+        assertThat(Pdfs.read(out.toByteArray()).text()).contains("Bonjour").contains("OWN-STYLE").doesNotContain("OUTSIDE-SECRET");
     }
 
     @Test
