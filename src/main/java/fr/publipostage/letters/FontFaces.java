@@ -68,7 +68,10 @@ final class FontFaces {
             URI uri = folder.toUri().resolve(src.trim());
             if (!"file".equals(uri.getScheme())) return null;
             Path file = Path.of(uri).normalize();
-            if (!file.startsWith(folder) || !Files.isRegularFile(file) || Files.size(file) > 20_000_000) return null;
+            if (!PdfRenderer.allowed(file.toUri().toString(), folder) || !Files.isRegularFile(file)
+                    || Files.size(file) > 20_000_000) {
+                return null;
+            }
             return fonts.sameFile(Fonts.withoutGsub(Files.readAllBytes(file)));
         } catch (IOException | RuntimeException e) {
             return null;

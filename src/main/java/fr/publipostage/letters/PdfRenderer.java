@@ -176,7 +176,8 @@ public final class PdfRenderer {
      * @return the number of pages written
      */
     public int renderFile(Path xhtml, OutputStream out, int threads) throws IOException {
-        Path folder = xhtml.toAbsolutePath().getParent().normalize();
+        // Its real path: what a resource resolves to is compared with it once links are followed.
+        Path folder = xhtml.toAbsolutePath().getParent().toRealPath();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, daemon -> {
             Thread t = new Thread(daemon, "render-part");
             t.setDaemon(true);  // a warm-up still running never holds the process
@@ -339,15 +340,17 @@ public final class PdfRenderer {
         return ImageLimits.DEFAULT.check(uri) == null;
     }
 
+    /** Whether a resource may be read: a {@code data:} URI, or a file inside {@code folder} (a real path). */
     static boolean allowed(String uri, Path folder) {
         if (uri == null) return false;
         if (uri.startsWith("data:")) return true;
         if (folder == null || !uri.startsWith("file:")) return false;
         try {
             Path p = Path.of(URI.create(uri)).toAbsolutePath().normalize();
-            return p.startsWith(folder);
-        } catch (RuntimeException e) {
-            return false;
+            // A symbolic link inside the folder to a file outside is a way out: followed, then compared.
+            return p.startsWith(folder) && p.toRealPath().startsWith(folder);
+        } catch (RuntimeException | IOException e) {
+            return false;  // also a file that does not exist: nothing to read
         }
     }
 
