@@ -144,7 +144,7 @@ public final class AddressImporter {
         settings.setSkipEmptyLines(true);
         CsvParser parser = new CsvParser(settings);
 
-        List<ImportProblem> problems = new ArrayList<>();
+        ProblemList problems = new ProblemList(AccountImporter.MAX_LISTED_PROBLEMS);
         List<Line> lines = new ArrayList<>();
         try {
             parser.beginParsing(new StringReader(text));
@@ -168,7 +168,7 @@ public final class AddressImporter {
                 problems.add(ImportProblem.wholeFile("addresses.noKey"));
             }
             if (!columns.containsKey("city")) problems.add(ImportProblem.wholeFile("addresses.noCity"));
-            if (!problems.isEmpty()) throw new ImportRejected(problems);
+            if (!problems.isEmpty()) throw problems.rejected();
             String[] record;
             while ((record = parser.parseNext()) != null) {
                 long n = parser.getContext().currentLine();
@@ -178,14 +178,14 @@ public final class AddressImporter {
         } catch (TextParsingException e) {
             problems.add(ImportProblem.at(e.getLineIndex() + 1, "", "import.unreadable",
                     String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
-            throw rejected(problems);
+            throw problems.rejected();
         } finally {
             parser.stopParsing();
         }
         if (lines.isEmpty() && problems.isEmpty()) throw new ImportRejected(List.of(ImportProblem.wholeFile("import.noLines")));
 
         Map<Line, Long> accountOf = resolve(structure.id(), lines, problems);
-        if (!problems.isEmpty()) throw rejected(sorted(problems));
+        if (!problems.isEmpty()) throw problems.rejected();
 
         int withAddress = 0;
         int cleared = 0;
@@ -223,7 +223,7 @@ public final class AddressImporter {
     }
 
     private static Line read(long n, String[] record, Map<String, Integer> columns, Map<String, String> headerOf,
-                             List<ImportProblem> problems) {
+                             ProblemList problems) {
         String login = cell(record, columns, "login");
         String siecle = cell(record, columns, "siecle");
         String external = cell(record, columns, "external");
@@ -246,16 +246,16 @@ public final class AddressImporter {
         PostalAddress address = new PostalAddress(cell(record, columns, "address_line1"), cell(record, columns, "address_line2"),
                 cell(record, columns, "address_line3"), cell(record, columns, "address_line4"),
                 cell(record, columns, "postcode"), cell(record, columns, "city"), cell(record, columns, "country"));
-        int before = problems.size();
+        long before = problems.total();
         for (PostalRules.Problem p : PostalRules.check(address)) {
             problems.add(new ImportProblem(n, headerOf.getOrDefault(p.field(), p.field()), p.key(), p.args()));
         }
-        if (problems.size() > before) return null;
+        if (problems.total() > before) return null;
         return new Line(n, by, key, headerOf.get(by), address);
     }
 
     /** The account of each line; an unknown key, a key naming two accounts or an account named twice are problems. */
-    private Map<Line, Long> resolve(long structureId, List<Line> lines, List<ImportProblem> problems) {
+    private Map<Line, Long> resolve(long structureId, List<Line> lines, ProblemList problems) {
         Map<String, Map<String, List<Long>>> found = new HashMap<>();
         try (SqlSession session = sessions.openSession(true)) {
             AddressMapper mapper = session.getMapper(AddressMapper.class);
@@ -325,18 +325,6 @@ public final class AddressImporter {
         if (i == null || i >= record.length || record[i] == null) return null;
         String v = record[i].strip();
         return v.isEmpty() ? null : v;
-    }
-
-    /** At most {@link AccountImporter#MAX_LISTED_PROBLEMS} listed, as for the account files; all counted. */
-    private static ImportRejected rejected(List<ImportProblem> problems) {
-        int listed = Math.min(problems.size(), AccountImporter.MAX_LISTED_PROBLEMS);
-        return new ImportRejected(List.copyOf(problems.subList(0, listed)), problems.size());
-    }
-
-    private static List<ImportProblem> sorted(List<ImportProblem> problems) {
-        List<ImportProblem> copy = new ArrayList<>(problems);
-        copy.sort((a, b) -> Long.compare(a.line(), b.line()));
-        return copy;
     }
 
     /** The file's text in its encoding (UTF-8, Windows-1252 as Excel saves it, UTF-16: {@link ImportText}), without BOM. */
