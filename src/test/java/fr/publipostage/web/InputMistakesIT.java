@@ -113,4 +113,13 @@ class InputMistakesIT {
         assertThat(r.statusCode()).as(show(r)).isEqualTo(413);
         assertThat(r.body()).contains("\"code\"").contains("error.bodyTooLarge").contains("Mo");
     }
+
+    @Test
+    void anAddressOverJettysLimitIsA414InTheAdminsLanguage() {
+        // Jetty answers this one itself, before any handler: it wrote its own English page.
+        WebFixture.Client admin = web.as(Who.LOCAL_OWN);
+        HttpResponse<String> r = admin.get("/api/structures/" + WebFixture.OWN + "/selection?search-last=" + "a".repeat(20_000));
+        assertThat(r.statusCode()).as(show(r)).isEqualTo(414);
+        assertThat(r.body()).contains("\"code\"").contains("error.uriTooLong").contains("adresse");
+    }
 }
