@@ -66,6 +66,10 @@ public final class WebServer {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(json, false));
+            // What Jetty refuses before any handler (414, 431, 400) is answered as our handlers answer.
+            MalformedRequestAnswer malformed = new MalformedRequestAnswer(messages, json);
+            config.jetty.modifyServer(server -> server.setErrorHandler(malformed));
+            config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(malformed));
             config.staticFiles.add(s -> {
                 s.hostedPath = "/assets";
                 s.directory = "/web/assets";
