@@ -122,4 +122,58 @@ class InputMistakesIT {
         assertThat(r.statusCode()).as(show(r)).isEqualTo(414);
         assertThat(r.body()).contains("\"code\"").contains("error.uriTooLong").contains("adresse");
     }
+
+    // ---- 6. found by a review: a NUL in a multipart field, a draft XML refuses in the page preview
+
+    /** A multipart/form-data body (what a browser's FormData sends), the CSRF token in the header. */
+    private static HttpResponse<String> multipart(WebFixture.Client c, String path, Map<String, String> fields) {
+        String boundary = "ReviewBoundary7MA4YWxkTrZu0gW";
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, String> e : fields.entrySet()) {
+            sb.append("--").append(boundary).append("\r\nContent-Disposition: form-data; name=\"").append(e.getKey())
+                    .append("\"\r\n\r\n").append(e.getValue()).append("\r\n");
+        }
+        sb.append("--").append(boundary).append("--\r\n");
+        return c.postBody(path, sb.toString().getBytes(StandardCharsets.UTF_8), "multipart/form-data; boundary=" + boundary);
+    }
+
+    /**
+     * WebServer.refuseNulCharacters only looks at the query string and url-encoded bodies: the same
+     * NUL sent in a multipart form field reaches PostgreSQL ("invalid byte sequence for encoding UTF8: 0x00").
+     */
+    @Test
+    void aNulCharacterInAMultipartFormFieldIsA400NotA500() {
+        WebFixture.Client admin = web.as(Who.LOCAL_OWN);
+        HttpResponse<String> article = multipart(admin, "/api/structures/" + WebFixture.OWN + "/name-with-article",
+                Map.of("value", "du Lycée\u0000"));
+        assertThat(article.statusCode()).as(show(article)).isEqualTo(400);
+        assertThat(article.body()).contains("error.controlCharacter");
+
+        HttpResponse<String> comment = multipart(admin, "/api/structures/" + WebFixture.OWN + "/templates/print-header.vm",
+                Map.of("text", "<div class=\"header\">En-tête</div>", "comment", "relu\u0000"));
+        assertThat(comment.statusCode()).as(show(comment)).isEqualTo(400);
+        assertThat(comment.body()).contains("error.controlCharacter");
+
+        WebFixture.Client superAdmin = web.as(Who.SUPER);
+        HttpResponse<String> reset = multipart(superAdmin, "/account/totp/reset", Map.of("login", "t.local.own\u0000"));
+        assertThat(reset.statusCode()).as(show(reset)).isLessThan(500);
+    }
+
+    /**
+     * A draft with a character XML does not allow (here U+0001, typed by a paste from a word processor):
+     * the save answers 422 "not well-formed XHTML", but the page preview of the same draft is a 500
+     * (openhtmltopdf's XRRuntimeException is not caught by TemplateEditor.previewPage).
+     */
+    @Test
+    void aDraftWithACharacterXmlRefusesIsA422InThePagePreviewNotA500() {
+        WebFixture.Client admin = web.as(Who.LOCAL_OWN);
+        String draft = "<div class=\"header\">En-tête\u0001</div>";
+        String base = "/api/structures/" + WebFixture.OWN + "/templates/print-header.vm";
+        HttpResponse<String> save = admin.post(base, Map.of("text", draft), "X-CSRF-Token", admin.csrf);
+        assertThat(save.statusCode()).as(show(save)).isEqualTo(422);
+        HttpResponse<String> preview = admin.post(base + "/preview.png", Map.of("text", draft, "sample", "worst"),
+                "X-CSRF-Token", admin.csrf);
+        assertThat(preview.statusCode()).as(show(preview)).isEqualTo(422);
+        assertThat(preview.body()).contains("editorweb.rejected");
+    }
 }
