@@ -89,12 +89,6 @@ public interface CampaignMapper {
     /** Ids of the rows of the structure's campaigns that this scope does not show. */
     List<Long> hiddenRecipients(@Param("structureId") long structureId, @Param("scope") Scope scope);
 
-    /** The activation code in each row's snapshot (null for reminders). */
-    List<RecipientCode> activationCodes(@Param("ids") List<Long> recipientIds);
-
-    record RecipientCode(long id, String code) {
-    }
-
     /** A new ledger row, as written when the campaign starts. */
     record NewRecipient(long campaignId, int position, long accountId, String login, String lastName,
                         String firstName, String profile, String classes, String kind, String language,

@@ -231,18 +231,6 @@ public final class CampaignService {
         }
     }
 
-    /** The activation code each of these ledger rows was sent with (from its snapshot), by row id. */
-    public Map<Long, String> activationCodes(java.util.Collection<Long> recipientIds) {
-        if (recipientIds.isEmpty()) return Map.of();
-        Map<Long, String> codes = new java.util.HashMap<>();
-        try (SqlSession s = sessions.openSession(true)) {
-            for (CampaignMapper.RecipientCode rc : s.getMapper(CampaignMapper.class).activationCodes(List.copyOf(recipientIds))) {
-                if (rc.code() != null && !rc.code().isBlank()) codes.put(rc.id(), rc.code());
-            }
-        }
-        return codes;
-    }
-
     public Campaign pause(long campaignId, String adminLogin) {
         return transition(campaignId, adminLogin, "paused", List.of(Campaign.Status.running), Campaign.Status.paused,
                 "campaign.refused.notRunning");

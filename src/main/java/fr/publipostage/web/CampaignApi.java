@@ -397,32 +397,21 @@ public final class CampaignApi implements RouteGroup {
     }
 
     /**
-     * Without a fresh second-factor code (when the platform asks for one), the captured mails are shown
-     * with their activation codes masked, and without images (a QR code carries the code too).
+     * Without a fresh second-factor code (when the platform asks for one), a captured mail shows its
+     * envelope only (date, sender, recipient): its subject, text and HTML are masked whole. Replacing the
+     * code where it appears is not enough — a template may print it in any form (in pieces, in lower
+     * case, as a QR code), and saving a template asks for no second factor.
      */
-    private List<SandboxMailbox.CapturedMail> masked(List<SandboxMailbox.CapturedMail> mails) {
-        Map<Long, SandboxMailbox.CapturedMail> byRow = new LinkedHashMap<>();
-        for (SandboxMailbox.CapturedMail m : mails) byRow.put(recipientOf(m.messageId()), m);
-        byRow.remove(null);
-        Map<Long, String> codes = campaigns.activationCodes(byRow.keySet());
+    private static List<SandboxMailbox.CapturedMail> masked(List<SandboxMailbox.CapturedMail> mails) {
         List<SandboxMailbox.CapturedMail> out = new ArrayList<>();
-        for (SandboxMailbox.CapturedMail m : mails) out.add(masked(m, codes.get(recipientOf(m.messageId()))));
+        for (SandboxMailbox.CapturedMail m : mails) {
+            out.add(new SandboxMailbox.CapturedMail(m.index(), m.date(), m.messageId(), m.from(), m.to(), MASK,
+                    m.html() == null ? null : "", MASK));
+        }
         return out;
     }
 
-    private static SandboxMailbox.CapturedMail masked(SandboxMailbox.CapturedMail m, String code) {
-        return new SandboxMailbox.CapturedMail(m.index(), m.date(), m.messageId(), m.from(), m.to(),
-                mask(m.subject(), code), m.html() == null ? null : IMAGE.matcher(mask(m.html(), code)).replaceAll(""),
-                mask(m.text(), code));
-    }
-
-    private static final java.util.regex.Pattern IMAGE = java.util.regex.Pattern.compile("(?is)<img\\b[^>]*>");
     static final String MASK = "••••••••";
-
-    private static String mask(String text, String code) {
-        if (text == null || code == null || code.isBlank()) return text;
-        return text.replace(code, MASK);
-    }
 
     private void sandboxList(Context ctx) {
         Auth.Allowed allowed = mailer(ctx);
