@@ -352,7 +352,7 @@ final class TemplateChecks {
         return page.document() == null ? List.of() : resources(page.document());
     }
 
-    private static List<Problem> resources(org.w3c.dom.Document doc) {
+    static List<Problem> resources(org.w3c.dom.Document doc) {
         List<Problem> problems = new ArrayList<>();
         org.w3c.dom.NodeList all = doc.getElementsByTagNameNS("*", "*");
         for (int i = 0; i < all.getLength(); i++) {

@@ -251,7 +251,11 @@ public final class TemplateEditor {
         try {
             if (draft != null) {
                 // The engine would refuse them silently: the admin is told which resource is not allowed.
-                List<Problem> outside = TemplateChecks.resources(rendering.letters().xhtml(selection, List.of(account)));
+                // A page the save refuses as not well-formed (a control character pasted from a word
+                // processor) is told so here too, with its line, rather than failing in the engine.
+                TemplateChecks.Page page = TemplateChecks.read(rendering.letters().xhtml(selection, List.of(account)));
+                if (page.notWellFormed() != null) throw new TemplateRejected(List.of(page.notWellFormed()));
+                List<Problem> outside = TemplateChecks.resources(page.document());
                 if (!outside.isEmpty()) throw new TemplateRejected(outside);
             }
             rendering.letters().print(selection, List.of(account), pdf);

@@ -101,6 +101,14 @@ public final class DatabaseErrors {
         return isUnreachable(failure);
     }
 
+    /**
+     * True when PostgreSQL refused a character of the text it was given (22021: a NUL, which no text
+     * column holds): the sender's input, not a server fault.
+     */
+    public static boolean isCharacterRefused(Throwable failure) {
+        return "22021".equals(sqlState(failure));
+    }
+
     private static boolean isUnreachable(Throwable failure) {
         return find(failure, ConnectException.class) != null || find(failure, UnknownHostException.class) != null
                 || find(failure, NoRouteToHostException.class) != null || find(failure, SocketTimeoutException.class) != null;

@@ -168,6 +168,11 @@ public final class WebServer {
             unavailable(ctx);
             return;
         }
+        if (DatabaseErrors.isCharacterRefused(e)) {
+            // A NUL (or a byte PostgreSQL cannot store) that came some way the guard above does not read.
+            fail(ctx, HttpStatus.BAD_REQUEST, "error.controlCharacter");
+            return;
+        }
         // Logged for the maintainer; the user gets a sentence, never a stack trace.
         LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
         fail(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "error.internal");
@@ -184,6 +189,15 @@ public final class WebServer {
         String type = ctx.contentType();
         if (type != null && type.startsWith("application/x-www-form-urlencoded") && !ImportApi.isUpload(ctx.path())) {
             refuseNul(ctx.formParamMap());
+        } else if (type != null && type.startsWith("multipart/form-data") && !ImportApi.isUpload(ctx.path())) {
+            // The text fields of a multipart form (what a browser's FormData sends); its files are not read here.
+            Map<String, List<String>> fields;
+            try {
+                fields = ctx.formParamMap();
+            } catch (RuntimeException unreadable) {
+                return;  // a body over the limits or broken: the handler reads it and says which
+            }
+            refuseNul(fields);
         }
     }
 
