@@ -35,6 +35,7 @@ import org.apache.ibatis.session.SqlSessionFactory;
  */
 public final class AddressImporter {
     static final int MAX_FIELD = 4096;
+    private static final int MAX_COLUMNS = 128;
     /** Accounts listed among those whose address changes (all are counted). */
     static final int LISTED = 500;
     private static final Pattern UAI = Pattern.compile("[0-9]{7}[A-Z]");
@@ -101,7 +102,7 @@ public final class AddressImporter {
         String first = text.lines().filter(l -> !l.isBlank()).findFirst().orElse("");
         CsvParserSettings settings = new CsvParserSettings();
         settings.getFormat().setDelimiter(count(first, ';') >= count(first, ',') ? ';' : ',');
-        settings.setMaxColumns(128);
+        settings.setMaxColumns(MAX_COLUMNS);
         String[] header;
         try {
             header = new CsvParser(settings).parseLine(first);
@@ -140,15 +141,18 @@ public final class AddressImporter {
         settings.getFormat().setDelimiter(delimiter);
         settings.setLineSeparatorDetectionEnabled(true);
         settings.setMaxCharsPerColumn(MAX_FIELD);
-        settings.setMaxColumns(128);
+        settings.setMaxColumns(MAX_COLUMNS);
         settings.setSkipEmptyLines(true);
+        settings.getFormat().setComment('\0');  // a line starting with # is data (a note column), as for accounts
+        settings.setUnescapedQuoteHandling(ImportFileReader.quoteHandling(firstLine, delimiter));
         CsvParser parser = new CsvParser(settings);
+        String[] header = null;
 
         ProblemList problems = new ProblemList(AccountImporter.MAX_LISTED_PROBLEMS);
         List<Line> lines = new ArrayList<>();
         try {
             parser.beginParsing(new StringReader(text));
-            String[] header = parser.parseNext();
+            header = parser.parseNext();
             Map<String, Integer> columns = new HashMap<>();
             Map<String, String> headerOf = new HashMap<>();
             for (int i = 0; i < header.length; i++) {
@@ -176,8 +180,7 @@ public final class AddressImporter {
                 if (line != null) lines.add(line);
             }
         } catch (TextParsingException e) {
-            problems.add(ImportProblem.at(e.getLineIndex() + 1, "", "import.unreadable",
-                    String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
+            problems.add(CsvFaults.of(e, header, MAX_COLUMNS, MAX_FIELD));
             throw problems.rejected();
         } finally {
             parser.stopParsing();

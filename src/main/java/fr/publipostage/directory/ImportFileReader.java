@@ -38,6 +38,8 @@ final class ImportFileReader {
     private static final Pattern FUNCTION_CODE = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
     private static final Pattern COMMA = Pattern.compile(",");
     private static final int MAX_FIELD = 4096;
+    /** Cells a line may have (a spreadsheet may keep a few empty ones past the header's). */
+    private static final int MAX_COLUMNS = 128;
     /** Logins are indexed: PostgreSQL's b-tree refuses keys of ~2,700 bytes, and no ENT login comes near 255 characters. */
     static final int MAX_LOGIN = 255;
     private static final int HEADER_LOOKAHEAD = 1 << 16;
@@ -95,18 +97,10 @@ final class ImportFileReader {
         ImportText text = new ImportText(input);
         BufferedReader reader = new BufferedReader(text, 1 << 16);
         char delimiter;
+        String first;
         try {
             reader.mark(HEADER_LOOKAHEAD);
-            String first = null;
-            int read = 0;
-            for (String l = reader.readLine(); l != null; l = reader.readLine()) {
-                read += l.length() + 2;
-                if (!l.replace("\uFEFF", "").isBlank()) {
-                    first = l;
-                    break;
-                }
-                if (read > HEADER_LOOKAHEAD / 2) break;
-            }
+            first = firstLine(reader, HEADER_LOOKAHEAD / 2);
             if (text.spreadsheet()) throw new ImportRejected(List.of(ImportProblem.wholeFile("import.spreadsheet")));
             if (first == null) throw new ImportRejected(List.of(ImportProblem.wholeFile("import.empty")));
             delimiter = delimiter(first);
@@ -128,9 +122,9 @@ final class ImportFileReader {
         settings.getFormat().setComment('\0');  // a line starting with # is data, not a comment
         settings.setLineSeparatorDetectionEnabled(true);
         settings.setMaxCharsPerColumn(MAX_FIELD);
-        settings.setMaxColumns(128);
+        settings.setMaxColumns(MAX_COLUMNS);
         settings.setSkipEmptyLines(true);
-        settings.setUnescapedQuoteHandling(UnescapedQuoteHandling.STOP_AT_DELIMITER);
+        settings.setUnescapedQuoteHandling(quoteHandling(first, delimiter));
         CsvParser parser = new CsvParser(settings);
         long lines = 0;
         Set<AccountColumn> accountColumns = EnumSet.noneOf(AccountColumn.class);
@@ -168,8 +162,7 @@ final class ImportFileReader {
             if (text.unreadable()) throw notUtf8();
         } catch (TextParsingException e) {
             if (text.unreadable() || hasCause(e, CharacterCodingException.class)) throw notUtf8();
-            problems.add(ImportProblem.at(Math.max(1, e.getLineIndex() + 1), "", "import.unreadable",
-                    String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
+            problems.add(CsvFaults.of(e, headerNames, MAX_COLUMNS, MAX_FIELD));
             throw problems.rejected();
         } finally {
             try {
@@ -184,6 +177,34 @@ final class ImportFileReader {
                 headerOf(Cell.PARENTS, Cell.RELATIVE_LOGINS), header.has(Cell.CLASSES), common);
     }
 
+    /**
+     * The first line that is not blank, read a character at a time within {@code limit} characters
+     * (null at the end of the input): a file without a line end is refused, not read whole into one string.
+     */
+    private static String firstLine(java.io.Reader reader, int limit) throws IOException, ImportRejected {
+        StringBuilder line = new StringBuilder();
+        for (int read = 0; read < limit; read++) {
+            int c = reader.read();
+            if (c < 0) return isBlankLine(line) ? null : line.toString();
+            if (c == '\n' || c == '\r') {
+                if (!isBlankLine(line)) return line.toString();
+                line.setLength(0);
+            } else {
+                line.append((char) c);
+            }
+        }
+        throw new ImportRejected(List.of(ImportProblem.wholeFile("import.badHeader", ImportFormat.NATIVE.header(),
+                ImportFormat.ENT_ACCOUNTS.header(), ImportFormat.ENT_DIRECTORY.header())));
+    }
+
+    private static boolean isBlankLine(StringBuilder line) {
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c != '\uFEFF' && !Character.isWhitespace(c)) return false;
+        }
+        return true;
+    }
+
     private static ImportRejected notUtf8() {
         return new ImportRejected(List.of(ImportProblem.wholeFile("import.notUtf8")));
     }
@@ -191,6 +212,25 @@ final class ImportFileReader {
     private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
         for (Throwable t = e; t != null; t = t.getCause()) if (type.isInstance(t)) return true;
         return false;
+    }
+
+    /**
+     * How a quote inside a cell is read. entcore quotes every cell without doubling the quotes inside
+     * ({@code "Dupont "Jojo""}): in a file whose header cells are all quoted, a cell ends at the quote
+     * before a separator (doubled quotes, as a spreadsheet writes them, still read as one). Elsewhere a
+     * cell opened by a stray quote is read up to the separator, so it cannot swallow the lines after it.
+     */
+    static UnescapedQuoteHandling quoteHandling(String headerLine, char delimiter) {
+        String[] cells = headerLine.replace("\uFEFF", "").split(Pattern.quote(String.valueOf(delimiter)), -1);
+        int last = cells.length - 1;
+        if (last > 0 && cells[last].isBlank()) last--;  // a separator after the last cell
+        for (int i = 0; i <= last; i++) {
+            String c = cells[i].strip();
+            if (c.length() < 2 || c.charAt(0) != '"' || c.charAt(c.length() - 1) != '"') {
+                return UnescapedQuoteHandling.STOP_AT_DELIMITER;
+            }
+        }
+        return UnescapedQuoteHandling.STOP_AT_CLOSING_QUOTE;
     }
 
     /** The separator is the one of {@code ; , TAB} the header line uses most, outside quotes. */
@@ -456,6 +496,16 @@ final class ImportFileReader {
     }
 
     /**
+     * The cell without the ", " the ENT leaves after its last school: a loop from the end, because the
+     * regex {@code [,\s]+$} backtracks on every space of a long cell (quadratic: 17 s for 2 MB).
+     */
+    static String withoutTrailingSeparators(String value) {
+        int end = value.length();
+        while (end > 0 && (value.charAt(end - 1) == ',' || Character.isWhitespace(value.charAt(end - 1)))) end--;
+        return value.substring(0, end).strip();
+    }
+
+    /**
      * ENT: the school(s) of the account, coded ("0330002B - Collège Jeanne-d'Arc") or only named
      * ("Lycée Montesquieu, "). With --structure (or the web page's school) the line belongs to it;
      * otherwise a coded or known name decides, and an account of several schools is given the school
@@ -463,7 +513,7 @@ final class ImportFileReader {
      */
     private void structures(long n, String column, String value, StagedLine line) {
         String forced = options.structureUai();
-        String cell = value == null ? "" : value.replaceAll("[,\\s]+$", "").strip();
+        String cell = value == null ? "" : withoutTrailingSeparators(value);
         List<String> coded = new ArrayList<>();
         Matcher m = UAI.matcher(cell);
         while (m.find()) coded.add(m.group(1).toUpperCase(Locale.ROOT));
