@@ -198,4 +198,26 @@ class LoginIT {
         assertThat(ok.body()).startsWith("\uFEFF\"Nom\"");
         assertThat(other.get("/api/me").body()).contains("\"totpFresh\":true");
     }
+
+    @Test
+    void behindAnHttpsPublicAddressTheSessionCookieIsSecureUnlessSaidOtherwise() {
+        // PUBLIPOSTAGE_PUBLIC_URL in https means users come over HTTPS: a cookie without Secure could
+        // leave over plain HTTP (found by a review: the default was false whatever the address).
+        for (Map.Entry<Map<Setting, String>, Boolean> c : Map.of(
+                Map.of(Setting.PUBLIC_URL, "https://publipostage.example"), true,
+                Map.of(Setting.PUBLIC_URL, "https://publipostage.example", Setting.COOKIE_SECURE, "false"), false,
+                Map.<Setting, String>of(), false).entrySet()) {
+            var app = web.db.app(c.getKey());
+            Javalin server = app.server().start(0);
+            try {
+                WebFixture.Client anonymous = WebFixture.clientAt(server.port());
+                HttpResponse<String> login = anonymous.login(Who.LOCAL_OWN.login, WebFixture.PASSWORD);
+                String cookie = login.headers().allValues("Set-Cookie").stream()
+                        .filter(h -> h.startsWith(Auth.SESSION_COOKIE + "=")).findFirst().orElseThrow();
+                assertThat(cookie.contains("; Secure")).as(c.getKey() + ": " + cookie).isEqualTo(c.getValue());
+            } finally {
+                server.stop();
+            }
+        }
+    }
 }
