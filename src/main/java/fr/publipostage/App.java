@@ -309,13 +309,13 @@ public final class App implements AutoCloseable {
      * mailing groups join this list.
      */
     public Javalin server() {
-        Auth auth = new Auth(webSessions, access, secondFactor, config.getBoolean(Setting.COOKIE_SECURE));
+        Auth auth = new Auth(webSessions, access, secondFactor, config.secureCookies());
         Views views = new Views(messages, json);
         LoginPage loginPage = new LoginPage(auth, views, oidcSettings, random);
         return new WebServer(database, this::stopping, messages, json, auth, views, List.of(
                 new OperationsRoutes(auth, metrics, config.get(Setting.METRICS_TOKEN)),
                 new PageRoutes(auth, views, logins, admins, secondFactor, loginPage, oidcLogin),
-                new OidcRoutes(auth, views, loginPage, oidcLogin, config.getBoolean(Setting.COOKIE_SECURE)),
+                new OidcRoutes(auth, views, loginPage, oidcLogin, config.secureCookies()),
                 new SelectionApi(auth, access, selections, presets, csv, audit, secondFactor, messages, clock),
                 new CampaignApi(auth, selections, campaigns, this::sandbox, views, messages),
                 new LetterApi(auth, selections, letters, printDefaults, messages),

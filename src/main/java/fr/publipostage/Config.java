@@ -104,6 +104,15 @@ public final class Config {
         };
     }
 
+    /**
+     * Whether the session cookie is marked Secure: as {@code PUBLIPOSTAGE_COOKIE_SECURE} says, else when
+     * the public address users type is https (they come over HTTPS, the cookie must never leave without it).
+     */
+    public boolean secureCookies() {
+        if (has(Setting.COOKIE_SECURE)) return getBoolean(Setting.COOKIE_SECURE);
+        return get(Setting.PUBLIC_URL).strip().toLowerCase(java.util.Locale.ROOT).startsWith("https:");
+    }
+
     public boolean has(Setting s) {
         return !get(s).isBlank();
     }

@@ -17,7 +17,7 @@ public enum Setting {
     LANGUAGE("PUBLIPOSTAGE_LANGUAGE", "fr", "language of command-line messages (fr or en); the web UI follows each admin's choice"),
     DEMO_DATA("PUBLIPOSTAGE_DEMO_DATA", "true", "load the two demo schools and demo admins on first start of an empty database"),
     SESSION_IDLE_MINUTES("PUBLIPOSTAGE_SESSION_IDLE_MINUTES", "60", "a web session unused this long ends (sessions also end 12 hours after login)"),
-    COOKIE_SECURE("PUBLIPOSTAGE_COOKIE_SECURE", "false", "mark the session cookie Secure (set true when users reach the application over HTTPS)"),
+    COOKIE_SECURE("PUBLIPOSTAGE_COOKIE_SECURE", "", "mark the session cookie Secure (true or false; empty: true when PUBLIPOSTAGE_PUBLIC_URL is https)"),
     TOTP_REQUIRED("PUBLIPOSTAGE_TOTP_REQUIRED", "false", "every output carrying credentials (CSV, PDF letters, e-mail campaigns) asks for a fresh TOTP code; admins must enrol an authenticator app"),
     TOTP_FRESH_MINUTES("PUBLIPOSTAGE_TOTP_FRESH_MINUTES", "5", "how long a TOTP code typed before an output stays valid for further outputs in the same session"),
 
