@@ -159,6 +159,30 @@ class CodeMaskingIT {
         assertThat(audits()).isEqualTo(before + 2);
     }
 
+    @Test
+    void changingWhatLettersAndMailsSayNeedsTheSecondFactorToo() throws Exception {
+        // The templates decide what every letter and mail says, its address and QR code among it: with
+        // the password alone they could send parents to another site to type their code (found by a review).
+        WebFixture.Client c = notFresh();
+        String base = "/api/structures/" + WebFixture.OWN + "/templates/print-header.vm";
+        String text = web.app.structureTemplates().builtin("print-header.vm").orElseThrow().text() + "<p>Relu.</p>";
+        List<HttpResponse<String>> refused = List.of(
+                c.post(base, Map.of("text", text), "X-CSRF-Token", c.csrf),
+                c.post(base + "/reset", Map.of(), "X-CSRF-Token", c.csrf),
+                c.post(base + "/rollback", Map.of("version", "1"), "X-CSRF-Token", c.csrf),
+                c.post("/api/structures/" + WebFixture.OWN + "/name-with-article", Map.of("value", "du Lycée"), "X-CSRF-Token", c.csrf),
+                c.delete("/api/structures/" + WebFixture.OWN + "/logo"));
+        for (HttpResponse<String> r : refused) {
+            assertThat(r.statusCode()).as(r.request().uri() + " " + r.body()).isEqualTo(403);
+            assertThat(JSON.readTree(r.body()).get("code").asText()).isEqualTo("auth.totpRequired");
+        }
+        typeCode(c);
+        HttpResponse<String> saved = c.post(base, Map.of("text", text), "X-CSRF-Token", c.csrf);
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+        // Reading them asks for nothing.
+        assertThat(notFresh().get(base).statusCode()).isEqualTo(200);
+    }
+
     private static HttpResponse<byte[]> postBytes(WebFixture.Client c, String path, String form) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + web.server.port() + path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
