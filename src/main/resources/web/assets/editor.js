@@ -49,14 +49,20 @@ function post(path, fields, accept) {
 }
 
 
-async function postCredentials(path, fields, accept) {
-  let res = await post(path, fields, accept);
+/**
+ * Sends; when the server wants a fresh second-factor code first (outputs carrying codes, and changes
+ * to what letters and mails say), asks it and sends once more.
+ */
+async function withSecondFactor(send) {
+  let res = await send();
   if (res.status === 403) {
     const body = await res.clone().json().catch(() => null);
-    if (body && body.code === 'auth.totpRequired' && await askCode()) res = await post(path, fields, accept);
+    if (body && body.code === 'auth.totpRequired' && await askCode()) res = await send();
   }
   return res;
 }
+
+const postCredentials = (path, fields, accept) => withSecondFactor(() => post(path, fields, accept));
 
 const base = () => '/api/structures/' + encodeURIComponent(state.uai) + '/templates';
 const fileUrl = () => base() + '/' + encodeURIComponent(state.name);
@@ -357,7 +363,7 @@ async function save() {
   try {
     let text;
     try { text = currentText(); } catch (e) { status(e.message); return; }
-    const res = await post(fileUrl(), { text, comment: $('ed-comment').value, version: String(state.version) });
+    const res = await postCredentials(fileUrl(), { text, comment: $('ed-comment').value, version: String(state.version) });
     const body = await res.json().catch(() => null);
     if (res.status === 422 && body && body.problems) {
       showProblems(body.problems);
@@ -484,13 +490,13 @@ async function compare(ev) {
 
 async function restoreVersion(version) {
   if (!await confirmDialog(t('editorweb.confirmRestore', version, state.name))) return;
-  await afterChange(await post(fileUrl() + '/rollback', { version: String(version), comment: $('ed-comment').value }));
+  await afterChange(await postCredentials(fileUrl() + '/rollback', { version: String(version), comment: $('ed-comment').value }));
 }
 
 async function reset() {
   if (!state.name) return;
   if (!await confirmDialog(t('editorweb.confirmReset', state.name))) return;
-  await afterChange(await post(fileUrl() + '/reset', {}));
+  await afterChange(await postCredentials(fileUrl() + '/reset', {}));
 }
 
 /** After a restore or a reset: the editor shows the text now in force, the list and history their new state. */
@@ -571,7 +577,7 @@ async function uploadLogo(ev) {
   $('ed-logo-upload').disabled = true;
   $('ed-logo-status').textContent = t('editorweb.logo.sending');
   try {
-    const body = await json(await request(logoUrl(), { method: 'POST', headers: { 'X-CSRF-Token': csrf }, body: data }));
+    const body = await json(await withSecondFactor(() => request(logoUrl(), { method: 'POST', headers: { 'X-CSRF-Token': csrf }, body: data })));
     showLogo(body);
     $('ed-logo-file').value = '';
     $('ed-logo-status').textContent = body.message + (body.removedMessage ? ' ' + body.removedMessage : '');
@@ -586,7 +592,7 @@ async function uploadLogo(ev) {
 async function removeLogo() {
   if (!await confirmDialog(t('editorweb.logo.confirmRemove'))) return;
   try {
-    const body = await json(await request(logoUrl(), { method: 'DELETE', headers: { 'X-CSRF-Token': csrf } }));
+    const body = await json(await withSecondFactor(() => request(logoUrl(), { method: 'DELETE', headers: { 'X-CSRF-Token': csrf } })));
     showLogo(body);
     $('ed-logo-status').textContent = body.message;
     clearPreview();
@@ -808,7 +814,7 @@ async function loadArticle() {
 async function saveArticle(ev) {
   ev.preventDefault();
   try {
-    const n = await json(await post('/api/structures/' + encodeURIComponent(state.uai) + '/name-with-article', { value: $('ed-article').value }));
+    const n = await json(await postCredentials('/api/structures/' + encodeURIComponent(state.uai) + '/name-with-article', { value: $('ed-article').value }));
     $('ed-article').value = n.nameWithArticle;
     $('ed-article-hint').textContent = t('editorweb.article.hint', n.ofName, n.toName);
     $('ed-article-status').textContent = t('editorweb.article.saved', n.ofName);

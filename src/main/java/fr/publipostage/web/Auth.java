@@ -134,6 +134,17 @@ public final class Auth {
      * Call before any response carrying credentials (CSV, PDF, e-mail campaign): the structure
      * check, then the second factor when the platform requires a fresh TOTP code.
      */
+    /**
+     * The customisation check, then a fresh second-factor code when the platform asks for one: a
+     * template, the school's wording or its logo decide what every letter and mail says (its address,
+     * its QR code), so changing them weighs like an output carrying codes.
+     */
+    public Allowed customisationChange(Context ctx) {
+        Allowed allowed = customisation(ctx);
+        secondFactor.requireFreshCode(allowed.session());
+        return allowed;
+    }
+
     public Allowed credentialOutput(Context ctx) {
         Allowed allowed = structure(ctx);
         secondFactor.requireFreshCode(allowed.session());

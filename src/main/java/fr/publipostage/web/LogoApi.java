@@ -51,7 +51,7 @@ public final class LogoApi implements RouteGroup {
     }
 
     private void upload(Context ctx) throws IOException {
-        Auth.Allowed allowed = auth.customisation(ctx);
+        Auth.Allowed allowed = auth.customisationChange(ctx);
         String type = ctx.contentType();
         int max = logos.limits().maxBytes();
         UploadedFile file;
@@ -74,7 +74,7 @@ public final class LogoApi implements RouteGroup {
     }
 
     private void remove(Context ctx) {
-        Auth.Allowed allowed = auth.customisation(ctx);
+        Auth.Allowed allowed = auth.customisationChange(ctx);
         boolean removed = logos.remove(allowed.structureId(), allowed.admin().login());
         ctx.json(body(Optional.empty(), Lang.of(ctx), removed ? "editorweb.logo.removed" : "editorweb.logo.none"));
     }

@@ -189,7 +189,7 @@ public final class TemplateApi implements RouteGroup {
 
     /** Saves the text (form fields text, comment, version = the version the admin started from). */
     private void save(Context ctx) {
-        Auth.Allowed allowed = auth.customisation(ctx);
+        Auth.Allowed allowed = auth.customisationChange(ctx);
         String text = ctx.formParam("text");
         if (text == null) throw new BadRequest("editorweb.textMissing");
         Integer expected = optionalInt(ctx.formParam("version"), "version");
@@ -206,7 +206,7 @@ public final class TemplateApi implements RouteGroup {
 
     /** Saves the admin's wording (form field value; empty: derived from the name again). */
     private void saveNameWithArticle(Context ctx) {
-        Auth.Allowed allowed = auth.customisation(ctx);
+        Auth.Allowed allowed = auth.customisationChange(ctx);
         String value = ctx.formParam("value");
         if (value == null) throw new BadRequest("editorweb.article.missing");
         try {
@@ -261,7 +261,7 @@ public final class TemplateApi implements RouteGroup {
     }
 
     private void rollback(Context ctx) {
-        Auth.Allowed allowed = auth.customisation(ctx);
+        Auth.Allowed allowed = auth.customisationChange(ctx);
         Integer version = optionalInt(ctx.formParam("version"), "version");
         if (version == null) throw new BadRequest("editorweb.badNumber", "version");
         TemplateEditor.Saved saved = editor.rollback(allowed.structureId(), ctx.pathParam("name"), version, comment(ctx),
@@ -270,7 +270,7 @@ public final class TemplateApi implements RouteGroup {
     }
 
     private void reset(Context ctx) {
-        Auth.Allowed allowed = auth.customisation(ctx);
+        Auth.Allowed allowed = auth.customisationChange(ctx);
         TemplateEditor.Saved saved = editor.reset(allowed.structureId(), ctx.pathParam("name"), allowed.admin().login());
         ctx.json(savedBody(saved, Lang.of(ctx), "editorweb.resetDone"));
     }
