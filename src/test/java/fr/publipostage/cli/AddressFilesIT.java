@@ -53,4 +53,21 @@ class AddressFilesIT {
         AddressImporter.Report report = app.addresses().run(new ByteArrayInputStream(bytes), DemoDirectory.LYCEE_UAI, false);
         assertThat(report.lines()).as("lines of the file read").isEqualTo(2);
     }
+
+    /** Excel's "Texte Unicode": UTF-16 with its BOM, cells separated by tabs (found by a review: refused). */
+    @Test
+    void excelsUnicodeTextWithTabsIsRead() throws Exception {
+        Account a = parents.get(7);
+        Account b = parents.get(8);
+        String tsv = "login\taddress_line1\tpostcode\tcity\r\n"
+                + a.login() + "\t3 rue Neuve\t33000\tBordeaux\r\n"
+                + b.login() + "\t4 rue Neuve\t33000\tBordeaux\r\n";
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0xFF, (byte) 0xFE});
+        out.write(tsv.getBytes(StandardCharsets.UTF_16LE));
+        byte[] bytes = out.toByteArray();
+        assertThat(AddressImporter.recognises(bytes)).isTrue();
+        AddressImporter.Report report = app.addresses().run(new ByteArrayInputStream(bytes), DemoDirectory.LYCEE_UAI, false);
+        assertThat(report.lines()).isEqualTo(2);
+    }
 }
