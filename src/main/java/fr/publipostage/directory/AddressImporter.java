@@ -101,7 +101,7 @@ public final class AddressImporter {
         if (text.startsWith("\uFEFF")) text = text.substring(1);
         String first = text.lines().filter(l -> !l.isBlank()).findFirst().orElse("");
         CsvParserSettings settings = new CsvParserSettings();
-        settings.getFormat().setDelimiter(count(first, ';') >= count(first, ',') ? ';' : ',');
+        settings.getFormat().setDelimiter(ImportFileReader.delimiter(first));
         settings.setMaxColumns(MAX_COLUMNS);
         String[] header;
         try {
@@ -136,7 +136,7 @@ public final class AddressImporter {
         text = text.replace("\r\n", "\n");
         // The header is the first line that is not blank, as recognises() reads it.
         String firstLine = text.lines().filter(l -> !l.isBlank()).findFirst().orElse("");
-        char delimiter = count(firstLine, ';') >= count(firstLine, ',') ? ';' : ',';
+        char delimiter = ImportFileReader.delimiter(firstLine);  // ; , or a tab (Excel's Unicode text), as for accounts
         CsvParserSettings settings = new CsvParserSettings();
         settings.getFormat().setDelimiter(delimiter);
         settings.setLineSeparatorDetectionEnabled(true);
@@ -341,9 +341,5 @@ public final class AddressImporter {
             throw new ImportRejected(List.of(ImportProblem.wholeFile("import.notUtf8")));
         }
         return text.toString();
-    }
-
-    private static int count(String s, char c) {
-        return (int) s.chars().filter(ch -> ch == c).count();
     }
 }
