@@ -132,4 +132,19 @@ class ImportFileReaderTest {
         // A 3,000-line school file is read, checked and written in ~8 s end to end; 2 MB of cells must take far less.
         assertThat(ms).as("ms to read 500 lines of 4 KB").isLessThan(5_000);
     }
+
+    @Test
+    void noBreakSpacesAroundACellAreTrimmedLikeSpaces() throws Exception {
+        // A spreadsheet may leave a no-break space (U+00A0, U+202F in French typography) after a value:
+        // kept, "lea.martin " was another account than "lea.martin" (noticed by a review).
+        String file = NATIVE + "\n0330001A;Lycée;Student;\u00A0Martin\u202F;Léa;lea.martin\u00A0;;;;;;;;;\n";
+        StagedLine line;
+        try {
+            line = read(file.getBytes(StandardCharsets.UTF_8)).get(0);
+        } catch (ImportRejected e) {
+            throw new AssertionError(e.problems().toString(), e);
+        }
+        assertThat(line.login).isEqualTo("lea.martin");
+        assertThat(line.text(AccountColumn.LAST_NAME)).isEqualTo("Martin");
+    }
 }
