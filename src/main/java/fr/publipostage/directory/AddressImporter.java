@@ -326,7 +326,7 @@ public final class AddressImporter {
     private static String cell(String[] record, Map<String, Integer> columns, String field) {
         Integer i = columns.get(field);
         if (i == null || i >= record.length || record[i] == null) return null;
-        String v = record[i].strip();
+        String v = ImportFileReader.trimmed(record[i]);
         return v.isEmpty() ? null : v;
     }
 

@@ -279,6 +279,22 @@ final class ImportFileReader {
         return true;
     }
 
+    /**
+     * The cell without the spaces around it, no-break ones included (U+00A0, U+2007, U+202F: a
+     * spreadsheet's French typography); those inside a value stay.
+     */
+    static String trimmed(String raw) {
+        int from = 0;
+        int to = raw.length();
+        while (from < to && isSpace(raw.charAt(from))) from++;
+        while (to > from && isSpace(raw.charAt(to - 1))) to--;
+        return raw.substring(from, to);
+    }
+
+    private static boolean isSpace(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\uFEFF';
+    }
+
     /** One line: every cell read and checked; problems recorded, and the line staged whatever they are. */
     private StagedLine line(long n, String[] record) {
         StagedLine line = new StagedLine();
@@ -286,7 +302,7 @@ final class ImportFileReader {
         Map<Cell, String> cells = new java.util.EnumMap<>(Cell.class);
         for (int i = 0; i < record.length; i++) {
             String raw = record[i];
-            String value = raw == null ? null : raw.strip();
+            String value = raw == null ? null : trimmed(raw);
             if (value != null && value.isEmpty()) value = null;
             if (i >= header.columns().size()) {
                 if (value != null) problems.add(ImportProblem.at(n, "#" + (i + 1), "import.extraCell", value));
