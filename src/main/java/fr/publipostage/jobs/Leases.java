@@ -81,6 +81,12 @@ public final class Leases implements AutoCloseable {
     private final WorkEvents events;
     private final Duration tick;
     private final Map<Long, Held> held = new ConcurrentHashMap<>();
+    /**
+     * Leases the heartbeat found expired (this instance froze past them) that nobody took back yet:
+     * their holder still hands them back ({@link #release}), and the put-back must then run, or the
+     * released lease hides the work from every {@link #takeBackExpired} for ever.
+     */
+    private final Map<Long, Held> lost = new ConcurrentHashMap<>();
     private final Object timerLock = new Object();
     private ScheduledExecutorService timer;
     private volatile boolean accepting = true;
@@ -187,6 +193,7 @@ public final class Leases implements AutoCloseable {
             LOG.info("took back {} {} from {} (lease epoch {} expired)", kind, r.subject(), r.owner(), r.epoch());
             events.takenOver(kind, r.owner());
             Held mine = held.remove(r.epoch());
+            lost.remove(r.epoch());
             if (mine != null) mine.lease().lose();
         }
         return revoked.size();
@@ -207,12 +214,18 @@ public final class Leases implements AutoCloseable {
      */
     public boolean release(Lease lease, java.util.function.Consumer<SqlSession> alsoInTransaction) {
         Held h = held.remove(lease.epoch());
+        // Lost at a heartbeat but taken back by nobody: the release below still succeeds, so the put-back
+        // must run too — as for an expired lease (the holder may have stopped in the middle of something).
+        Held expired = lost.remove(lease.epoch());
+        if (h == null) h = expired;
         lease.lose();
         boolean released;
         try (SqlSession tx = sessions.openSession(false)) {
             if (alsoInTransaction != null) alsoInTransaction.accept(tx);
             released = tx.getMapper(LeaseMapper.class).release(lease.epoch(), owner) == 1;
-            if (released && h != null && h.putBack() != null) h.putBack().putBack(tx, List.of(lease.epoch()), false);
+            if (released && h != null && h.putBack() != null) {
+                h.putBack().putBack(tx, List.of(lease.epoch()), expired != null);
+            }
             tx.commit(true);
         }
         events.released(lease.kind(), h != null && h.putBack() != null);
@@ -262,6 +275,7 @@ public final class Leases implements AutoCloseable {
                     if (renewed.contains(lease.epoch())) {
                         lease.renewed(sentAt);
                     } else if (held.remove(lease.epoch()) != null) {
+                        lost.put(lease.epoch(), h);
                         lease.lose();
                         LOG.warn("lost the lease of {}: another instance has it now", lease);
                         events.lost(lease.kind());
@@ -320,7 +334,9 @@ public final class Leases implements AutoCloseable {
             }
             timer = null;
         }
-        for (Held h : new ArrayList<>(held.values())) {
+        List<Held> remaining = new ArrayList<>(held.values());
+        remaining.addAll(lost.values());  // lost but taken back by nobody yet: handed back with their put-back
+        for (Held h : remaining) {
             try {
                 release(h.lease());
                 LOG.info("handed back {} on shutdown", h.lease());
