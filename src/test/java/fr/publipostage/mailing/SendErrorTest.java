@@ -11,6 +11,7 @@ import javax.mail.Address;
 import javax.mail.MessagingException;
 import javax.mail.SendFailedException;
 import javax.mail.internet.InternetAddress;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SendErrorTest {
@@ -84,6 +85,15 @@ class SendErrorTest {
                 new javax.net.ssl.SSLException("Unsupported or unrecognized SSL message")));
         assertThat(plainPort.configuration()).isEqualTo(SmtpProblem.TLS_MODE);
 
+        // The server refuses the sender address itself: every mail would fail the same way (found by a
+        // review: each recipient was charged a permanent failure instead of the campaign pausing).
+        for (String reply : List.of("550 5.7.1 Sender address rejected: not owned by user ent",
+                "553 5.7.1 <ent@example.org>: Sender address rejected")) {
+            SendError sender = SendError.classify(new com.sun.mail.smtp.SMTPSenderFailedException(
+                    new InternetAddress("ent@example.org"), "MAIL FROM:<ent@example.org>", Integer.parseInt(reply.substring(0, 3)), reply));
+            assertThat(sender.configuration()).as(reply).isEqualTo(SmtpProblem.SENDER_REFUSED);
+            assertThat(sender.reason()).startsWith("smtp-sender-refused: ");
+        }
         // A recipient's refusal and a server that is down stay what they were.
         assertThat(SendError.classify(rcpt(550, "550 5.1.1 User unknown")).configuration()).isNull();
         assertThat(SendError.classify(new MailConnectException(new com.sun.mail.util.SocketConnectException("refused",
