@@ -13,7 +13,7 @@ import javax.net.ssl.SSLException;
 /**
  * An SMTP failure that no retry will fix because this instance's settings are wrong: the server's
  * certificate is not trusted or does not name the host, the login is refused or missing, the TLS mode
- * does not match the port. A campaign that meets one pauses at once with a sentence naming the settings
+ * does not match the port, the sender address is refused. A campaign that meets one pauses at once with a sentence naming the settings
  * to fix ({@code campaign.pause.<code>} in i18n); no recipient is charged an attempt.
  */
 public enum SmtpProblem {
@@ -21,7 +21,8 @@ public enum SmtpProblem {
     HOST_MISMATCH("smtp-host-mismatch", Setting.SMTP_HOST, Setting.SMTP_TRUSTSTORE),
     LOGIN_REFUSED("smtp-login-refused", Setting.SMTP_USER, Setting.SMTP_PASSWORD),
     LOGIN_REQUIRED("smtp-login-required", Setting.SMTP_USER, Setting.SMTP_PASSWORD),
-    TLS_MODE("smtp-tls-mode", Setting.SMTP_TLS, Setting.SMTP_PORT);
+    TLS_MODE("smtp-tls-mode", Setting.SMTP_TLS, Setting.SMTP_PORT),
+    SENDER_REFUSED("smtp-sender-refused", Setting.SMTP_FROM);
 
     /** The reason code stored on the paused campaign and the i18n key's suffix. */
     public final String code;
@@ -59,6 +60,9 @@ public enum SmtpProblem {
                 : t instanceof SMTPSendFailedException s ? s.getReturnCode() : -1;
         // 530: "authentication required" (RFC 4954), or "must issue a STARTTLS command first".
         if (code == 530) return lower.contains("starttls") ? TLS_MODE : LOGIN_REQUIRED;
+        // 550/553 to MAIL FROM: the server does not take this sender address (not the user's, not its
+        // domain): every mail would fail alike, the From setting is to fix.
+        if (t instanceof SMTPSenderFailedException && (code == 550 || code == 553)) return SENDER_REFUSED;
         if (t instanceof CertificateException) {
             return lower.contains("no subject alternative") || lower.contains("no name matching")
                     || lower.contains("does not match") ? HOST_MISMATCH : UNTRUSTED;
