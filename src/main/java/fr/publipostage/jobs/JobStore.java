@@ -176,18 +176,25 @@ public final class JobStore {
      * Streams a done job's file to {@code out}, then deletes it (it holds credentials): a job is
      * downloaded once. Only the parts of the lease that finished the job are read.
      */
-    public void download(long id, OutputStream out) throws IOException {
-        for (int seq = 0; ; seq++) {
+    public boolean download(long id, OutputStream out) throws IOException {
+        int parts;
+        try (SqlSession s = sessions.openSession(true)) {
+            parts = s.getMapper(LetterJobMapper.class).partCount(id);
+        }
+        for (int seq = 0; seq < parts; seq++) {
             LetterJobMapper.Part part;
             try (SqlSession s = sessions.openSession(true)) {
                 part = s.getMapper(LetterJobMapper.class).part(id, seq);
             }
-            if (part == null) break;
+            // Another download of it ended meanwhile (a double click) and deleted the parts: this one
+            // fails, cut off, rather than ending as a whole-looking file with part of the letters.
+            if (part == null) throw new IOException("job " + id + " was downloaded by another request meanwhile");
             out.write(part.data());
         }
         out.flush();
         try (SqlSession s = sessions.openSession(true)) {
             s.getMapper(LetterJobMapper.class).markDownloaded(id);
         }
+        return true;
     }
 }

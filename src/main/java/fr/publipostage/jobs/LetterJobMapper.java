@@ -48,6 +48,9 @@ public interface LetterJobMapper {
     /** Part {@code seq} of the result of the lease that finished the job. */
     Part part(@Param("id") long id, @Param("seq") int seq);
 
+    /** How many parts the finished PDF has (0 when the job is not done, or already downloaded). */
+    int partCount(@Param("id") long id);
+
     /** One stored part of a result file. */
     record Part(byte[] data) {
     }

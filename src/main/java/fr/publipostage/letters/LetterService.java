@@ -268,7 +268,7 @@ public final class LetterService implements JobWorker.Handler {
         if (!j.state().equals(LetterJob.DONE)) {
             throw new JobUnavailable(j.state().equals(LetterJob.EXPIRED) ? "job.notFound" : "job.notDone");
         }
-        jobs.download(jobId, out);
+        if (!jobs.download(jobId, out)) throw new JobUnavailable("job.notFound");
     }
 
     /** Runs a queued job (called by the {@link JobWorker} of whichever instance claimed it). */
