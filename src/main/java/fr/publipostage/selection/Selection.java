@@ -170,6 +170,12 @@ public record Selection(long structureId, Set<Profile> profiles, Set<String> lev
         return postalPrint != null;
     }
 
+    /** The same selection ordered by another column of the check table (null: by its sort keys only). */
+    public Selection withOrder(Order newOrder) {
+        return new Selection(structureId, profiles, levels, classes, activation, email, localAdmin, createdAfter,
+                createdBefore, sort, layout, cover, search, newOrder, outcome, postal, postalPrint);
+    }
+
     /** The same selection with another postal filter (the postal print's two parts). */
     public Selection withPostal(PostalFilter filter) {
         return new Selection(structureId, profiles, levels, classes, activation, email, localAdmin, createdAfter,
