@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import fr.publipostage.db.MyBatis;
 import fr.publipostage.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -154,5 +156,116 @@ class JobLeaseIT {
         try (Connection c = db.database().dataSource().getConnection(); Statement st = c.createStatement()) {
             st.execute(statement);
         }
+    }
+
+    // ---- found by reading (a review): when the heartbeat finds a lease expired in the database (the
+    // instance froze past it: a GC pause, SIGSTOP, a VM migration) but nobody has taken it back yet, it
+    // dropped it from `held`; the worker's release then succeeded in the database with nothing put back,
+    // and the released lease hid the job from every takeBackExpired for ever.
+
+    @Test
+    void aJobWhoseLeaseExpiredUnderAFrozenOwnerIsRunAgainBySomeone() throws Exception {
+        long id = store.enqueue(structureId, "admin.freeze", "{}", 1);
+        Duration lease = Duration.ofSeconds(2);
+        AtomicInteger runs = new AtomicInteger();
+        try (Leases a = leases("instance-a", lease); Leases b = leases("instance-b", lease)) {
+            // A's run: the instance "freezes" past its lease (its expiry passes in the database while
+            // nobody else took the job back), then wakes up: its heartbeat finds the lease expired.
+            JobWorker.Handler frozen = (job, context, result) -> {
+                if (runs.incrementAndGet() > 1) { // once awake, A runs it like any healthy instance
+                    result.write("%PDF-a".getBytes(StandardCharsets.US_ASCII));
+                    return JobWorker.Outcome.done(1, 1, 6);
+                }
+                sql("update work_lease set expires_at = now() - interval '1 second' where kind = '" + JobStore.KIND
+                        + "' and released_at is null");
+                long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (!context.progress(0, 1)) {
+                    if (System.nanoTime() > end) throw new AssertionError("the heartbeat never saw the lease expired");
+                    Thread.sleep(50);
+                }
+                return JobWorker.Outcome.done(1, 1, 10); // not written: the lease is lost
+            };
+            new JobWorker(store, a, frozen, lease, 60, WorkEvents.NONE).poll();
+
+            // Any instance (B, or A itself on its next poll) should now find the job and run it.
+            JobWorker.Handler healthy = (job, context, result) -> {
+                runs.incrementAndGet();
+                result.write("%PDF-b".getBytes(StandardCharsets.US_ASCII));
+                return JobWorker.Outcome.done(1, 1, 6);
+            };
+            JobWorker other = new JobWorker(store, b, healthy, lease, 60, WorkEvents.NONE);
+            JobWorker again = new JobWorker(store, a, healthy, lease, 60, WorkEvents.NONE);
+            long end = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+            while (System.nanoTime() < end && !store.find(id).orElseThrow().state().equals(LetterJob.DONE)) {
+                other.poll();
+                again.poll();
+                Thread.sleep(200);
+            }
+        }
+        LetterJob job = store.find(id).orElseThrow();
+        assertThat(job.state())
+                .as("job %d after its frozen owner released it (lease epoch %s, runs %d)", id, job.leaseEpoch(), runs.get())
+                .isEqualTo(LetterJob.DONE);
+    }
+
+    @Test
+    void releasingALeaseTheHeartbeatFoundExpiredStillPutsItsWorkBack() throws Exception {
+        long id = store.enqueue(structureId, "admin.freeze", "{}", 1);
+        Duration duration = Duration.ofSeconds(30);
+        try (Leases a = leases("instance-a", duration)) {
+            Leases.PutBack requeue = store.requeue();
+            Lease lease = a.claim(JobStore.KIND, duration, store.nextQueued(), null, requeue).orElseThrow().lease();
+            sql("update work_lease set expires_at = now() - interval '1 second' where epoch = " + lease.epoch());
+            a.beat(); // the heartbeat after the freeze: the lease is not renewed, it is lost
+            assertThat(lease.held()).isFalse();
+            a.release(lease); // the worker notices and hands it back
+        }
+        assertThat(store.find(id).orElseThrow().state()).as("the job after its lease was handed back").isEqualTo(LetterJob.QUEUED);
+    }
+
+    // ---- the one-time download of a finished job's PDF when two requests overlap (a double click):
+    // the second must not end as a complete-looking file cut short (found by a review: the first one's
+    // end deleted the parts and the second stopped there, answered 200 with part of the letters).
+
+    /** A finished job whose PDF spans three parts. */
+    private long finishedJob(byte[] pdf) throws Exception {
+        long id = store.enqueue(structureId, "admin.double", "{}", 1);
+        Duration lease = Duration.ofSeconds(30);
+        try (Leases leases = new Leases(MyBatis.sessionFactory(db.database().dataSource(),
+                List.of(LetterJobMapper.class, LeaseMapper.class)), "instance-a", WorkEvents.NONE, lease.dividedBy(4))) {
+            new JobWorker(store, leases, (job, context, result) -> {
+                result.write(pdf);
+                return JobWorker.Outcome.done(1, 1, pdf.length);
+            }, lease, 60, WorkEvents.NONE).poll();
+        }
+        assertThat(store.find(id).orElseThrow().state()).isEqualTo(LetterJob.DONE);
+        return id;
+    }
+
+    @Test
+    void aDownloadOverlappedByAnotherFailsRatherThanEndingShort() throws Exception {
+        byte[] pdf = new byte[JobStore.PART_SIZE * 2 + 1000];
+        Arrays.fill(pdf, (byte) 'x');
+        long id = finishedJob(pdf);
+        ByteArrayOutputStream first = new ByteArrayOutputStream();
+        OutputStream second = new OutputStream() {
+            private boolean overlapped;
+
+            @Override
+            public void write(int b) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                // The other request runs to its end while this one is between two parts.
+                if (!overlapped) {
+                    overlapped = true;
+                    store.download(id, first);
+                }
+            }
+        };
+        assertThatThrownBy(() -> store.download(id, second)).as("the second download, cut short").isInstanceOf(IOException.class);
+        assertThat(first.size()).as("the first download, whole").isEqualTo(pdf.length);
     }
 }
