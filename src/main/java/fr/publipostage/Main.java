@@ -2,6 +2,7 @@ package fr.publipostage;
 
 import fr.publipostage.cli.AdminCommand;
 import fr.publipostage.cli.BackupCommand;
+import fr.publipostage.cli.CliFiles;
 import fr.publipostage.cli.RestoreCommand;
 import fr.publipostage.cli.Args;
 import fr.publipostage.cli.CliError;
@@ -67,7 +68,8 @@ public final class Main {
                 return new RenderHtmlCommand().run(rest);
             }
             Config config = Config.fromEnvironment();
-            Logging.apply(config);
+            Logging.apply(config, verb.equals("serve"));
+            CliFiles.checkBeforeStart(verb, rest);
             lang = Messages.language(config.get(Setting.LANGUAGE));
             switch (verb) {
                 case "serve":
@@ -124,6 +126,11 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 130;
+        } catch (java.nio.file.FileSystemException e) {
+            // A file the checks above did not foresee (permissions changed meanwhile…): one sentence, exit 2.
+            System.err.println("publipostage: " + new Messages().get(cliLanguage(), "cli.error.file", e.getFile(),
+                    e.getReason() == null ? "" : e.getReason()));
+            return 2;
         } catch (Exception e) {
             System.err.println("publipostage: " + e);
             return 1;

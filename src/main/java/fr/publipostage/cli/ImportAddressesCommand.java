@@ -35,7 +35,7 @@ public final class ImportAddressesCommand {
         args.allowOnly(Set.of("structure"));
         if (args.positional().size() != 1) throw CliError.of("cli.error.usageImportAddresses");
         String uai = args.require("structure");
-        Path file = Path.of(args.positional().get(0));
+        Path file = CliFiles.input(Path.of(args.positional().get(0)));
         Messages messages = app.messages();
         try (InputStream in = Files.newInputStream(file)) {
             AddressImporter.Report report = app.addresses().importCsv(in, uai);

@@ -35,7 +35,7 @@ public final class ImportCommand {
     public int run(App app, String lang, Args args) throws IOException {
         args.allowOnly(Set.of("structure", "dry-run"));
         if (args.positional().size() != 1) throw CliError.of("cli.error.usageImport");
-        Path file = Path.of(args.positional().get(0));
+        Path file = CliFiles.input(Path.of(args.positional().get(0)));
         boolean apply = !args.has("dry-run");
         Messages messages = app.messages();
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {

@@ -40,6 +40,7 @@ public final class RenderHtmlCommand {
         Path in = Path.of(args.get(0));
         Path out = Path.of(args.get(1));
         if (!Files.isRegularFile(in)) throw CliError.of("cli.error.fileNotFound", in);
+        CliFiles.output(out);
         Optional<List<String>> child = childCommand(args);
         if (child.isPresent()) {
             Process p = new ProcessBuilder(child.get()).inheritIO().start();
@@ -49,6 +50,9 @@ public final class RenderHtmlCommand {
         PdfRenderer renderer = new PdfRenderer(new Fonts(), false);
         try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out), 1 << 16)) {
             renderer.renderFile(in, os);
+        } catch (PdfRenderer.NotWellFormed e) {
+            Files.deleteIfExists(out);
+            throw CliError.of("cli.error.notWellFormed", in, e.line(), e.column(), e.reason());
         }
         return 0;
     }

@@ -65,7 +65,7 @@ public final class TemplateCommand {
                     if (words.size() != 2 && words.size() != 3) throw CliError.of(USAGE);
                     String text = editor.file(id, words.get(1)).text();
                     if (words.size() == 3 && !words.get(2).equals("-")) {
-                        Files.writeString(Path.of(words.get(2)), text, StandardCharsets.UTF_8);
+                        Files.writeString(CliFiles.output(Path.of(words.get(2))), text, StandardCharsets.UTF_8);
                     } else {
                         out.print(text);
                         out.flush();

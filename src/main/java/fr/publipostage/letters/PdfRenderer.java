@@ -286,11 +286,49 @@ public final class PdfRenderer {
             f.setFeature("http://apache.org/xml/features/dom/defer-node-expansion", false);
             f.setFeature("http://xml.org/sax/features/external-general-entities", false);
             f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
+            // The parser's explanation in French (the command line's default language).
+            f.setAttribute("http://apache.org/xml/properties/locale", java.util.Locale.FRENCH);
+            javax.xml.parsers.DocumentBuilder builder = f.newDocumentBuilder();
+            // Told once, by the caller: not also printed by the parser on the console.
+            builder.setErrorHandler(new org.xml.sax.helpers.DefaultHandler() {
+                @Override
+                public void fatalError(org.xml.sax.SAXParseException e) throws org.xml.sax.SAXException {
+                    throw e;
+                }
+            });
             try (InputStream in = Files.newInputStream(xhtml)) {
-                return f.newDocumentBuilder().parse(in, xhtml.toUri().toString());
+                return builder.parse(in, xhtml.toUri().toString());
             }
+        } catch (org.xml.sax.SAXParseException e) {
+            throw new NotWellFormed(e.getLineNumber(), e.getColumnNumber(), e.getMessage(), e);
         } catch (javax.xml.parsers.ParserConfigurationException | org.xml.sax.SAXException e) {
-            throw new IOException("not well-formed XHTML: " + e.getMessage(), e);
+            throw new NotWellFormed(0, 0, e.getMessage(), e);
+        }
+    }
+
+    /** A file given to {@link #renderFile} that is not well-formed XML: where, and the parser's words. */
+    public static final class NotWellFormed extends IOException {
+        private final int line;
+        private final int column;
+        private final String reason;
+
+        NotWellFormed(int line, int column, String reason, Throwable cause) {
+            super("not well-formed XHTML, line " + line + ", column " + column + ": " + reason, cause);
+            this.line = line;
+            this.column = column;
+            this.reason = reason == null ? "" : reason;
+        }
+
+        public int line() {
+            return line;
+        }
+
+        public int column() {
+            return column;
+        }
+
+        public String reason() {
+            return reason;
         }
     }
 
