@@ -399,8 +399,8 @@ public final class CampaignApi implements RouteGroup {
     /**
      * Without a fresh second-factor code (when the platform asks for one), a captured mail shows its
      * envelope only (date, sender, recipient): its subject, text and HTML are masked whole. Replacing the
-     * code where it appears is not enough — a template may print it in any form (in pieces, in lower
-     * case, as a QR code), and saving a template asks for no second factor.
+     * code where it appears is not enough: a template may print it in any form (in pieces, in lower
+     * case, as a QR code).
      */
     private static List<SandboxMailbox.CapturedMail> masked(List<SandboxMailbox.CapturedMail> mails) {
         List<SandboxMailbox.CapturedMail> out = new ArrayList<>();
