@@ -274,11 +274,16 @@ public final class Leases implements AutoCloseable {
                     Lease lease = h.lease();
                     if (renewed.contains(lease.epoch())) {
                         lease.renewed(sentAt);
-                    } else if (held.remove(lease.epoch()) != null) {
+                    } else {
+                        // Into `lost` before it leaves `held`: a release in between still finds its put-back.
                         lost.put(lease.epoch(), h);
-                        lease.lose();
-                        LOG.warn("lost the lease of {}: another instance has it now", lease);
-                        events.lost(lease.kind());
+                        if (held.remove(lease.epoch()) != null) {
+                            lease.lose();
+                            LOG.warn("lost the lease of {}: another instance has it now", lease);
+                            events.lost(lease.kind());
+                        } else {
+                            lost.remove(lease.epoch());  // handed back meanwhile
+                        }
                     }
                 }
                 for (Held h : now) {
