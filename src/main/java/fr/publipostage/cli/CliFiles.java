@@ -13,8 +13,10 @@ public final class CliFiles {
     }
 
     /**
-     * The files a verb names, checked before it opens the database (which logs as it starts, and an
-     * export is recorded): a missing folder or a folder given for a file is one line, exit 2, nothing done.
+     * The file a verb writes, checked before it opens the database (which logs as it starts, and an
+     * export is recorded): a missing folder or a folder given for a file is one line, exit 2, nothing
+     * done. A file it reads is checked by the verb itself, once the database answers (a database that
+     * does not is told first, as before).
      */
     public static void checkBeforeStart(String verb, java.util.List<String> words) {
         switch (verb) {
@@ -22,10 +24,6 @@ public final class CliFiles {
                 String out = new Args(words, verb.equals("letters") ? java.util.Set.of("cover", "pdfa") : java.util.Set.of())
                         .option("out");
                 if (out != null && !out.equals("-")) output(Path.of(out));
-            }
-            case "import", "import-addresses" -> {
-                java.util.List<String> files = new Args(words, java.util.Set.of("dry-run")).positional();
-                if (!files.isEmpty()) input(Path.of(files.get(0)));
             }
             default -> {
             }
