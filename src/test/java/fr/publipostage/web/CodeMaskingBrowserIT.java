@@ -72,4 +72,36 @@ class CodeMaskingBrowserIT {
             assertThat(errors).isEmpty();
         }
     }
+
+    @Test
+    void savingATemplateAsksTheCodeThenSaves() throws Exception {
+        // Changing what every letter says asks the second factor: the editor asks the code and sends again.
+        try (Playwright playwright = BrowserIT.playwright(); Browser browser = BrowserIT.launch(playwright)) {
+            Page page = browser.newContext(new Browser.NewContextOptions().setViewportSize(1366, 900)).newPage();
+            // The first answer is the 403 that asks for the code; the browser logs it itself.
+            List<String> errors = BrowserIT.scriptErrors(page, text -> text.contains("403"));
+            page.navigate("http://localhost:" + web.server.port() + "/");
+            BrowserIT.logIn(page, Who.LOCAL_OWN);
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Modèles")).click();
+            page.locator(".ed-doc").first().waitFor();
+            page.locator("#ed-mode-advanced").click();
+            com.microsoft.playwright.Locator file = page.locator(".ed-file[data-name='print-activation.vm']");
+            file.waitFor();
+            file.click();
+            page.locator("#ed-status").filter(new com.microsoft.playwright.Locator.FilterOptions().setHasText("ouvert")).waitFor();
+            page.evaluate("() => { const cm = window.publipostageEditor; cm.setValue(cm.getValue() + '\\n<p>Relu.</p>'); }");
+            try (Connection c = web.db.database().dataSource().getConnection(); Statement st = c.createStatement()) {
+                st.executeUpdate("update admin set totp_last_step = null");
+            }
+            page.locator("#ed-save").click();
+            page.locator("#totp-code").waitFor();
+            page.locator("#totp-code").fill(SecondFactor.codeAt(secret, Instant.now()));
+            page.locator("#totp-form button[type=submit]").click();
+            page.locator("#ed-status").filter(new com.microsoft.playwright.Locator.FilterOptions()
+                    .setHasText("Enregistré : version 1.")).waitFor(new com.microsoft.playwright.Locator.WaitForOptions().setTimeout(30_000));
+            long lycee = web.app.structureByUai(WebFixture.OWN).id();
+            assertThat(web.app.templateEditor().file(lycee, "print-activation.vm").version()).isEqualTo(1);
+            assertThat(errors).isEmpty();
+        }
+    }
 }
