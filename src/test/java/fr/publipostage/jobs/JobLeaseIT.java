@@ -268,4 +268,17 @@ class JobLeaseIT {
         assertThatThrownBy(() -> store.download(id, second)).as("the second download, cut short").isInstanceOf(IOException.class);
         assertThat(first.size()).as("the first download, whole").isEqualTo(pdf.length);
     }
+
+    @Test
+    void aDownloadThatFindsNothingLeftSaysSoAndWritesNothing() throws Exception {
+        // Downloaded since its state was read (the other click ended first): nothing to send, and the
+        // caller answers 404 rather than an empty PDF with a 200 (found reading the change again).
+        byte[] pdf = new byte[JobStore.PART_SIZE + 10];
+        Arrays.fill(pdf, (byte) 'x');
+        long id = finishedJob(pdf);
+        assertThat(store.download(id, new ByteArrayOutputStream())).isTrue();
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        assertThat(store.download(id, again)).as("nothing left to download").isFalse();
+        assertThat(again.size()).isZero();
+    }
 }
