@@ -175,12 +175,15 @@ public final class JobStore {
     /**
      * Streams a done job's file to {@code out}, then deletes it (it holds credentials): a job is
      * downloaded once. Only the parts of the lease that finished the job are read.
+     *
+     * @return false when there was nothing left to download (nothing is written then)
      */
     public boolean download(long id, OutputStream out) throws IOException {
         int parts;
         try (SqlSession s = sessions.openSession(true)) {
             parts = s.getMapper(LetterJobMapper.class).partCount(id);
         }
+        if (parts == 0) return false;  // downloaded (or expired) since its state was read: nothing written
         for (int seq = 0; seq < parts; seq++) {
             LetterJobMapper.Part part;
             try (SqlSession s = sessions.openSession(true)) {
