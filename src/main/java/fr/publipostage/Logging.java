@@ -15,11 +15,6 @@ public final class Logging {
     private Logging() {
     }
 
-    /** The server's log: on standard output. */
-    public static void apply(Config config) {
-        apply(config, true);
-    }
-
     /**
      * @param onStandardOutput true for {@code serve}; false for the other verbs, whose standard output is
      *                         their result ({@code export --out -}, {@code template get}): their log goes

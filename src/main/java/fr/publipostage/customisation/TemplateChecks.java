@@ -15,7 +15,6 @@ import fr.publipostage.templates.TemplateCatalog;
 import fr.publipostage.templates.TextCatalog;
 import fr.publipostage.templates.TemplateError;
 import fr.publipostage.templates.TemplateResolver;
-import fr.publipostage.templates.XmlProlog;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -313,8 +312,6 @@ final class TemplateChecks {
      * own explanation is given in French ({0}) and English ({2}); {1} is the offending line.
      */
     static Page read(String xhtml) {
-        // Not even parsed: the check's own parser would expand them.
-        if (XmlProlog.declaresEntities(xhtml)) return new Page(null, templateProblem(XmlProlog.entitiesRefused("print-document.vm")));
         try {
             return new Page(parse(xhtml, Locale.FRENCH), null);
         } catch (SAXParseException e) {
@@ -347,11 +344,6 @@ final class TemplateChecks {
      * PDF engine refuses them while rendering anyway (no file, no network); here the admin is told
      * which. Links ({@code <a href>}) are not fetched: they stay clickable in the PDF.
      */
-    static List<Problem> resources(String xhtml) {
-        Page page = read(xhtml);
-        return page.document() == null ? List.of() : resources(page.document());
-    }
-
     static List<Problem> resources(org.w3c.dom.Document doc) {
         List<Problem> problems = new ArrayList<>();
         org.w3c.dom.NodeList all = doc.getElementsByTagNameNS("*", "*");
