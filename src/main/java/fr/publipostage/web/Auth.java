@@ -131,10 +131,6 @@ public final class Auth {
     }
 
     /**
-     * Call before any response carrying credentials (CSV, PDF, e-mail campaign): the structure
-     * check, then the second factor when the platform requires a fresh TOTP code.
-     */
-    /**
      * The customisation check, then a fresh second-factor code when the platform asks for one: a
      * template, the school's wording or its logo decide what every letter and mail says (its address,
      * its QR code), so changing them weighs like an output carrying codes.
@@ -145,6 +141,10 @@ public final class Auth {
         return allowed;
     }
 
+    /**
+     * Call before any response carrying credentials (CSV, PDF, e-mail campaign): the structure
+     * check, then the second factor when the platform requires a fresh TOTP code.
+     */
     public Allowed credentialOutput(Context ctx) {
         Allowed allowed = structure(ctx);
         secondFactor.requireFreshCode(allowed.session());
