@@ -69,7 +69,6 @@ public final class Main {
             }
             Config config = Config.fromEnvironment();
             Logging.apply(config, verb.equals("serve"));
-            CliFiles.checkBeforeStart(verb, rest);
             lang = Messages.language(config.get(Setting.LANGUAGE));
             switch (verb) {
                 case "serve":
@@ -78,10 +77,12 @@ public final class Main {
                     try (App app = openClosedOnExit(config)) {
                         return new ImportCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of("dry-run")));
                     }
-                case "export":
+                case "export": {
+                    Args args = CliFiles.outputChecked(new Args(rest, Set.of()));
                     try (App app = openClosedOnExit(config)) {
-                        return new ExportCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of()));
+                        return new ExportCommand(System.out, System.err).run(app, lang, args);
                     }
+                }
                 case "import-addresses":
                     try (App app = openClosedOnExit(config)) {
                         return new ImportAddressesCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of()));
@@ -94,10 +95,12 @@ public final class Main {
                     try (App app = openClosedOnExit(config)) {
                         return new MailCommand(System.out).run(app, lang, new Args(rest, Set.of()));
                     }
-                case "letters":
+                case "letters": {
+                    Args args = CliFiles.outputChecked(new Args(rest, Set.of("cover", "pdfa")));
                     try (App app = openClosedOnExit(config)) {
-                        return new LettersCommand(System.out, System.err).run(app, lang, new Args(rest, Set.of("cover", "pdfa")));
+                        return new LettersCommand(System.out, System.err).run(app, lang, args);
                     }
+                }
                 case "template":
                     try (App app = openClosedOnExit(config)) {
                         return new TemplateCommand(System.in, System.out, System.err).run(app, lang, new Args(rest, Set.of()));

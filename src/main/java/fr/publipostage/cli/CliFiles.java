@@ -13,21 +13,15 @@ public final class CliFiles {
     }
 
     /**
-     * The file a verb writes, checked before it opens the database (which logs as it starts, and an
-     * export is recorded): a missing folder or a folder given for a file is one line, exit 2, nothing
-     * done. A file it reads is checked by the verb itself, once the database answers (a database that
-     * does not is told first, as before).
+     * The file named by {@code --out} (but {@code -}, standard output), checked before the verb opens the
+     * database (which logs as it starts, and an export is recorded): a missing folder or a folder given
+     * for a file is one line, exit 2, nothing done. A file a verb reads is checked by the verb itself,
+     * once the database answers (a database that does not is told first).
      */
-    public static void checkBeforeStart(String verb, java.util.List<String> words) {
-        switch (verb) {
-            case "export", "letters" -> {
-                String out = new Args(words, verb.equals("letters") ? java.util.Set.of("cover", "pdfa") : java.util.Set.of())
-                        .option("out");
-                if (out != null && !out.equals("-")) output(Path.of(out));
-            }
-            default -> {
-            }
-        }
+    public static Args outputChecked(Args args) {
+        String out = args.option("out");
+        if (out != null && !out.equals("-")) output(Path.of(out));
+        return args;
     }
 
     /** A file the verb will write (through {@code NAME.part}, renamed at the end): its folder must exist. */

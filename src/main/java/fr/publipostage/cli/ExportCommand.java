@@ -77,7 +77,7 @@ public final class ExportCommand {
             written = app.csv().write(selection, scope, lang, stdout);
             stdout.flush();
         } else {
-            Path file = CliFiles.output(Path.of(out));
+            Path file = Path.of(out);  // its folder checked before the database started (CliFiles)
             Path tmp = file.toAbsolutePath().resolveSibling(file.getFileName() + ".part");
             try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 written = app.csv().write(selection, scope, lang, os);

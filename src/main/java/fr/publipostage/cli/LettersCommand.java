@@ -52,7 +52,7 @@ public final class LettersCommand {
         known.add("pdfa");
         args.allowOnly(known);
         if (!args.positional().isEmpty()) throw CliError.of("cli.error.unexpected", args.positional().get(0));
-        Path file = CliFiles.output(Path.of(args.require("out")));
+        Path file = Path.of(args.require("out"));  // its folder checked before the database started (CliFiles)
         Messages messages = app.messages();
         Structure structure;
         if (args.has("campaign") && !args.has("structure")) {
