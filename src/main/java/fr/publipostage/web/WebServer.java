@@ -180,17 +180,18 @@ public final class WebServer {
 
     /**
      * A NUL character in a parameter is nobody's typing, and PostgreSQL refuses it in text: 400 before
-     * any handler reads it (query string, and form bodies that are not multipart). The import upload's
-     * body is a file read as a stream, whatever its label ({@code curl --data-binary} calls it a form):
-     * reading it here as a form would consume it.
+     * any handler reads it (query string, url-encoded and multipart forms). The import upload's body is
+     * a file read as a stream, whatever its label ({@code curl --data-binary} calls it a form): reading
+     * it here as a form would consume it.
      */
     private void refuseNulCharacters(Context ctx) {
         refuseNul(ctx.queryParamMap());
         String type = ctx.contentType();
-        if (type != null && type.startsWith("application/x-www-form-urlencoded") && !ImportApi.isUpload(ctx.path())) {
+        if (type == null || ImportApi.isUpload(ctx.path())) return;
+        if (type.startsWith("application/x-www-form-urlencoded")) {
             refuseNul(ctx.formParamMap());
-        } else if (type != null && type.startsWith("multipart/form-data") && !ImportApi.isUpload(ctx.path())) {
-            // The text fields of a multipart form (what a browser's FormData sends); its files are not read here.
+        } else if (type.startsWith("multipart/form-data")) {
+            // The text fields of what a browser's FormData sends; its files are not read here.
             Map<String, List<String>> fields;
             try {
                 fields = ctx.formParamMap();
