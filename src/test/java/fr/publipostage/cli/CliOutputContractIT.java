@@ -2,11 +2,10 @@ package fr.publipostage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import fr.publipostage.testing.AppProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,16 +41,9 @@ class CliOutputContractIT {
     }
 
     private static Run run(String... args) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), "fr.publipostage.Main"));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.directory(work.toFile());
-        Map<String, String> env = pb.environment();
-        env.keySet().removeIf(k -> k.startsWith("PUBLIPOSTAGE_"));
-        env.put("PUBLIPOSTAGE_DATA_DIR", data.toString());
-        env.put("PUBLIPOSTAGE_DEMO_DATA", "false");
+        // Standard output and standard error apart (AppProcess's own start merges them).
+        ProcessBuilder pb = AppProcess.builder(work, Map.of("PUBLIPOSTAGE_DATA_DIR", data.toString(),
+                "PUBLIPOSTAGE_DEMO_DATA", "false"), args);
         Path out = Files.createTempFile(work, "stdout", ".bin");
         Path err = Files.createTempFile(work, "stderr", ".txt");
         pb.redirectOutput(out.toFile());
@@ -60,7 +52,7 @@ class CliOutputContractIT {
         Process p = pb.start();
         if (!p.waitFor(180, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            throw new AssertionError("still running: " + command);
+            throw new AssertionError("still running: " + pb.command());
         }
         return new Run(p.exitValue(), Files.readAllBytes(out), Files.readString(err, StandardCharsets.UTF_8));
     }

@@ -36,15 +36,7 @@ public final class AppProcess implements AutoCloseable {
     /** As {@link #start(Path, String, Map, String...)}, with this text on standard input. */
     public static AppProcess startWithInput(Path workDir, String name, Map<String, String> settings, String stdin, String... args)
             throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), "fr.publipostage.Main"));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.directory(workDir.toFile());
-        Map<String, String> env = pb.environment();
-        env.keySet().removeIf(k -> k.startsWith("PUBLIPOSTAGE_"));
-        env.putAll(settings);
+        ProcessBuilder pb = builder(workDir, settings, args);
         Path log = workDir.resolve(name + ".log");
         pb.redirectErrorStream(true);
         pb.redirectOutput(log.toFile());
@@ -55,6 +47,23 @@ public final class AppProcess implements AutoCloseable {
             p.getOutputStream().close();
         }
         return new AppProcess(p, log, name);
+    }
+
+    /**
+     * {@code fr.publipostage.Main ARGS} in a JVM of its own, run in {@code workDir} with only these
+     * PUBLIPOSTAGE_ settings; where its output goes is the caller's to set.
+     */
+    public static ProcessBuilder builder(Path workDir, Map<String, String> settings, String... args) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), "fr.publipostage.Main"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.directory(workDir.toFile());
+        Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> k.startsWith("PUBLIPOSTAGE_"));
+        env.putAll(settings);
+        return pb;
     }
 
     public Process process() {
