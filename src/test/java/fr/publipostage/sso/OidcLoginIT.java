@@ -73,6 +73,7 @@ class OidcLoginIT {
     void providerBackToNormal() {
         provider.clockOffset(Duration.ZERO);
         provider.nextTokenAnswer(null);
+        provider.nextUserInfoAnswer(null);
     }
 
     // ------------------------------------------------------------------ the flow as a browser does it
@@ -518,6 +519,52 @@ class OidcLoginIT {
         HttpResponse<String> r = c.get(callbackPath(flow));
         assertThat(r.statusCode()).isEqualTo(502);
         assertThat(r.body()).contains("secret client incorrect").doesNotContain("bad secret");
+    }
+
+    /**
+     * What a proxy in front of a provider that is down answers: an HTML page, no OAuth error. The
+     * person must read that the provider does not answer, not that his login was cancelled or refused.
+     */
+    static no.nav.security.mock.oauth2.http.OAuth2HttpResponse errorPage(int status) {
+        return new no.nav.security.mock.oauth2.http.OAuth2HttpResponse(okhttp3.Headers.of("Content-Type", "text/html"), status,
+                "<html><body><h1>" + status + " Bad Gateway</h1></body></html>", null);
+    }
+
+    @Test
+    void aTokenEndpointAnsweringAServerErrorPageSaysTheProviderDoesNotAnswer() {
+        String login = withFunction(WebFixture.OWN, "ADMIN_LOCAL", "Personnel").get(0);
+        provider.nextLogin(login, Map.of());
+        WebFixture.Client c = web.client();
+        Flow flow = begin(c, "/oidc/login");
+        provider.nextTokenAnswer(request -> errorPage(502));
+        HttpResponse<String> r = c.get(callbackPath(flow));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(502);
+        assertThat(r.body()).contains("Le fournisseur d’identité de l’ENT ne répond pas").doesNotContain("Exception");
+        assertThat(c.cookie("publipostage_session")).isNull();
+    }
+
+    @Test
+    void aUserinfoEndpointAnsweringAServerErrorPageSaysTheProviderDoesNotAnswer() {
+        String login = withFunction(WebFixture.OWN, "ADMIN_LOCAL", "Personnel").get(0);
+        // The login claim is in the ID token; userinfo is asked only for the class-teacher claim: its
+        // failure must not stop the login (the directory's functions still count).
+        provider.nextUserInfoAnswer(request -> errorPage(503));
+        HttpResponse<String> withLogin = loginAs(web.client(), login, Map.of());
+        assertThat(withLogin.statusCode()).as(withLogin.body()).isEqualTo(200);
+
+        // The ID token lacks the login claim: userinfo is the only place left, and it is down.
+        WebFixture.Client c = web.client();
+        Flow flow = begin(c, "/oidc/login");
+        Instant now = Instant.now();
+        provider.nextTokenAnswer(request -> TestProvider.tokenAnswer(provider.signWithProvidersKey(new JWTClaimsSet.Builder()
+                .issuer(provider.issuer()).subject("sub-" + login).audience(TestProvider.CLIENT_ID)
+                .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(600)))
+                .claim("nonce", flow.nonce()).build())));
+        provider.nextUserInfoAnswer(request -> errorPage(503));
+        HttpResponse<String> r = c.get(callbackPath(flow));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(502);
+        assertThat(r.body()).contains("Le fournisseur d’identité de l’ENT ne répond pas").doesNotContain("Exception");
+        assertThat(c.cookie("publipostage_session")).isNull();
     }
 
     @Test

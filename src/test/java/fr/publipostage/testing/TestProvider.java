@@ -34,6 +34,7 @@ public final class TestProvider implements AutoCloseable {
     private final MockOAuth2Server server;
     private volatile Duration clockOffset = Duration.ZERO;
     private final AtomicReference<Function<OAuth2HttpRequest, OAuth2HttpResponse>> nextTokenAnswer = new AtomicReference<>();
+    private final AtomicReference<Function<OAuth2HttpRequest, OAuth2HttpResponse>> nextUserInfoAnswer = new AtomicReference<>();
     private final NextLogin next = new NextLogin();
     private final KeyProvider keys = new KeyProvider();
 
@@ -46,13 +47,18 @@ public final class TestProvider implements AutoCloseable {
     public TestProvider(boolean interactiveLogin, int port) {
         OAuth2TokenProvider tokens = new OAuth2TokenProvider(keys, () -> Instant.now().plus(clockOffset));
         OAuth2Config config = new OAuth2Config(interactiveLogin, null, null, false, tokens, java.util.Set.of(next), new no.nav.security.mock.oauth2.http.MockWebServerWrapper());
-        server = new MockOAuth2Server(config, new TokenOverride());
+        server = new MockOAuth2Server(config, new TokenOverride(), new UserInfoOverride());
         server.start(port);
     }
 
     /** The next answer of the token endpoint, instead of the provider's own (once). */
     public void nextTokenAnswer(Function<OAuth2HttpRequest, OAuth2HttpResponse> answer) {
         nextTokenAnswer.set(answer);
+    }
+
+    /** The next answer of the userinfo endpoint, instead of the provider's own (once). */
+    public void nextUserInfoAnswer(Function<OAuth2HttpRequest, OAuth2HttpResponse> answer) {
+        nextUserInfoAnswer.set(answer);
     }
 
     /** A JWT signed with the provider's own key (the one its JWKS publishes): to send tokens it would never issue. */
@@ -133,6 +139,20 @@ public final class TestProvider implements AutoCloseable {
         @Override
         public OAuth2HttpResponse invoke(OAuth2HttpRequest request) {
             Function<OAuth2HttpRequest, OAuth2HttpResponse> answer = nextTokenAnswer.getAndSet(null);
+            return answer.apply(request);
+        }
+    }
+
+    /** Answers the userinfo endpoint with {@link #nextUserInfoAnswer} when one is set; else the provider answers. */
+    private final class UserInfoOverride implements Route {
+        @Override
+        public boolean match(OAuth2HttpRequest request) {
+            return nextUserInfoAnswer.get() != null && request.getUrl().encodedPath().endsWith("/" + ISSUER_ID + "/userinfo");
+        }
+
+        @Override
+        public OAuth2HttpResponse invoke(OAuth2HttpRequest request) {
+            Function<OAuth2HttpRequest, OAuth2HttpResponse> answer = nextUserInfoAnswer.getAndSet(null);
             return answer.apply(request);
         }
     }
