@@ -184,6 +184,8 @@ public final class OidcProvider {
             String detail = "token endpoint refused the code: HTTP " + response.getStatusCode() + " " + error.getCode()
                     + (error.getDescription() == null ? "" : " (" + error.getDescription() + ")");
             String code2 = error.getCode() == null ? "" : error.getCode();
+            // No OAuth error and a server error (a proxy's 502 page, a provider down): it does not answer.
+            if (code2.isEmpty() && response.getStatusCode() >= 500) throw new OidcFailure(OidcFailure.Reason.UNREACHABLE, detail);
             if (code2.equals(OAuth2Error.INVALID_CLIENT.getCode()) || code2.equals(OAuth2Error.UNAUTHORIZED_CLIENT.getCode())
                     || (code2.isEmpty() && response.getStatusCode() == 401)) {
                 throw new OidcFailure(OidcFailure.Reason.CLIENT_REFUSED, detail);
@@ -238,8 +240,13 @@ public final class OidcProvider {
         try {
             UserInfoResponse info = UserInfoResponse.parse(response);
             if (!info.indicatesSuccess()) {
-                throw new OidcFailure(OidcFailure.Reason.PROVIDER_ERROR, "userinfo refused: "
-                        + info.toErrorResponse().getErrorObject().getCode());
+                ErrorObject error = info.toErrorResponse().getErrorObject();
+                String detail = "userinfo refused: HTTP " + response.getStatusCode() + " " + (error == null ? null : error.getCode());
+                // No OAuth error and a server error (a proxy's 502 page, a provider down): it does not answer.
+                if ((error == null || error.getCode() == null) && response.getStatusCode() >= 500) {
+                    throw new OidcFailure(OidcFailure.Reason.UNREACHABLE, detail);
+                }
+                throw new OidcFailure(OidcFailure.Reason.PROVIDER_ERROR, detail);
             }
             var claims = info.toSuccessResponse().getUserInfo();
             if (claims == null || !expectedSubject.equals(claims.getSubject().getValue())) {
