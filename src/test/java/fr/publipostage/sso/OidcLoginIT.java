@@ -507,6 +507,22 @@ class OidcLoginIT {
     }
 
     @Test
+    void anIdTokenWhoseAuthorizedPartyIsAnotherClientIsRefusedEvenWithUsAmongItsAudiences() {
+        String login = withFunction(WebFixture.OWN, "ADMIN_LOCAL", "Personnel").get(0);
+        // aud may be an array; then azp names the client the token was issued to (OpenID Connect Core 3.1.3.7).
+        WebFixture.Client c = web.client();
+        HttpResponse<String> r = loginAs(c, login, Map.of("aud", List.of(TestProvider.CLIENT_ID, "another-application"),
+                "azp", "another-application"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(401);
+        assertThat(r.body()).contains("n’a pas pu être vérifiée");
+        assertThat(c.cookie("publipostage_session")).isNull();
+        // The same audiences issued to us: accepted.
+        HttpResponse<String> ours = loginAs(web.client(), login, Map.of("aud", List.of(TestProvider.CLIENT_ID, "another-application"),
+                "azp", TestProvider.CLIENT_ID));
+        assertThat(ours.statusCode()).as(ours.body()).isEqualTo(200);
+    }
+
+    @Test
     void aWrongClientSecretIsASentenceForTheOperator() {
         String login = withFunction(WebFixture.OWN, "ADMIN_LOCAL", "Personnel").get(0);
         provider.nextLogin(login, Map.of());
