@@ -211,11 +211,12 @@ public final class OidcProvider {
         return new ClientSecretBasic(id, secret);
     }
 
-    /** Nimbus's checks of the ID token: signature with the provider's keys, issuer, audience, times, nonce. */
+    /** Nimbus's checks of the ID token (signature with the provider's keys, issuer, audience, times, nonce), then its authorized party. */
     public IDTokenClaimsSet validate(JWT idToken, Nonce expectedNonce) {
         IDTokenValidator validator = discovered().validator();
+        IDTokenClaimsSet claims;
         try {
-            return validator.validate(idToken, expectedNonce);
+            claims = validator.validate(idToken, expectedNonce);
         } catch (BadJWTException e) {
             if (e == BadJWTExceptions.EXPIRED_EXCEPTION || e == BadJWTExceptions.IAT_CLAIM_AHEAD_EXCEPTION) {
                 throw new OidcFailure(OidcFailure.Reason.CLOCK, "ID token outside its validity times (" + e.getMessage()
@@ -230,6 +231,13 @@ public final class OidcProvider {
             }
             throw new OidcFailure(OidcFailure.Reason.TOKEN_REFUSED, "ID token could not be checked: " + e.getMessage(), e);
         }
+        // Nimbus checks that our client is one of the audiences, not the authorized party: a token issued
+        // to another client that lists us too is not ours (OpenID Connect Core 3.1.3.7, points 4 and 5).
+        if (claims.getAuthorizedParty() != null && !settings.clientId().equals(claims.getAuthorizedParty().getValue())) {
+            throw new OidcFailure(OidcFailure.Reason.TOKEN_REFUSED, "ID token refused: issued to another client (azp "
+                    + claims.getAuthorizedParty().getValue() + ", audiences " + claims.getAudience() + ")");
+        }
+        return claims;
     }
 
     /** The userinfo claims (when the ID token lacks the login claim); empty when the provider has no such endpoint. */
