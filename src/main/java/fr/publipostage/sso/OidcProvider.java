@@ -114,11 +114,12 @@ public final class OidcProvider {
         } catch (IOException e) {
             throw new OidcFailure(OidcFailure.Reason.UNREACHABLE, "discovery of " + settings.issuer() + " failed: " + e, e);
         } catch (GeneralException e) {
-            throw new OidcFailure(OidcFailure.Reason.UNREACHABLE, "discovery document of " + settings.issuer() + " refused: " + e.getMessage(), e);
+            metadata = withFinalSlash(e);
         }
-        if (metadata.getAuthorizationEndpointURI() == null || metadata.getTokenEndpointURI() == null || metadata.getJWKSetURI() == null) {
+        if (!httpAddress(metadata.getAuthorizationEndpointURI()) || !httpAddress(metadata.getTokenEndpointURI())
+                || !httpAddress(metadata.getJWKSetURI())) {
             throw new OidcFailure(OidcFailure.Reason.UNREACHABLE, "discovery document of " + settings.issuer()
-                    + " lacks authorization_endpoint, token_endpoint or jwks_uri");
+                    + " lacks authorization_endpoint, token_endpoint or jwks_uri as absolute http(s) addresses");
         }
         Set<JWSAlgorithm> algorithms = new LinkedHashSet<>();
         if (metadata.getIDTokenJWSAlgs() != null) {
@@ -136,6 +137,27 @@ public final class OidcProvider {
                 new JWSVerificationKeySelector<>(algorithms, keys), null);
         validator.setMaxClockSkew(settings.clockSkewSeconds());
         return new Discovered(metadata, validator, clock.instant());
+    }
+
+    /**
+     * The settings drop a final slash of the issuer; a provider that writes its issuer with one (Auth0…)
+     * is asked again under that exact name, which Nimbus then checks against its document as usual.
+     */
+    private OIDCProviderMetadata withFinalSlash(GeneralException refused) {
+        if (!settings.issuer().endsWith("/")) {
+            try {
+                return OIDCProviderMetadata.resolve(new Issuer(settings.issuer() + "/"), settings.timeoutMillis(), settings.timeoutMillis());
+            } catch (IOException | GeneralException e) {
+                // the first refusal says best what is wrong
+            }
+        }
+        throw new OidcFailure(OidcFailure.Reason.UNREACHABLE, "discovery document of " + settings.issuer() + " refused: "
+                + refused.getMessage(), refused);
+    }
+
+    private static boolean httpAddress(URI uri) {
+        return uri != null && uri.isAbsolute() && uri.getHost() != null
+                && ("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()));
     }
 
     /** Discovery now (the login button's first click, and the start-up check): throws when unreachable. */
