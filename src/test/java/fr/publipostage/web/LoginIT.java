@@ -92,6 +92,44 @@ class LoginIT {
         assertThat(c.login(Who.SUPER.login, WebFixture.PASSWORD).statusCode()).isEqualTo(303);
     }
 
+    @Test
+    void wrongPasswordsSentInParallelAreCheckedNoMoreThanTheThrottleAllows() throws Exception {
+        // A guesser does not wait for one answer before sending the next: the throttle must count
+        // attempts that are still being checked, or it lets a whole burst through.
+        clearFailures();
+        web.app.admins().create("t.parallel", WebFixture.PASSWORD, false, List.of(WebFixture.OWN));
+        int attempts = 30;
+        List<WebFixture.Client> clients = new java.util.ArrayList<>();
+        for (int i = 0; i < attempts; i++) {
+            WebFixture.Client c = web.client();
+            c.get("/login");
+            c.csrf = c.cookie(Auth.PRE_SESSION_CSRF_COOKIE);
+            clients.add(c);
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(attempts);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < attempts; i++) {
+                WebFixture.Client c = clients.get(i);
+                String guess = "wrong-password-" + i;
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return c.postForm("/login", Map.of("login", "t.parallel", "password", guess)).statusCode();
+                }));
+            }
+            go.countDown();
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (var a : answers) statuses.add(a.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertThat(statuses).isSubsetOf(401, 429);
+            assertThat(statuses.stream().filter(s -> s == 401).count()).as("passwords checked: " + statuses)
+                    .isLessThanOrEqualTo(LoginService.MAX_FAILURES_PER_LOGIN);
+        } finally {
+            pool.shutdownNow();
+            clearFailures();
+        }
+    }
+
     private static void clearFailures() {
         try (var conn = web.db.database().dataSource().getConnection(); var st = conn.createStatement()) {
             st.execute("delete from login_failure");
