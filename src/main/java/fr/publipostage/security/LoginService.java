@@ -55,26 +55,35 @@ public final class LoginService {
     public Result login(String login, String password, String address) {
         String key = login == null ? "" : login.strip().toLowerCase(Locale.ROOT);
         String from = address == null ? "" : address;
-        try (SqlSession session = sessions.openSession(true)) {
+        // The attempt is counted as a failure before its password is checked (and forgiven when it is
+        // right): attempts sent in parallel see each other, so a burst gets no more checks than the limits.
+        boolean throttled;
+        try (SqlSession session = sessions.openSession(false)) {
             SessionMapper mapper = session.getMapper(SessionMapper.class);
-            if (mapper.countFailuresByLogin(key, WINDOW_MINUTES) >= MAX_FAILURES_PER_LOGIN
-                    || mapper.countFailuresByAddress(from, WINDOW_MINUTES) >= MAX_FAILURES_PER_ADDRESS) {
-                // Not counted: nothing was checked, and counting it would let anyone who keeps retrying
-                // (or a whole school behind one address) keep the lock on for ever.
-                LOG.warn("login throttled: {} from {}", loggable(key), from);
-                return new Throttled();
-            }
+            mapper.lockFailuresOfLogin(key);
+            mapper.lockFailuresOfAddress(from);
+            throttled = mapper.countFailuresByLogin(key, WINDOW_MINUTES) >= MAX_FAILURES_PER_LOGIN
+                    || mapper.countFailuresByAddress(from, WINDOW_MINUTES) >= MAX_FAILURES_PER_ADDRESS;
+            // A throttled attempt is not counted: nothing was checked, and counting it would let anyone who
+            // keeps retrying (or a whole school behind one address) keep the lock on for ever.
+            if (!throttled) mapper.insertFailure(key, from);
+            session.commit(true);
+        }
+        if (throttled) {
+            // After the connection is back: a burst must not hold every connection while asking for one more.
+            LOG.warn("login throttled: {} from {}", loggable(key), from);
+            return new Throttled();
         }
         Optional<Admin> admin = admins.authenticate(login == null ? null : login.strip(), password);
         try (SqlSession session = sessions.openSession(true)) {
             SessionMapper mapper = session.getMapper(SessionMapper.class);
-            if (admin.isEmpty()) {
-                mapper.insertFailure(key, from);
-                mapper.purgeFailures(24 * 60);
-                LOG.info("login refused: {} from {}", loggable(key), from);
-                return new Refused();
-            }
-            mapper.clearFailures(key);
+            // A wrong password keeps the failure counted above; a right one clears the login's failures.
+            if (admin.isEmpty()) mapper.purgeFailures(24 * 60);
+            else mapper.clearFailures(key);
+        }
+        if (admin.isEmpty()) {
+            LOG.info("login refused: {} from {}", loggable(key), from);
+            return new Refused();
         }
         LOG.info("login: {} from {}", admin.get().login(), from);
         return new LoggedIn(webSessions.open(admin.get()));

@@ -39,6 +39,14 @@ public interface SessionMapper {
 
     void insertFailure(@Param("login") String login, @Param("address") String address);
 
+    /**
+     * Login attempts on this login, then from this address, are counted one at a time (all instances)
+     * until the transaction ends: always in this order, so two attempts never wait on each other in a circle.
+     */
+    void lockFailuresOfLogin(@Param("login") String login);
+
+    void lockFailuresOfAddress(@Param("address") String address);
+
     int countFailuresByLogin(@Param("login") String login, @Param("minutes") int minutes);
 
     int countFailuresByAddress(@Param("address") String address, @Param("minutes") int minutes);
