@@ -40,4 +40,17 @@ public final class BounceFixtures {
             throw new IllegalStateException(e);
         }
     }
+
+    /** A bounce-looking message whose parts nest {@code depth} multiparts deep, a text part at the bottom. */
+    public static String nested(int depth, String returnedMessageId) {
+        StringBuilder sb = new StringBuilder("From: MAILER-DAEMON@relay.example.net\r\nTo: bounces@sainte-anne.example.fr\r\n"
+                + "Subject: Undelivered Mail Returned to Sender\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=\"b0\"\r\n\r\n");
+        for (int i = 0; i < depth; i++) {
+            sb.append("--b").append(i).append("\r\nContent-Type: multipart/mixed; boundary=\"b").append(i + 1).append("\"\r\n\r\n");
+        }
+        sb.append("--b").append(depth).append("\r\nContent-Type: text/plain\r\n\r\nMessage-ID: ").append(returnedMessageId).append("\r\n");
+        for (int i = depth; i >= 0; i--) sb.append("--b").append(i).append("--\r\n");
+        return sb.toString();
+    }
 }

@@ -161,6 +161,19 @@ class BounceParserTest {
         assertThat(r.kind()).isEqualTo(BounceReport.Kind.OTHER);
     }
 
+    @Test
+    void aMessageNestedThousandsOfPartsDeepIsReadWithoutOverflowingTheStack() throws Exception {
+        // 6,000 levels are 420 KB, under the worker's 4 MB: a StackOverflowError is no exception the worker
+        // catches, so it would end its thread and the message, never recorded, would end the next one too.
+        String raw = BounceFixtures.nested(6_000, ID);
+        try {
+            BounceReport r = parser.parse(mime(raw));
+            assertThat(r).isNotNull();
+        } catch (BounceParser.Malformed e) {
+            // kept and counted by the worker: fine too
+        }
+    }
+
     private static MimeMessage mime(String raw) throws Exception {
         return new MimeMessage(Session.getInstance(new Properties()),
                 new java.io.ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8)));
