@@ -41,6 +41,11 @@ import javax.mail.internet.MimeUtility;
 public final class BounceParser {
     /** Raw text scanned for quoted Message-IDs and text bounces: more is not a bounce's business. */
     static final int MAX_SCAN = 2 * 1024 * 1024;
+    /**
+     * Multiparts looked into for a bounce's text: real reports nest two or three; a message nested thousands
+     * deep (a few hundred KB) would overflow the stack, which is no exception the worker survives.
+     */
+    static final int MAX_DEPTH = 8;
     private static final Pattern STATUS = Pattern.compile("(?<![\\d.])([245])\\.(\\d{1,3})\\.(\\d{1,3})(?![\\d.])");
     private static final Pattern SMTP_CODE = Pattern.compile("(?<![\\d.])([45])\\d\\d(?=[ -])");
     private static final Pattern MESSAGE_ID_HEADER = Pattern.compile("(?im)^(?:Message-ID|X-Original-Message-ID|Original-Message-ID)\\s*:\\s*(<[^>\\s]{3,250}>)");
@@ -60,6 +65,8 @@ public final class BounceParser {
             return read(message);
         } catch (MessagingException | IOException | RuntimeException e) {
             throw new Malformed("unreadable message: " + e);
+        } catch (StackOverflowError e) {
+            throw new Malformed("unreadable message: nested too deep");
         }
     }
 
@@ -83,7 +90,7 @@ public final class BounceParser {
                 else if (pt.match("message/rfc822") || pt.match("text/rfc822-headers") || pt.match("message/global")
                         || pt.match("message/global-headers")) returned.add(p);
                 else if (i == 0 && pt.getPrimaryType().equalsIgnoreCase("text")) human.append(text(p));
-                else if (i == 0 && pt.getPrimaryType().equalsIgnoreCase("multipart")) human.append(firstText(p));
+                else if (i == 0 && pt.getPrimaryType().equalsIgnoreCase("multipart")) human.append(firstText(p, 1));
             }
             for (Part p : returned) ids.addAll(returnedMessageIds(p));
             if (status != null) {
@@ -433,15 +440,15 @@ public final class BounceParser {
 
     /** The text a person reads: a text/plain part (or the whole text body), else an HTML part without tags. */
     private static String bodyText(Part p) throws MessagingException, IOException {
-        String t = firstText(p);
+        String t = firstText(p, 0);
         return t == null ? "" : t;
     }
 
-    private static String firstText(Part p) throws MessagingException, IOException {
+    private static String firstText(Part p, int depth) throws MessagingException, IOException {
         ContentType type = contentType(p);
         if (type == null || type.match("text/plain")) return text(p);
         if (type.match("text/html")) return text(p).replaceAll("(?s)<[^>]*>", " ").replace("&nbsp;", " ");
-        if (type.getPrimaryType().equalsIgnoreCase("multipart")) {
+        if (type.getPrimaryType().equalsIgnoreCase("multipart") && depth < MAX_DEPTH) {
             Object content = p.getContent();
             if (content instanceof Multipart mp) {
                 String html = null;
@@ -450,7 +457,7 @@ public final class BounceParser {
                     ContentType bt = contentType(b);
                     if (bt != null && bt.match("text/plain")) return text(b);
                     if (html == null && bt != null && (bt.match("text/html") || bt.getPrimaryType().equalsIgnoreCase("multipart"))) {
-                        html = firstText(b);
+                        html = firstText(b, depth + 1);
                     }
                 }
                 return html;
