@@ -122,6 +122,33 @@ class PostalLetterTest {
     }
 
     @Test
+    void aSchoolWithALongNameAndAddressWritesNothingInTheFrameButTheAddress() throws Exception {
+        // Real names are this long (the ENT's, with the "lycée des métiers" label), and so are addresses with a BP and a CEDEX.
+        fr.publipostage.directory.Structure school = new fr.publipostage.directory.Structure(1, "0330001A",
+                "Lycée polyvalent régional Gustave Eiffel – Lycée des métiers du bâtiment, de l'énergie et du numérique",
+                "143 rue de Pessac, BP 10245, Résidence universitaire, 33076 Bordeaux Cedex", "fr", null,
+                "https://ent.lycee-eiffel.example.fr");
+        LetterEngine engine = Letters.engine(school, new BuiltinTemplates(), POOL, 1, 10);
+        List<Account> accounts = withAddresses(4);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        engine.print(postal(), accounts, out);
+        assertInWindow(out.toByteArray(), accounts);
+        // And the whole return line is shown, in the window above the frame (none of it clipped at the window's edge).
+        PostalGeometry.Box aboveFrame = new PostalGeometry.Box(107, 47, 198, 55);
+        List<List<PostalGeometry.Run>> pages = PostalGeometry.runs(out.toByteArray());
+        for (int p = 0; p < pages.size(); p++) {
+            List<PostalGeometry.Run> returnLine = PostalGeometry.split(pages.get(p), expectedLines(accounts.get(p))).others().stream()
+                    .filter(r -> r.box().intersects(new PostalGeometry.Box(107, 40, 198, 90))).toList();
+            assertThat(String.join("", returnLine.stream().map(PostalGeometry.Run::text).toList()))
+                    .as("page %d: the return line", p + 1).contains("Gustave").contains("33076BordeauxCedex");
+            for (PostalGeometry.Run r : returnLine) {
+                assertThat(r.box().inside(aboveFrame)).as("page %d: return line '%s' at %s inside %s", p + 1, r.text(), r.box(),
+                        aboveFrame).isTrue();
+            }
+        }
+    }
+
+    @Test
     void aHostileStyleSheetCannotMoveTheAddress() throws Exception {
         String hostile = new BuiltinTemplates().resolve(null, "print.css").orElseThrow().text() + """
                 @page { margin: 30mm !important; size: A5 !important; }
