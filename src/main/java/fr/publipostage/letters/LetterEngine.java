@@ -702,7 +702,7 @@ public final class LetterEngine {
         String address = structure.address() == null ? "" : structure.address().strip();
         String returnLine = address.isEmpty() ? structure.name() : msg.get("letter.postal.returnLine", structure.name(), address);
         sb.append("\n<div class=\"postal-window\" style=\"").append(PostalLayout.WINDOW_STYLE)
-                .append("\"><div class=\"postal-return\" style=\"").append(PostalLayout.RETURN_STYLE).append("\">")
+                .append("\"><div class=\"postal-return\" style=\"").append(PostalLayout.returnStyle(returnLine)).append("\">")
                 .append(PostalLayout.escape(returnLine)).append("</div>\n<div class=\"postal-frame\" id=\"")
                 .append(PostalLayout.FRAME_ID).append(i).append("\" style=\"").append(PostalLayout.FRAME_STYLE).append("\">\n");
         Map<String, Object> av = new HashMap<>(v);

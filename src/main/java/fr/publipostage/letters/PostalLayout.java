@@ -56,11 +56,21 @@ public final class PostalLayout {
             + "width:91mm !important;height:43mm !important;right:auto !important;bottom:auto !important;"
             + IMPORTANT_RESET + "background:#ffffff !important;z-index:1000 !important;overflow:hidden !important;"
             + "display:block !important;visibility:visible !important;";
-    static final String RETURN_STYLE = "position:absolute !important;left:3mm !important;top:1.5mm !important;"
-            + "width:85mm !important;height:6mm !important;right:auto !important;bottom:auto !important;"
-            + IMPORTANT_RESET + "overflow:hidden !important;display:block !important;"
-            + "font-family:'DejaVu Sans',sans-serif !important;font-size:6.5pt !important;line-height:1.2 !important;"
-            + "color:#333333 !important;white-space:normal !important;visibility:visible !important;";
+    /**
+     * The school's return line: its last line 0.5 mm above the frame, the text growing upwards (never down into
+     * the frame; were it longer than the window's top 7.5 mm, its beginning would be cut, never its postcode and
+     * town), smaller as it gets longer: two lines of 6.5 pt hold about 100 characters, three of 5 pt about 220,
+     * four of 4 pt about 400 (DejaVu Sans on 85 mm).
+     */
+    static String returnStyle(String text) {
+        int length = text.codePointCount(0, text.length());
+        String size = length <= 100 ? "6.5pt" : length <= 220 ? "5pt" : "4pt";
+        return "position:absolute !important;left:3mm !important;top:auto !important;bottom:35.5mm !important;"
+                + "width:85mm !important;height:auto !important;right:auto !important;max-height:none !important;"
+                + IMPORTANT_RESET + "overflow:visible !important;display:block !important;"
+                + "font-family:'DejaVu Sans',sans-serif !important;font-size:" + size + " !important;line-height:1.2 !important;"
+                + "color:#333333 !important;white-space:normal !important;visibility:visible !important;";
+    }
     static final String FRAME_STYLE = "position:absolute !important;left:3mm !important;top:8mm !important;"
             + "width:85mm !important;height:33mm !important;right:auto !important;bottom:auto !important;"
             + "margin:0 !important;border:0 none !important;padding:1mm 0 0 1mm !important;box-sizing:border-box !important;"
@@ -107,7 +117,7 @@ public final class PostalLayout {
               position: static !important; float: none !important; transform: none !important; display: block !important;
               color: #000000 !important; background: transparent !important; height: auto !important;
               width: auto !important; visibility: visible !important; }
-            html body div.sheet.postal div.postal-return * { font-size: 6.5pt !important; line-height: 1.2 !important;
+            html body div.sheet.postal div.postal-return * { font-size: inherit !important; line-height: 1.2 !important;
               margin: 0 !important; padding: 0 !important; position: static !important; transform: none !important; }
             """;
 
