@@ -3,6 +3,7 @@ package fr.publipostage.mailing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.publipostage.App;
+import fr.publipostage.bounces.BounceFixtures;
 import fr.publipostage.bounces.BounceWorker;
 import fr.publipostage.testing.TestDatabase;
 import java.io.ByteArrayInputStream;
@@ -162,6 +163,37 @@ class BounceWorkerIT {
             assertThat(pass.held()).as("an expired lease is taken over").isTrue();
             assertThat(pass.bounced()).isEqualTo(1);
             assertThat(query(db, "select coalesce(holder, '-') from bounce_mailbox")).as("handed back after the pass").isEqualTo("-");
+        }
+    }
+
+    @Test
+    void aNulCharacterInAMessageIsNoPoisonForTheMailbox() throws Exception {
+        try (BounceBox box = new BounceBox(); TestDatabase.Fresh db = TestDatabase.fresh()) {
+            App app = db.app(box.settings(null, "1m"));
+            long structureId = MailFixture.school(app, db, 2);
+            Map<String, Recipient> rows = sendTeachers(app, structureId);
+            // Any message may reach the bounce mailbox: a NUL (here encoded in the subject, and in a forged
+            // report's Diagnostic-Code) is a character PostgreSQL refuses in text.
+            box.deliverRaw(BounceFixtures.text("out-of-office.eml", "<unused@example.org>", "t2@example.org", BounceBox.ADDRESS, MailFixture.FROM)
+                    .replace("Subject: =?UTF-8?Q?R=C3=A9ponse", "Subject: =?UTF-8?Q?R=00=C3=A9ponse"));
+            box.deliverRaw(BounceFixtures.text("postfix-permanent.eml", rows.get("t2@example.org").messageId(), "t2@example.org",
+                    BounceBox.ADDRESS, MailFixture.FROM).replace("Content-Type: message/delivery-status\r\n",
+                    "Content-Type: message/delivery-status\r\nContent-Transfer-Encoding: quoted-printable\r\n")
+                    .replace("Diagnostic-Code: smtp; 550 5.1.1", "Diagnostic-Code: smtp; 550 5.1.1 =00")
+                    .replace("Message-Id: <20250902081522.", "Message-Id: <20250902081523."));
+            box.deliver("postfix-permanent.eml", rows.get("t1@example.org").messageId(), "t1@example.org", BounceBox.ADDRESS);
+
+            BounceWorker.Pass pass = app.bounceWorker().runOnce();
+
+            assertThat(pass.read()).isEqualTo(3);
+            assertThat(pass.bounced()).isEqualTo(2);
+            assertThat(pass.other()).isEqualTo(1);
+            Map<String, Recipient> after = new HashMap<>();
+            for (Recipient r : Ledger.rows(app, rows.get("t1@example.org").campaignId())) if (r.address() != null) after.put(r.address(), r);
+            assertThat(after.get("t1@example.org").status()).isEqualTo(Recipient.Status.bounced);
+            assertThat(after.get("t2@example.org").status()).isEqualTo(Recipient.Status.bounced);
+            assertThat(after.get("t2@example.org").bounceDiagnostic()).startsWith("550 5.1.1").doesNotContain("\u0000");
+            assertThat(query(db, "select coalesce(last_error, '-') from bounce_mailbox")).isEqualTo("-");
         }
     }
 
