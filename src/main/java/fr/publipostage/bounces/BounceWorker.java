@@ -288,7 +288,7 @@ public final class BounceWorker implements AutoCloseable {
         try {
             MimeMessage copy = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw));
             String id = copy.getMessageID();
-            if (id != null && !id.isBlank() && id.length() <= 500) key = id.strip();
+            if (id != null && !id.isBlank() && id.length() <= 500) key = abbreviate(id);
             report = parser.parse(copy);
             outcome = switch (report.kind()) {
                 case FAILED -> "bounced";
@@ -382,9 +382,14 @@ public final class BounceWorker implements AutoCloseable {
         return out.toByteArray();
     }
 
+    /**
+     * One line of at most 1,000 characters, without control characters: whatever a remote server or a
+     * sender wrote (a NUL, which PostgreSQL refuses in text and would stop every pass at this message; a
+     * terminal escape, which {@code mail --campaign} would print) becomes a space.
+     */
     private static String abbreviate(String s) {
         if (s == null) return null;
-        String v = s.replaceAll("\\s+", " ").strip();
+        String v = s.replaceAll("[\\s\\p{Cntrl}]+", " ").strip();
         return v.length() > 1000 ? v.substring(0, 1000) + "…" : v;
     }
 
