@@ -197,6 +197,26 @@ class BounceWorkerIT {
         }
     }
 
+    @Test
+    void mailOnACampaignWithABounceListsItAndSaysNotEveryoneGotTheMail() throws Exception {
+        try (BounceBox box = new BounceBox(); TestDatabase.Fresh db = TestDatabase.fresh()) {
+            App app = db.app(box.settings(null, "1m"));
+            long structureId = MailFixture.school(app, db, 2);
+            Map<String, Recipient> rows = sendTeachers(app, structureId);
+            box.deliver("postfix-permanent.eml", rows.get("t1@example.org").messageId(), "t1@example.org", BounceBox.ADDRESS);
+            assertThat(app.bounceWorker().runOnce().bounced()).isEqualTo(1);
+
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            int code = new fr.publipostage.cli.MailCommand(new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8)).run(app, "en",
+                    new fr.publipostage.cli.Args(List.of("--campaign", String.valueOf(rows.get("t1@example.org").campaignId())),
+                            java.util.Set.of()));
+            String printed = bytes.toString(StandardCharsets.UTF_8);
+            assertThat(printed).contains("t1@example.org");
+            // README: exit code 0 when every mailable account got its mail; t1's came back undelivered.
+            assertThat(code).as(printed).isEqualTo(1);
+        }
+    }
+
     private static String verpOf(Recipient r) {
         return "bounces+" + r.messageId().substring(1, r.messageId().indexOf('@')) + "@sainte-anne.example.fr";
     }
