@@ -26,7 +26,7 @@ import java.util.Set;
  * platform's SUPER_ADMIN accounts are neither mailed nor listed): prints the confirmation counts, starts a campaign and
  * follows it to the end with a progress line. {@code mail --campaign ID} follows an existing campaign
  * (after a crash or from another terminal), sending with this process too. Exit code 0 when every
- * mailable account got its mail, 1 when some failed or the campaign was cancelled or paused, 3 when a
+ * mailable account got its mail, 1 when some failed or bounced or the campaign was cancelled or paused, 3 when a
  * worker paused it because the SMTP settings are wrong (the sentence names them). Following a campaign
  * paused that way resumes it first: this process may have the corrected settings.
  */
@@ -149,7 +149,8 @@ public final class MailCommand {
         switch (p.campaign().status()) {
             case finished -> {
                 out.println(messages.get(lang, "campaign.cli.finished", campaignId, c.sent(), c.failed(), c.skipped()));
-                return c.failed() == 0 ? 0 : 1;
+                // A bounced mail did not reach its account either (README: 0 only when every mailable account got it).
+                return c.failed() == 0 && c.bounced() == 0 ? 0 : 1;
             }
             case cancelled -> {
                 out.println(messages.get(lang, "campaign.cli.cancelled", campaignId, c.sent(), c.failed(), c.cancelled()));
