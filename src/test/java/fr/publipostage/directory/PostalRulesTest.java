@@ -55,6 +55,19 @@ class PostalRulesTest {
     }
 
     @Test
+    void aCedexWrittenOnADeliveryLineEndsThePostcodeAndCityLineAsTheNormWants() {
+        assertThat(PostalRules.print(PostalAddress.of("Rectorat", "CEDEX 9", "33076", "Bordeaux", null)).lines())
+                .containsExactly("RECTORAT", "33076 BORDEAUX CEDEX 9");
+        assertThat(PostalRules.print(PostalAddress.of("CS 81499", "Cedex", "33060", "Bordeaux", null)).lines())
+                .containsExactly("CS 81499", "33060 BORDEAUX CEDEX");
+        assertThat(PostalRules.print(PostalAddress.of("BP 935", "cedex 09", "33060", "Bordeaux Cedex 9", null)).lines())
+                .containsExactly("BP 935", "33060 BORDEAUX CEDEX 9");
+        // Too long once joined: told on the city, never cut.
+        assertThat(keys(PostalAddress.of("BP 1", "CEDEX 12", "33000", "Saint-Médard-en-Jalles-Les-Pins", null)))
+                .containsExactly("city:address.lineTooLong");
+    }
+
+    @Test
     void franceNeedsAFiveDigitPostcodeOfARealArea() {
         assertThat(keys(PostalAddress.of("1 rue X", null, "1000", "Bourg-en-Bresse", null))).containsExactly("postcode:address.postcodeLostZero");
         assertThat(PostalRules.check(PostalAddress.of("1 rue X", null, "1000", "Bourg", null)).get(0).args()).containsExactly("1000", "01000");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import fr.publipostage.customisation.WorstCase;
 import fr.publipostage.directory.Account;
 import fr.publipostage.directory.PostalAddress;
+import fr.publipostage.directory.PostalRules;
 import fr.publipostage.directory.Profile;
 import fr.publipostage.selection.Selection;
 import fr.publipostage.selection.SelectionParser;
@@ -61,6 +62,23 @@ class PostalLetterTest {
     private static List<String> expectedLines(Account a) {
         String lang = a.language() == null ? "fr" : a.language();
         return PostalBlock.of(a, MESSAGES.get(lang, "letter.postal.civility"), MESSAGES.get(lang, "letter.postal.civilityShort")).getLines();
+    }
+
+    @Test
+    void aSurnameOfOneWordLongerThanALineIsShortenedNotARefusedPrint() {
+        String longName = "Abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqr"; // 44 letters, no space nor hyphen
+        for (int[] lines : new int[][] {{1}, {2}, {4}}) {
+            Account a = new Account(1, 1, Profile.Relative, longName, "Zoé", "zoe.long", null, "ABCD1234", false, null, null,
+                    List.of(), List.of(), List.of(), false, null, "fr")
+                    .withPostalAddress(PostalAddress.of("5 rue X", null, "33000", "Bordeaux", null));
+            List<String> recipient = PostalBlock.recipient(a, "Madame, Monsieur", "M. ou Mme", lines[0]);
+            assertThat(recipient).isNotEmpty().allSatisfy(l -> assertThat(PostalRules.length(l)).isLessThanOrEqualTo(PostalRules.MAX_CHARS));
+            assertThat(recipient.size()).isLessThanOrEqualTo(lines[0]);
+            assertThat(String.join("", recipient)).startsWith("ABCDEFGHIJ");
+        }
+        assertThat(expectedLines(new Account(1, 1, Profile.Relative, longName, "Zoé", "zoe.long", null, "ABCD1234", false, null,
+                null, List.of(), List.of(), List.of(), false, null, "fr")
+                .withPostalAddress(PostalAddress.of("5 rue X", null, "33000", "Bordeaux", null)))).last().isEqualTo("33000 BORDEAUX");
     }
 
     /** Every page: the address inside the frame, nothing else in it. Returns the address box of each page. */
