@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  *   <li>line 1 the recipient, line 2 what is inside the building (apartment, floor, "chez"), line 3 the
  *       building (entrance, residence, block), line 4 number and street, line 5 the delivery service or
  *       place (BP, TSA, CS, poste restante, lieu-dit, hamlet), line 6 postcode and city (or CEDEX code
- *       and "CITY CEDEX n");</li>
+ *       and "CITY CEDEX n"; a CEDEX written alone on a delivery line joins this line);</li>
  *   <li>lines 4 to 6 in capitals, without accents or punctuation (letters, digits and spaces only);
  *       lines 1 to 3 as written;</li>
  *   <li>France: a 5-digit postcode (no space), of a real département (01–95, or overseas 971–978 and
@@ -87,6 +87,14 @@ public final class PostalRules {
         public int recipientLinesAllowed() {
             return (abroad() ? MAX_LINES_ABROAD : MAX_LINES) - lines().size();
         }
+    }
+
+    /** A delivery line that is only the CEDEX mention ("Cedex", "CEDEX 9"): in France it belongs to the last line. */
+    private static final Pattern CEDEX_ONLY = Pattern.compile("^CEDEX( [0-9]{1,3})?$");
+    private static final Pattern CEDEX_WORD = Pattern.compile("(^| )CEDEX( |$)");
+
+    private static boolean isCedexMention(PostalAddress a, String line) {
+        return destination(a.country()).domestic() && CEDEX_ONLY.matcher(noPunctuation(line)).matches();
     }
 
     private static final Pattern SERVICE = Pattern.compile(
@@ -243,7 +251,7 @@ public final class PostalRules {
         List<Placed> placed = new ArrayList<>();
         String[] lines = {a.line1(), a.line2(), a.line3(), a.line4()};
         for (int i = 0; i < lines.length; i++) {
-            if (lines[i] == null) continue;
+            if (lines[i] == null || isCedexMention(a, lines[i])) continue;
             Kind kind = kindAt(a, i);
             int line = kind == Kind.OTHER ? placeOfOther(a, i) : kind.line;
             placed.add(new Placed(i, line, printedDeliveryLine(lines[i], kind == Kind.OTHER ? kindForCase(line) : kind)));
@@ -311,7 +319,11 @@ public final class PostalRules {
         String city = noPunctuation(a.city());
         if (destination.domestic()) {
             String code = a.postcode() == null ? "" : a.postcode().replace(" ", "").replace("\u00a0", "");
-            return collapse(code + " " + city);
+            // A CEDEX given on a delivery line ends this line ("33076 BORDEAUX CEDEX 9"), once.
+            String cedex = a.deliveryLines().stream().filter(l -> isCedexMention(a, l)).map(PostalRules::noPunctuation)
+                    .findFirst().orElse("");
+            if (CEDEX_WORD.matcher(city).find()) cedex = "";
+            return collapse(code + " " + city + " " + cedex);
         }
         String code = a.postcode() == null ? "" : collapse(upperNoAccents(a.postcode()));
         String country = countryLine(a.country());

@@ -19,7 +19,8 @@ import java.util.Locale;
  * winning: "Madame, Monsieur First LAST" (adults; a pupil has no civility), "M. ou Mme First LAST",
  * "M. ou Mme F. LAST", "First LAST", "F. LAST", "LAST"; then, when a second line is free, the name over
  * two lines (cut at a space or a hyphen); then the last name's trailing parts reduced to initials
- * ("DE LA ROCHEFOUCAULD-Œ.-L.-Ÿ."). The full name is always written in the letter itself.
+ * ("DE LA ROCHEFOUCAULD-Œ.-L.-Ÿ."); last, a word longer than a line cut to 37 characters and a full
+ * stop. The full name is always written in the letter itself.
  */
 public final class PostalBlock implements TemplateView {
     private final List<String> lines;
@@ -46,7 +47,7 @@ public final class PostalBlock implements TemplateView {
      * @param civility      "Madame, Monsieur" in the letter's language
      * @param civilityShort "M. ou Mme"
      * @throws IllegalArgumentException when the stored address breaks the rules (it was not imported
-     *                                  through the checks) or the name cannot be written within the lines left
+     *                                  through the checks)
      */
     public static PostalBlock of(Account account, String civility, String civilityShort) {
         PostalAddress address = account.postalAddress();
@@ -137,6 +138,9 @@ public final class PostalBlock implements TemplateView {
             String candidate = PostalRules.collapse(b.toString());
             if (PostalRules.length(candidate) <= PostalRules.MAX_CHARS) return candidate;
         }
-        throw new IllegalArgumentException("name cannot be written in " + PostalRules.MAX_CHARS + " characters");
+        // A word longer than a line by itself: cut, with the full stop that marks an abbreviation (the
+        // letter's body still names the person in full); refusing would stop the school's whole print.
+        int[] kept = PostalRules.collapse(last).codePoints().limit(PostalRules.MAX_CHARS - 1).toArray();
+        return new String(kept, 0, kept.length).strip() + ".";
     }
 }
