@@ -240,6 +240,29 @@ class TemplateEditorIT {
                 .get(0).key()).isEqualTo("editor.check.noContent");
     }
 
+    /**
+     * The checks on save see every page a print can have: the words only the cut-out cards show (layout 8)
+     * are checked for characters the font cannot draw, and the window-envelope print's "hand over in
+     * person" list (print-handover.vm, the cover.handover texts) is rendered like the other pages.
+     */
+    @Test
+    void cardsAndTheHandOverListAreCheckedOnSave() {
+        Problem cardGlyph = refused("messages_fr.properties",
+                "letter.card.activationHint=D\u00e9coupez la carte \uD83D\uDE42 en suivant les pointill\u00e9s.\n").get(0);
+        assertThat(cardGlyph.key()).isEqualTo("editor.check.glyphs");
+        assertThat(say(cardGlyph)).contains("\uD83D\uDE42");
+        assertThat(refused("messages_fr.properties", "cover.handover.title=\uD83D\uDCEC Lettres \u00e0 remettre\n").get(0).key())
+                .isEqualTo("editor.check.glyphs");
+        assertThat(say(refused("messages_fr.properties",
+                "cover.handover.instructions=" + "Un texte bien trop long pour tenir sur la page. ".repeat(120) + "\n").get(0)))
+                .contains("print-handover.vm");
+        String handover = editor.file(lycee, "print-handover.vm").text();
+        assertThat(say(refused("print-handover.vm", handover.replace("$structure.name", "$structure.nom")).get(0)))
+                .contains("nom");
+        assertThat(refused("print-handover.vm", handover.replace("<h1>", "<h1><b>")).get(0).key())
+                .isEqualTo("editor.check.xhtml");
+    }
+
     @Test
     void aSchoolsOwnTextsWinOverTheBundleInItsLanguageOnly() throws IOException {
         String title = app.messages().get("fr", "letter.activation.title");
