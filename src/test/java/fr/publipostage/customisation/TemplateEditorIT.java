@@ -241,6 +241,32 @@ class TemplateEditorIT {
     }
 
     /**
+     * A class cover sheet is checked as a real class prints it, a full page of names: a longer instruction
+     * that still fits above the worst case's four names but not above 28 is refused on save, not found
+     * when a whole class's print fails.
+     */
+    @Test
+    void aCoverSheetTextIsCheckedAboveAFullPageOfNames() throws IOException {
+        String longer = "cover.instructions=" + "Un texte bien trop long pour tenir sur la page. ".repeat(30) + "\n";
+        Problem overflow = refused("messages_fr.properties", longer).get(0);
+        assertThat(overflow.key()).isEqualTo("editor.check.coverOverflow");
+        assertThat(say(overflow)).contains("print-cover.vm");
+        // What is accepted prints a class of more than a page of names with its cover sheets.
+        editor.save(lycee, "messages_fr.properties",
+                "cover.instructions=" + "Un texte un peu plus long que d’habitude. ".repeat(4) + "\n", null, "admin.lycee", null);
+        java.util.Map<String, Long> sizes = new java.util.HashMap<>();
+        for (Account a : app.selections().list(Selection.everyone(lycee), Scope.LOCAL_ADMIN)) {
+            if (!a.classes().isEmpty()) sizes.merge(a.classes().get(0), 1L, Long::sum);
+        }
+        String big = sizes.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        assertThat(sizes.get(big)).isGreaterThan(28);
+        Selection byClass = app.selections().parse(lycee, Map.of("class", List.of(big), "sort", List.of("class"),
+                "cover", List.of("yes")));
+        assertThat(app.letters().print(byClass, Scope.LOCAL_ADMIN, "admin.lycee", "test", java.io.OutputStream.nullOutputStream(),
+                fr.publipostage.letters.LetterEngine.Progress.NONE).pages()).isGreaterThan(sizes.get(big).intValue());
+    }
+
+    /**
      * The checks on save see every page a print can have: the words only the cut-out cards show (layout 8)
      * are checked for characters the font cannot draw, and the window-envelope print's "hand over in
      * person" list (print-handover.vm, the cover.handover texts) is rendered like the other pages.
