@@ -196,20 +196,28 @@ final class TemplateChecks {
 
     /**
      * The worst case, still to activate and activated, in both languages, in layout 1 with its class
-     * cover sheet, in layouts 2 and 8, and in the window-envelope layout (six- and seven-line addresses):
-     * each sheet must render to exactly one page, and each address stay alone in the envelope's window
-     * (the engine measures it after layout).
+     * cover sheet (a full page of names, as a real class prints it), in layouts 2 and 8, and in the
+     * window-envelope layout (six- and seven-line addresses, and a full page of the same people without
+     * an address, handed over in person: the hand-over list and their letters): each sheet must render
+     * to exactly one page, each address stay alone in the envelope's window (the engine measures it
+     * after layout), and every page's characters be in the fonts.
      */
     private List<Problem> checkPrint(Structure structure, Rendering rendering) {
         List<Account> worst = worstCases(structure.id());
+        List<Account> fullCover = fullPage(worst);
+        List<Account> postal = new ArrayList<>(worst);
+        for (Account a : fullCover) postal.add(a.withPostalAddress(null));
         List<Problem> problems = new ArrayList<>();
+        Set<String> missing = new java.util.LinkedHashSet<>();
         for (int layout : new int[] {1, 2, 8, POSTAL}) {
             Selection selection = layout == POSTAL
-                    ? sheetSelection(structure.id(), 1, false).withLayout(1, Selection.PostalPrint.DEFAULT)
+                    ? sheetSelection(structure.id(), 1, false).withLayout(1,
+                            new Selection.PostalPrint(Selection.PostalPrint.WithoutAddress.hand))
                     : sheetSelection(structure.id(), layout, layout == 1);
+            List<Account> accounts = layout == POSTAL ? postal : layout == 1 ? fullCover : worst;
             String xhtml;
             try {
-                xhtml = rendering.letters().xhtml(selection, worst);
+                xhtml = rendering.letters().xhtml(selection, accounts);
             } catch (TemplateError e) {
                 problems.add(templateProblem(e));
                 return problems;
@@ -225,11 +233,11 @@ final class TemplateChecks {
                     problems.addAll(outside);
                     return problems;
                 }
-                Set<String> missing = glyphs.missing(textOf(page.document()));
-                if (!missing.isEmpty()) problems.add(Problem.of("editor.check.glyphs", String.join(" ", missing)));
             }
+            // Every layout: some words are only on the cards (8) or the hand-over list (postal).
+            missing.addAll(glyphs.missing(textOf(page.document())));
             try {
-                rendering.letters().print(selection, worst, OutputStream.nullOutputStream());
+                rendering.letters().print(selection, accounts, OutputStream.nullOutputStream());
             } catch (LetterFailure e) {
                 problems.add(overflowProblem(layout, e));
             } catch (TemplateError e) {
@@ -240,6 +248,7 @@ final class TemplateChecks {
                 return problems;
             }
         }
+        if (!missing.isEmpty()) problems.add(Problem.of("editor.check.glyphs", String.join(" ", missing)));
         return problems;
     }
 
@@ -273,6 +282,15 @@ final class TemplateChecks {
         return accounts;
     }
 
+    /** The worst cases repeated to fill one page of a class cover sheet or hand-over list. */
+    static List<Account> fullPage(List<Account> worst) {
+        List<Account> accounts = new ArrayList<>(fr.publipostage.letters.LetterEngine.COVER_ROWS_PER_PAGE);
+        while (accounts.size() < fr.publipostage.letters.LetterEngine.COVER_ROWS_PER_PAGE) {
+            accounts.add(worst.get(accounts.size() % worst.size()));
+        }
+        return accounts;
+    }
+
     static Selection sheetSelection(long structureId, int layout, boolean cover) {
         return new Selection(structureId, Set.of(), Set.of(), Set.of(), Selection.Activation.all,
                 Selection.EmailFilter.all, null, null, null,
@@ -285,6 +303,10 @@ final class TemplateChecks {
                 || e.key().equals("render.noPostalAddressOne")) {
             // The window-envelope checks: full sentences naming the person.
             return new Problem(e.key(), e.args(), 0, 0);
+        }
+        if (layout == POSTAL && "render.coverOverflow".equals(e.key())) {
+            // The only cover page of a window-envelope print: the list of letters to hand over in person.
+            return new Problem("editor.check.handoverOverflow", List.of(e.args().get(e.args().size() - 1)), 0, 0);
         }
         if (layout == POSTAL && "render.overflow".equals(e.key())) {
             return new Problem("editor.check.postalOverflow", e.args(), 0, 0);

@@ -49,7 +49,8 @@ import java.util.regex.Pattern;
  */
 public final class LetterEngine {
     static final String MARKER = "@@PUBLIPOSTAGE-SHEETS@@";
-    static final int COVER_ROWS_PER_PAGE = 28;
+    /** Rows of a class cover sheet or hand-over list page: a page the checks on save fill (TemplateChecks). */
+    public static final int COVER_ROWS_PER_PAGE = 28;
     private static final Pattern SHEET_ID = Pattern.compile("s[0-9]+");
 
     /** Pages done so far and the expected total (the total may grow when cover sheets are found). */
