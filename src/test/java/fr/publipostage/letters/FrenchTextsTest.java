@@ -17,7 +17,10 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import fr.publipostage.templates.DraftTemplates;
+import fr.publipostage.templates.TemplateResolver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -83,6 +86,30 @@ class FrenchTextsTest {
         String text = Pdfs.read(LetterEngineTest.print(engine, LetterEngineTest.selection(layout, false, false), people())).text();
         assertThat(text).contains("d’activation");
         assertThat(LINE_AFTER_APOSTROPHE.matcher(text).find()).as("a line of the PDF ends with an apostrophe:\n" + text).isFalse();
+    }
+
+    /**
+     * French puts a space before : ; ! ? » and after «; a school's own words often use a plain space
+     * there. The line must never break on that space: no line of the PDF starts with one of these signs
+     * or ends with an opening guillemet, wherever the sentence falls in the line.
+     */
+    @Test
+    void noLineStartsWithAHighPunctuationSignOrEndsWithAnOpeningGuillemet() throws Exception {
+        String activation = new BuiltinTemplates().resolve(null, "print-activation.vm").orElseThrow().text();
+        Pattern bad = Pattern.compile("(?m)^[ \\t]*[:;!?»].*$|^.*«[ \\t]*$");
+        List<String> found = new ArrayList<>();
+        for (int k = 0; k < 60; k++) {
+            String words = "m".repeat(k + 1) + " Votre compte : activez-le ; c’est simple ! Une question ? "
+                    + "Voyez « Mot de passe oublié » sur la page : elle vous guide ; ou demandez ! Pourquoi ? « Aide » aussi.";
+            TemplateResolver school = new DraftTemplates(new BuiltinTemplates(), 1, "print-activation.vm",
+                    activation.replace("<p>$msg.get('letter.activation.intro'", "<p>" + words + "</p>\n<p>$msg.get('letter.activation.intro'"));
+            LetterEngine engine = Letters.engine(school, POOL, 1, 50);
+            String text = Pdfs.read(LetterEngineTest.print(engine, LetterEngineTest.selection(1, false, false),
+                    List.of(WorstCase.of(1, false, "fr")))).text();
+            Matcher m = bad.matcher(text);
+            while (m.find()) found.add(k + ": " + m.group());
+        }
+        assertThat(found).isEmpty();
     }
 
     @Test
