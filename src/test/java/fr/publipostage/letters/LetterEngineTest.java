@@ -220,4 +220,40 @@ class LetterEngineTest {
         assertThat(at).as("'" + word + "' on the cover page").isNotNegative();
         return glyphs.get(owner.get(at));
     }
+
+    /**
+     * A word longer than the line (a school's text, a web address without slashes) wraps inside the
+     * letter instead of running off the paper: every character is drawn on the page, in layouts 1, 2
+     * (the activation letter) and 8 (the card), and the word is all there.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 8})
+    void aWordLongerThanTheLineStaysOnThePage(int layout) throws Exception {
+        String word = "Anticonstitutionnellement".repeat(6);
+        BuiltinTemplates builtin = new BuiltinTemplates();
+        String name = layout == 8 ? "print-card.vm" : "print-activation.vm";
+        String text = builtin.resolve(null, name).orElseThrow().text();
+        String changed = layout == 8
+                ? text.replace("<div class=\"hint\">$msg.get('letter.card.activationHint')</div>",
+                        "<div class=\"hint\">Voir " + word + " ici.</div>")
+                : text.replace("<p>$msg.get('letter.activation.intro'", "<p>Voir " + word + " ici.</p>\n<p>$msg.get('letter.activation.intro'");
+        assertThat(changed).isNotEqualTo(text);
+        LetterEngine engine = Letters.engine(new fr.publipostage.templates.DraftTemplates(builtin, 1, name, changed), POOL, 1, 50);
+        List<Account> pending = Letters.accounts(layout, false).stream().filter(a -> !a.activated()).toList();
+        byte[] pdf = print(engine, selection(layout, false, false), pending);
+        try (org.apache.pdfbox.pdmodel.PDDocument doc = org.apache.pdfbox.Loader.loadPDF(pdf)) {
+            float width = doc.getPage(0).getMediaBox().getWidth();
+            float[] right = {0};
+            org.apache.pdfbox.text.PDFTextStripper stripper = new org.apache.pdfbox.text.PDFTextStripper() {
+                @Override
+                protected void writeString(String s, List<org.apache.pdfbox.text.TextPosition> positions) throws java.io.IOException {
+                    for (var p : positions) right[0] = Math.max(right[0], p.getXDirAdj() + p.getWidthDirAdj());
+                    super.writeString(s, positions);
+                }
+            };
+            String read = stripper.getText(doc).replaceAll("\\s+", "");
+            assertThat(read).contains("Voir" + word + "ici.");
+            assertThat(right[0]).as("rightmost character (pt) on a page %s pt wide", width).isLessThanOrEqualTo(width);
+        }
+    }
 }
