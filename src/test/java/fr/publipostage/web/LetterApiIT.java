@@ -286,6 +286,10 @@ class LetterApiIT {
             HttpResponse<byte[]> asked = postBytes(admin, BASE, oneClass + "&pdfa=yes");
             assertThat(fr.publipostage.letters.VeraPdf.isArchive(asked.body())).isTrue();
             assertThat(fr.publipostage.letters.VeraPdf.failures(asked.body(), org.verapdf.pdfa.flavours.PDFAFlavour.PDFA_2_U)).isEmpty();
+            Account onePupil = accounts(Map.of("profile", List.of(Profile.Student.name()))).get(0);
+            HttpResponse<byte[]> oneAsked = admin.getBytes(BASE + "/accounts/" + onePupil.id() + "?pdfa=yes");
+            assertThat(oneAsked.statusCode()).isEqualTo(200);
+            assertThat(fr.publipostage.letters.VeraPdf.isArchive(oneAsked.body())).isTrue();
             // The school's default, set by its admin, applies when the print does not say.
             HttpResponse<String> set = admin.postForm(defaults, Map.of("archive", "yes"));
             assertThat(set.statusCode()).isEqualTo(200);
@@ -293,6 +297,13 @@ class LetterApiIT {
             assertThat(json(admin.get(defaults)).get("archive").asBoolean()).isTrue();
             assertThat(fr.publipostage.letters.VeraPdf.isArchive(postBytes(admin, BASE, oneClass).body())).isTrue();
             assertThat(fr.publipostage.letters.VeraPdf.isArchive(postBytes(admin, BASE, oneClass + "&pdfa=no").body())).isFalse();
+            // One person's letter follows the same rule: the school's default, or what the request says.
+            Account pupil = accounts(Map.of("profile", List.of(Profile.Student.name()))).get(0);
+            HttpResponse<byte[]> oneByDefault = admin.getBytes(BASE + "/accounts/" + pupil.id());
+            assertThat(oneByDefault.statusCode()).isEqualTo(200);
+            assertThat(fr.publipostage.letters.VeraPdf.isArchive(oneByDefault.body())).isTrue();
+            assertThat(fr.publipostage.letters.VeraPdf.isArchive(admin.getBytes(BASE + "/accounts/" + pupil.id() + "?pdfa=no").body()))
+                    .isFalse();
             assertThat(web.as(Who.CLASS_TEACHER).postForm(defaults, Map.of("archive", "no")).statusCode()).isEqualTo(403);
             HttpResponse<String> bad = admin.post(BASE, Map.of("profile", "Student", "pdfa", "peut-être"), "X-CSRF-Token", admin.csrf);
             assertThat(bad.statusCode()).isEqualTo(400);
