@@ -141,11 +141,18 @@ public final class LetterService implements JobWorker.Handler {
      */
     public LetterEngine.Result printAccount(long structureId, long accountId, Selection options, Scope scope,
                                             String adminLogin, OutputStream out) throws IOException {
+        return printAccount(structureId, accountId, options, scope, adminLogin, out, false);
+    }
+
+    /** Same; {@code archive}: a PDF/A-2u copy for the school's archive, as a print may be. */
+    public LetterEngine.Result printAccount(long structureId, long accountId, Selection options, Scope scope,
+                                            String adminLogin, OutputStream out, boolean archive) throws IOException {
         Selection one = Selection.everyone(structureId).withLayout(options.layout(), options.postalPrint());
         List<Account> found = findAccount(one, scope, accountId);
         if (found.isEmpty()) throw new JobUnavailable("render.empty");
-        LetterEngine.Result r = engine.print(one, found, out);
-        record(adminLogin, one, r.accounts(), "account", Map.of("accountId", accountId));
+        LetterEngine.Result r = engine.print(one, found, out, archive);
+        record(adminLogin, one, r.accounts(), "account",
+                archive ? Map.of("accountId", accountId, "archive", true) : Map.of("accountId", accountId));
         return r;
     }
 

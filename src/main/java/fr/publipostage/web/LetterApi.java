@@ -236,13 +236,16 @@ public final class LetterApi implements RouteGroup {
         } catch (NumberFormatException e) {
             throw new NotFound("card.notFound");
         }
-        Selection options = selections.parse(allowed.structureId(), ctx.queryParamMap());
+        Map<String, List<String>> params = new LinkedHashMap<>(ctx.queryParamMap());
+        params.remove("pdfa");
+        Selection options = selections.parse(allowed.structureId(), params);
         int layout = options.layout();
         Account account = selections.account(allowed.structureId(), accountId, allowed.scope())
                 .orElseThrow(() -> new NotFound("card.notFound"));
         ByteArrayOutputStream pdf = new ByteArrayOutputStream();
         try {
-            letters.printAccount(allowed.structureId(), accountId, options, allowed.scope(), allowed.admin().login(), pdf);
+            letters.printAccount(allowed.structureId(), accountId, options, allowed.scope(), allowed.admin().login(), pdf,
+                    archive(ctx, allowed));
         } catch (LetterService.JobUnavailable e) {
             if (e.key().equals("render.empty")) throw new NotFound("card.notFound");
             throw e;
