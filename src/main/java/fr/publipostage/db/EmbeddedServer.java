@@ -375,9 +375,11 @@ final class EmbeddedServer implements DatabaseStatus, AutoCloseable {
         Optional<ProcessHandle> handle = ProcessHandle.of(pid.get().pid()).filter(ProcessHandle::isAlive);
         if (handle.isEmpty()) return false;
         String command = handle.get().info().command().orElse("");
-        if (!command.endsWith("/postgres")) {
-            // postmaster.pid left by a server that is gone; its number now belongs to another program.
-            LOG.info("removing the stale {} (pid {} is {})", files.cluster.resolve("postmaster.pid"), pid.get().pid(), command);
+        if (!command.endsWith("/postgres") || !runsThisCluster(handle.get())) {
+            // postmaster.pid left by a server that is gone; its number now belongs to another program,
+            // perhaps the PostgreSQL of another data directory (never to be stopped from here).
+            LOG.info("removing the stale {} (pid {} is {}, not this data directory's server)", files.cluster.resolve("postmaster.pid"),
+                    pid.get().pid(), command);
             try {
                 Files.deleteIfExists(files.cluster.resolve("postmaster.pid"));
             } catch (IOException e) {
@@ -413,6 +415,24 @@ final class EmbeddedServer implements DatabaseStatus, AutoCloseable {
                 files.dataDir, pid.get().pid(), lastProblem);
         stopProcess(handle.get());
         return false;
+    }
+
+    /**
+     * True when the process is the postmaster of this data directory's cluster: its {@code -D} argument,
+     * else (arguments not readable) its working directory, which the postmaster sets to its cluster.
+     */
+    private boolean runsThisCluster(ProcessHandle p) {
+        String[] args = p.info().arguments().orElse(null);
+        if (args != null) {
+            for (int i = 0; i + 1 < args.length; i++) {
+                if (args[i].equals("-D")) return Path.of(args[i + 1]).toAbsolutePath().normalize().equals(files.cluster);
+            }
+        }
+        try {
+            return Files.isSameFile(Path.of("/proc", String.valueOf(p.pid()), "cwd"), files.cluster);
+        } catch (IOException | SecurityException e) {
+            return args == null; // nothing to tell by: keep the former judgement (a postgres program)
+        }
     }
 
     /** The first setting of the running server that differs from this process's, or null. */
