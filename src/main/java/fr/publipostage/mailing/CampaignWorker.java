@@ -2,6 +2,7 @@ package fr.publipostage.mailing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.publipostage.db.DatabaseErrors;
 import fr.publipostage.directory.Account;
 import fr.publipostage.directory.DirectoryMapper;
 import fr.publipostage.directory.Structure;
@@ -48,6 +49,8 @@ public final class CampaignWorker {
     public static final String KIND = "mail";
     private static final Logger LOG = LoggerFactory.getLogger(CampaignWorker.class);
     private static final Duration IDLE_CLOSE = Duration.ofSeconds(10);
+    /** Wait between two attempts at a "sent" mark while the database is unavailable. */
+    private static final Duration MARK_RETRY = Duration.ofMillis(500);
 
     private final SqlSessionFactory sessions;
     private final Leases leases;
@@ -245,7 +248,7 @@ public final class CampaignWorker {
     }
 
     /** Composes and sends one row; null when the server accepted it (and the row is marked sent). */
-    private SendError sendOne(Lease lease, CampaignMapper.ClaimedRow row, Structure structure) {
+    private SendError sendOne(Lease lease, CampaignMapper.ClaimedRow row, Structure structure) throws InterruptedException {
         MimeMessage message;
         String messageId = MessageFactory.messageId(row.token(), row.id(), row.fromAddress());
         Account account;
@@ -276,12 +279,29 @@ public final class CampaignWorker {
             sentCount++;
         }
         // Written right after the server's "250": between the two lies the only window for a repeat.
-        int recorded;
-        try (SqlSession s = sessions.openSession(true)) {
-            recorded = s.getMapper(CampaignMapper.class).markSent(row.id(), lease.fence(), row.address(), reply, messageId);
-        }
+        int recorded = markSent(lease, row, reply, messageId);
         if (recorded == 0) leases.refused(lease, "sent mark of recipient " + row.id() + " (it will be sent again)");
         return null;
+    }
+
+    /**
+     * The "sent" mark of a mail the server accepted. The mail is gone: while the database is briefly
+     * unavailable (its server restarting) the mark is tried again as long as the lease still holds —
+     * the fence keeps it exact — and no shutdown began, instead of being lost, which would send the
+     * mail a second time.
+     */
+    private int markSent(Lease lease, CampaignMapper.ClaimedRow row, String reply, String messageId) throws InterruptedException {
+        while (true) {
+            try (SqlSession s = sessions.openSession(true)) {
+                return s.getMapper(CampaignMapper.class).markSent(row.id(), lease.fence(), row.address(), reply, messageId);
+            } catch (RuntimeException e) {
+                if (!DatabaseErrors.isConnectionFailure(e) || !lease.covers(MARK_RETRY) || loop.stopping()) throw e;
+                LOG.warn("{}: recipient {} was sent but the database is unavailable; recording it again in {} ms ({})", lease,
+                        row.id(), MARK_RETRY.toMillis(), DatabaseErrors.describe(e));
+                // A shutdown ends the wait: with the database gone, nothing can be recorded anyway.
+                if (!loop.pause(MARK_RETRY.toNanos())) throw e;
+            }
+        }
     }
 
     /** Composers pinned to each campaign's recorded template versions (a few recent campaigns). */
