@@ -174,6 +174,30 @@ class MailTlsIT {
     }
 
     @Test
+    void starttlsOnAnImplicitTlsPortPausesNamingTheTlsModeAndPort() throws Exception {
+        // The commonest slip: PUBLIPOSTAGE_SMTP_PORT=465 with the default mode (starttls). The server
+        // waits for a TLS handshake, the client for a greeting: only a timeout tells, never "temporary".
+        TestCertificates cert = TestCertificates.selfSigned("localhost", "127.0.0.1");
+        front = new TlsSmtpFront(TlsSmtpFront.Mode.IMPLICIT, cert, greenMail.getSmtp().getPort());
+        Path pem = cert.writePem(dir.resolve("smtp.pem"));
+        app(front.port(), Map.of(Setting.SMTP_TLS, "starttls", Setting.SMTP_TIMEOUT, "1s", Setting.SMTP_TRUSTSTORE, pem.toString()));
+        Campaign c = startTeachers();
+        CampaignProgress p = awaitPaused(c);
+        assertThat(p.campaign().pauseProblem()).isEqualTo(SmtpProblem.TLS_MODE);
+        assertThat(app.campaigns().pauseSentence(p.campaign(), "fr")).contains("PUBLIPOSTAGE_SMTP_TLS").contains("PUBLIPOSTAGE_SMTP_PORT");
+        assertNothingSentNorCharged(c);
+    }
+
+    @Test
+    void implicitTlsOnAPlainPortPausesNamingTheTlsModeAndPort() throws Exception {
+        app(greenMail.getSmtp().getPort(), Map.of(Setting.SMTP_TLS, "ssl"));
+        Campaign c = startTeachers();
+        CampaignProgress p = awaitPaused(c);
+        assertThat(p.campaign().pauseProblem()).isEqualTo(SmtpProblem.TLS_MODE);
+        assertNothingSentNorCharged(c);
+    }
+
+    @Test
     void aRefusedLoginPausesNamingUserAndPassword() throws Exception {
         greenMail.getManagers().getUserManager().setAuthRequired(true);
         greenMail.setUser("ent@sainte-anne.example.fr", "ent-lycee", "the-right-one");
