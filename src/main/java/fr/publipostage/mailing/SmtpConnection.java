@@ -93,12 +93,44 @@ public final class SmtpConnection implements AutoCloseable {
         }
         if (transport == null) {
             Transport t = session.getTransport("smtp");
-            t.connect(endpoint.host(), endpoint.port(), endpoint.user().isBlank() ? null : endpoint.user(),
-                    endpoint.password().isBlank() ? null : endpoint.password());
+            try {
+                t.connect(endpoint.host(), endpoint.port(), endpoint.user().isBlank() ? null : endpoint.user(),
+                        endpoint.password().isBlank() ? null : endpoint.password());
+            } catch (MessagingException e) {
+                throw implicitTlsExpected(e);
+            }
             transport = t;
             sentOnConnection = 0;
             suspect = false;
             connectionsOpened++;
+        }
+    }
+
+    /**
+     * No greeting came (a timeout) from a server reached without implicit TLS: when it answers a TLS
+     * handshake it is an implicit-TLS port (465) — the TLS mode does not match the port, which no retry
+     * fixes. Otherwise the failure as it was.
+     */
+    private MessagingException implicitTlsExpected(MessagingException e) {
+        if (endpoint.sandbox() || endpoint.tls() == MailSettings.Tls.ssl || !timedOut(e)
+                || !SmtpTls.speaksTls(endpoint.host(), endpoint.port(), endpoint.timeout())) {
+            return e;
+        }
+        return new ImplicitTlsExpected("no SMTP greeting from " + endpoint.host() + ":" + endpoint.port()
+                + ", which answers a TLS handshake: it expects implicit TLS (ssl), not " + endpoint.tls(), e);
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = SendError.next(t)) {
+            if (t instanceof java.net.SocketTimeoutException) return true;
+        }
+        return false;
+    }
+
+    /** The server speaks implicit TLS while this instance is set to STARTTLS or plain SMTP. */
+    static final class ImplicitTlsExpected extends MessagingException {
+        ImplicitTlsExpected(String message, Exception cause) {
+            super(message, cause);
         }
     }
 

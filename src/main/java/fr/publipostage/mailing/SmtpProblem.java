@@ -56,6 +56,7 @@ public enum SmtpProblem {
         String message = String.valueOf(t.getMessage());
         String lower = message.toLowerCase(Locale.ROOT);
         if (t instanceof AuthenticationFailedException) return LOGIN_REFUSED;
+        if (t instanceof SmtpConnection.ImplicitTlsExpected) return TLS_MODE;
         int code = t instanceof SMTPSenderFailedException s ? s.getReturnCode()
                 : t instanceof SMTPSendFailedException s ? s.getReturnCode() : -1;
         // 530: "authentication required" (RFC 4954), or "must issue a STARTTLS command first".

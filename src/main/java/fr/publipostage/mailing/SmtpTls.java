@@ -45,6 +45,31 @@ public final class SmtpTls {
     }
 
     /**
+     * True when the server at {@code host:port} answers a TLS handshake (completed, or refused over a
+     * certificate or an alert: it speaks TLS all the same); false when it answers plain text, closes
+     * or stays silent. Whom to trust does not matter here: nothing is sent over the connection.
+     */
+    static boolean speaksTls(String host, int port, java.time.Duration timeout) {
+        int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        try (Socket plain = new Socket()) {
+            plain.connect(new java.net.InetSocketAddress(host, port), millis);
+            plain.setSoTimeout(millis);
+            try (SSLSocket tls = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(plain, host, port, false)) {
+                tls.startHandshake();
+                return true;
+            }
+        } catch (javax.net.ssl.SSLHandshakeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.security.cert.CertificateException) return true;
+            }
+            String m = String.valueOf(e.getMessage());
+            return m.startsWith("Received fatal alert");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
      * Reads a PEM (or DER) file of certificates, or a PKCS#12 / JKS key store.
      *
      * @throws Config.ConfigException naming the setting, when the file cannot be used
