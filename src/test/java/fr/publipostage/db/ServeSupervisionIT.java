@@ -113,4 +113,40 @@ class ServeSupervisionIT {
         // Stopped with the instance that took it over.
         assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false)).isFalse();
     }
+
+    /** The initdb process creating the cluster of this data directory, if one runs. */
+    private static java.util.Optional<ProcessHandle> initdbOf(Path dataDir) {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().orElse("").endsWith("/initdb"))
+                .filter(p -> String.join(" ", p.info().arguments().orElse(new String[0])).contains(dataDir.toString()))
+                .findFirst();
+    }
+
+    @Test
+    void aFirstStartKilledWhileCreatingItsDatabaseStartsAtTheNextTry() throws Exception {
+        Path data = dataDir();
+        ProcessHandle initdb;
+        try (AppProcess first = AppProcess.start(work, "first", settings(data, "5"), "serve", "--port", "0")) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            java.util.Optional<ProcessHandle> running = initdbOf(data);
+            while (running.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+                running = initdbOf(data);
+            }
+            initdb = running.orElseThrow(() -> new AssertionError("initdb never ran:\n" + first.log()));
+            first.process().destroyForcibly(); // SIGKILL in the middle of the first start (a container stopped, OOM…)
+            first.awaitExit(Duration.ofSeconds(30));
+        }
+        initdb.onExit().get(120, java.util.concurrent.TimeUnit.SECONDS); // it outlived the JVM and finished alone
+        try (AppProcess second = AppProcess.start(work, "second", settings(data, "5"), "serve", "--port", "0")) {
+            int port = second.awaitServing(Duration.ofSeconds(120));
+            assertThat(get(port, "/ready").statusCode()).isEqualTo(200);
+            second.terminate();
+            second.awaitExit(Duration.ofSeconds(30));
+        }
+        // The password file of the killed start is gone: the secret is kept in embedded-postgres.properties only.
+        try (var files = Files.list(data)) {
+            assertThat(files.map(f -> f.getFileName().toString())).doesNotContain("initdb-password.tmp");
+        }
+    }
 }
