@@ -11,6 +11,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
@@ -55,6 +56,10 @@ final class EmbeddedServer implements DatabaseStatus, AutoCloseable {
     static final String USER = "postgres";
     static final String DATABASE = "postgres";
     /** PostgreSQL's defaults, written out so that no configuration file can turn them off. */
+    /** The password file given to initdb, removed once the password is in the secret file. */
+    private static final String INITDB_PASSWORD = "initdb-password.tmp";
+    /** The folder a cluster is created in before it is moved to its name ({@code postgres}). */
+    private static final String UNFINISHED = "postgres.initdb-";
     static final Map<String, String> DURABLE = Map.of("fsync", "on", "synchronous_commit", "on", "full_page_writes", "on");
 
     /**
@@ -275,7 +280,9 @@ final class EmbeddedServer implements DatabaseStatus, AutoCloseable {
         files.rotateLog();
         Properties secrets = files.readSecrets();
         password = secrets.getProperty(EmbeddedFiles.PASSWORD);
+        adoptInitdbPassword();
         if (!files.initialised()) {
+            removeUnfinishedClusters();
             if (!files.clusterAbsentOrEmpty()) {
                 throw new DatabaseUnavailable("db.embeddedNotACluster", null, null, files.cluster.toString());
             }
@@ -288,21 +295,30 @@ final class EmbeddedServer implements DatabaseStatus, AutoCloseable {
         if (password == null) secureLegacyCluster();
     }
 
+    /**
+     * Creates the cluster in a folder of its own, moved to its name once complete, with its password
+     * on file before: a start killed in the middle (initdb goes on alone and finishes) leaves a folder
+     * the next start removes, never a cluster without its password.
+     */
     private void initdb() {
         password = newPassword();
-        Path pwfile = files.dataDir.resolve("initdb-password.tmp");
+        Path pwfile = files.dataDir.resolve(INITDB_PASSWORD);
+        Path building = files.dataDir.resolve(UNFINISHED + ProcessHandle.current().pid());
         try {
             Files.deleteIfExists(pwfile);
             Files.createFile(pwfile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(pwfile, password + "\n", StandardCharsets.UTF_8);
+            deleteTree(building);
             LOG.info("creating the embedded PostgreSQL cluster in {}", files.cluster);
             List<String> args = List.of("-A", "scram-sha-256", "--pwfile", pwfile.toString(), "-U", USER,
-                    "-D", files.cluster.toString(), "-E", "UTF-8");
+                    "-D", building.toString(), "-E", "UTF-8");
             run(binaries.command("initdb", args), Duration.ofMinutes(5), "initdb");
-            writeHba();
+            writeHba(building);
             Properties p = files.readSecrets();
             p.setProperty(EmbeddedFiles.PASSWORD, password);
             files.writeSecrets(p);
+            if (Files.isDirectory(files.cluster)) Files.delete(files.cluster); // empty (checked before)
+            Files.move(building, files.cluster, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new DatabaseUnavailable("db.embeddedStart", e.getMessage(), e, files.dataDir.toString());
         } finally {
@@ -314,9 +330,56 @@ final class EmbeddedServer implements DatabaseStatus, AutoCloseable {
         }
     }
 
+    /**
+     * What a start killed while creating the cluster left: the folder initdb was writing (perhaps
+     * finished by initdb alone), and the password file given to it. A cluster of an earlier version
+     * created in place, complete but without its password on file, gets the password initdb was given.
+     */
+    private void removeUnfinishedClusters() {
+        try (var entries = Files.list(files.dataDir)) {
+            for (Path p : (Iterable<Path>) entries::iterator) {
+                if (p.getFileName().toString().startsWith(UNFINISHED)) {
+                    LOG.info("removing {}, left by a start stopped while it created the cluster", p);
+                    deleteTree(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new DatabaseUnavailable("db.embeddedStart", e.getMessage(), e, files.dataDir.toString());
+        }
+    }
+
+    /** An earlier version's cluster created in place by a start killed before it kept its password. */
+    private void adoptInitdbPassword() {
+        Path pwfile = files.dataDir.resolve(INITDB_PASSWORD);
+        try {
+            if (password != null || !files.initialised() || !Files.isRegularFile(pwfile)) return;
+            String secret = Files.readString(pwfile, StandardCharsets.UTF_8).strip();
+            if (secret.isEmpty()) return;
+            Properties p = files.readSecrets();
+            p.setProperty(EmbeddedFiles.PASSWORD, secret);
+            files.writeSecrets(p);
+            password = secret;
+            Files.delete(pwfile);
+            LOG.info("kept the password of {} left by a start stopped while it created the cluster", pwfile);
+        } catch (IOException e) {
+            throw new DatabaseUnavailable("db.embeddedStart", e.getMessage(), e, files.dataDir.toString());
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        try (var all = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) Files.deleteIfExists(p);
+        }
+    }
+
     /** Loopback TCP with the password only; the server opens no Unix socket. */
     private void writeHba() throws IOException {
-        Files.writeString(files.cluster.resolve("pg_hba.conf"),
+        writeHba(files.cluster);
+    }
+
+    private void writeHba(Path cluster) throws IOException {
+        Files.writeString(cluster.resolve("pg_hba.conf"),
                 "# Publipostage: the embedded PostgreSQL is reached on loopback only, with the password kept in\n"
                         + "# " + files.secrets + " (mode 0600). No Unix socket is opened.\n"
                         + "host    all          all  127.0.0.1/32  scram-sha-256\n"
