@@ -11,6 +11,7 @@ import fr.publipostage.cli.RestoreCommand;
 import fr.publipostage.mailing.Campaign;
 import fr.publipostage.mailing.CampaignProgress;
 import fr.publipostage.selection.Scope;
+import fr.publipostage.testing.AppProcess;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -141,5 +142,39 @@ class EmbeddedBackupIT {
         assertThatThrownBy(() -> EmbeddedBackup.restore(backup, target))
                 .isInstanceOf(DatabaseUnavailable.class).extracting(e -> ((DatabaseUnavailable) e).key()).isEqualTo("db.restore.damaged");
         assertThat(target.resolve("postgres")).doesNotExist();
+    }
+
+    @Test
+    void aRestoreKilledMidwayLeavesNoClusterToStartAndCanBeRunAgain() throws Exception {
+        Path original = privateDir("original");
+        Path backup = work.resolve("backup");
+        try (App app = App.open(config(original))) {
+            importSchool(app);
+            EmbeddedBackup.backup(app.database(), backup);
+        }
+        Path target = privateDir("target");
+        try (AppProcess restore = AppProcess.start(work, "restore", Map.of("PUBLIPOSTAGE_DATA_DIR", target.toString(),
+                "PUBLIPOSTAGE_DEMO_DATA", "false"), "restore", backup.toString())) {
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(120).toNanos();
+            while (filesUnder(target) < 200 && System.nanoTime() < deadline && restore.process().isAlive()) Thread.sleep(2);
+            restore.process().destroyForcibly(); // SIGKILL while the files arrive
+            restore.awaitExit(java.time.Duration.ofSeconds(30));
+            assertThat(filesUnder(target)).as(restore.log()).isGreaterThanOrEqualTo(200);
+            assertThat(target.resolve("embedded-postgres.properties")).as("killed before the end of the copy").doesNotExist();
+        }
+        // No half cluster where a start would take it for a whole one.
+        assertThat(target.resolve("postgres/PG_VERSION")).doesNotExist();
+        EmbeddedBackup.restore(backup, target);
+        try (App restored = App.open(config(target))) {
+            assertThat(restored.databaseSummary().accounts()).isEqualTo(TEACHERS + 50);
+        }
+    }
+
+    private static long filesUnder(Path dir) throws java.io.IOException {
+        try (var walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).count();
+        } catch (java.io.UncheckedIOException e) {
+            return 0; // a file moved while walking
+        }
     }
 }
