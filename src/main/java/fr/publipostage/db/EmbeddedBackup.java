@@ -170,18 +170,21 @@ public final class EmbeddedBackup {
             if (lock == null || !files.clusterAbsentOrEmpty()) {
                 throw new DatabaseUnavailable("db.restore.notEmpty", null, null, files.cluster.toString());
             }
+            // What a restore killed midway left; the copy goes aside and into place only once complete.
+            files.removeUnfinished();
             Map<String, String> expected = readSums(backup);
             verify(backup, expected);
             long bytes = 0;
-            Files.createDirectories(files.cluster, PRIVATE_DIR);
-            Files.setPosixFilePermissions(files.cluster, PosixFilePermissions.fromString("rwx------"));
+            Path building = files.unfinished();
+            Files.createDirectories(building, PRIVATE_DIR);
+            Files.setPosixFilePermissions(building, PosixFilePermissions.fromString("rwx------"));
             Path source = backup.resolve(CLUSTER);
             List<Path> dirs = new ArrayList<>();
             try (var walk = Files.walk(source)) {
                 walk.forEach(dirs::add);
             }
             for (Path from : dirs) {
-                Path to = files.cluster.resolve(source.relativize(from).toString());
+                Path to = building.resolve(source.relativize(from).toString());
                 if (Files.isDirectory(from)) {
                     Files.createDirectories(to, PRIVATE_DIR);
                 } else {
@@ -197,6 +200,7 @@ public final class EmbeddedBackup {
             Properties kept = new Properties();
             kept.setProperty(EmbeddedFiles.PASSWORD, secret.getProperty(EmbeddedFiles.PASSWORD));
             files.writeSecrets(kept);
+            files.moveIntoPlace(building);
             Properties info = new Properties();
             try (InputStream in = Files.newInputStream(backup.resolve(INFO))) {
                 info.load(in);

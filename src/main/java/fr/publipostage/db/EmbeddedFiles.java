@@ -23,7 +23,8 @@ import java.util.Properties;
  *   and the loopback port and process of the running server, so that a command line beside
  *   {@code serve} connects to it instead of starting its own;</li>
  *   <li>{@code embedded-postgres.lock} — held by the process that runs the server;</li>
- *   <li>{@code postgres.log} — the server's own log (start, stop, crashes, recovery).</li>
+ *   <li>{@code postgres.log} — the server's own log (start, stop, crashes, recovery);</li>
+ *   <li>{@code postgres.new-<pid>/} — a cluster being created or restored, moved to {@code postgres/} once complete.</li>
  * </ul>
  */
 final class EmbeddedFiles {
@@ -32,6 +33,8 @@ final class EmbeddedFiles {
     static final String PID = "postmaster.pid";
     static final String OWNER_PID = "owner.pid";
     static final String STARTED = "started";
+    /** Prefix of the folders where a cluster is built before it is moved to its name. */
+    static final String UNFINISHED = "postgres.new-";
 
     final Path dataDir;
     final Path cluster;
@@ -59,6 +62,36 @@ final class EmbeddedFiles {
             return entries.findAny().isEmpty();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The folder where this process builds a cluster (initdb, restore) before {@link #moveIntoPlace}
+     * gives it its name: a process killed meanwhile leaves no half cluster under {@code postgres/}.
+     */
+    Path unfinished() {
+        return dataDir.resolve(UNFINISHED + ProcessHandle.current().pid());
+    }
+
+    /** Removes the clusters that processes killed while building them left (the lock holder only). */
+    void removeUnfinished() throws IOException {
+        try (var entries = Files.list(dataDir)) {
+            for (Path p : (Iterable<Path>) entries::iterator) {
+                if (p.getFileName().toString().startsWith(UNFINISHED)) deleteTree(p);
+            }
+        }
+    }
+
+    /** The complete cluster built in {@code building} becomes {@code postgres/} (absent or empty) in one move. */
+    void moveIntoPlace(Path building) throws IOException {
+        if (Files.isDirectory(cluster)) Files.delete(cluster);
+        Files.move(building, cluster, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        try (var all = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) Files.deleteIfExists(p);
         }
     }
 

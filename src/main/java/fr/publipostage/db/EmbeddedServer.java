@@ -11,7 +11,6 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
@@ -58,8 +57,6 @@ final class EmbeddedServer implements DatabaseStatus, AutoCloseable {
     /** PostgreSQL's defaults, written out so that no configuration file can turn them off. */
     /** The password file given to initdb, removed once the password is in the secret file. */
     private static final String INITDB_PASSWORD = "initdb-password.tmp";
-    /** The folder a cluster is created in before it is moved to its name ({@code postgres}). */
-    private static final String UNFINISHED = "postgres.initdb-";
     static final Map<String, String> DURABLE = Map.of("fsync", "on", "synchronous_commit", "on", "full_page_writes", "on");
 
     /**
@@ -282,7 +279,11 @@ final class EmbeddedServer implements DatabaseStatus, AutoCloseable {
         password = secrets.getProperty(EmbeddedFiles.PASSWORD);
         adoptInitdbPassword();
         if (!files.initialised()) {
-            removeUnfinishedClusters();
+            try {
+                files.removeUnfinished(); // left by a start killed while initdb ran
+            } catch (IOException e) {
+                throw new DatabaseUnavailable("db.embeddedStart", e.getMessage(), e, files.dataDir.toString());
+            }
             if (!files.clusterAbsentOrEmpty()) {
                 throw new DatabaseUnavailable("db.embeddedNotACluster", null, null, files.cluster.toString());
             }
@@ -303,12 +304,12 @@ final class EmbeddedServer implements DatabaseStatus, AutoCloseable {
     private void initdb() {
         password = newPassword();
         Path pwfile = files.dataDir.resolve(INITDB_PASSWORD);
-        Path building = files.dataDir.resolve(UNFINISHED + ProcessHandle.current().pid());
+        Path building = files.unfinished();
         try {
             Files.deleteIfExists(pwfile);
             Files.createFile(pwfile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(pwfile, password + "\n", StandardCharsets.UTF_8);
-            deleteTree(building);
+            EmbeddedFiles.deleteTree(building);
             LOG.info("creating the embedded PostgreSQL cluster in {}", files.cluster);
             List<String> args = List.of("-A", "scram-sha-256", "--pwfile", pwfile.toString(), "-U", USER,
                     "-D", building.toString(), "-E", "UTF-8");
@@ -317,8 +318,7 @@ final class EmbeddedServer implements DatabaseStatus, AutoCloseable {
             Properties p = files.readSecrets();
             p.setProperty(EmbeddedFiles.PASSWORD, password);
             files.writeSecrets(p);
-            if (Files.isDirectory(files.cluster)) Files.delete(files.cluster); // empty (checked before)
-            Files.move(building, files.cluster, StandardCopyOption.ATOMIC_MOVE);
+            files.moveIntoPlace(building);
         } catch (IOException e) {
             throw new DatabaseUnavailable("db.embeddedStart", e.getMessage(), e, files.dataDir.toString());
         } finally {
@@ -327,24 +327,6 @@ final class EmbeddedServer implements DatabaseStatus, AutoCloseable {
             } catch (IOException ignored) {
                 // Removed at the next start.
             }
-        }
-    }
-
-    /**
-     * What a start killed while creating the cluster left: the folder initdb was writing (perhaps
-     * finished by initdb alone), and the password file given to it. A cluster of an earlier version
-     * created in place, complete but without its password on file, gets the password initdb was given.
-     */
-    private void removeUnfinishedClusters() {
-        try (var entries = Files.list(files.dataDir)) {
-            for (Path p : (Iterable<Path>) entries::iterator) {
-                if (p.getFileName().toString().startsWith(UNFINISHED)) {
-                    LOG.info("removing {}, left by a start stopped while it created the cluster", p);
-                    deleteTree(p);
-                }
-            }
-        } catch (IOException e) {
-            throw new DatabaseUnavailable("db.embeddedStart", e.getMessage(), e, files.dataDir.toString());
         }
     }
 
@@ -363,13 +345,6 @@ final class EmbeddedServer implements DatabaseStatus, AutoCloseable {
             LOG.info("kept the password of {} left by a start stopped while it created the cluster", pwfile);
         } catch (IOException e) {
             throw new DatabaseUnavailable("db.embeddedStart", e.getMessage(), e, files.dataDir.toString());
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
-        try (var all = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) Files.deleteIfExists(p);
         }
     }
 
