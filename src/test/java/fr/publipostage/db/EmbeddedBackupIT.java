@@ -171,10 +171,31 @@ class EmbeddedBackupIT {
     }
 
     private static long filesUnder(Path dir) throws java.io.IOException {
+        if (!Files.isDirectory(dir)) return 0;
         try (var walk = Files.walk(dir)) {
             return walk.filter(Files::isRegularFile).count();
         } catch (java.io.UncheckedIOException e) {
             return 0; // a file moved while walking
         }
+    }
+
+    @Test
+    void aBackupThatFailsMidwayLeavesNoPartialCopy() throws Exception {
+        Path original = privateDir("original");
+        Path out = work.resolve("failed-backup");
+        try (App app = App.open(config(original))) {
+            importSchool(app);
+            java.util.concurrent.CompletableFuture<EmbeddedBackup.Backup> running =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> EmbeddedBackup.backup(app.database(), out));
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+            while (filesUnder(out) < 50 && !running.isDone() && System.nanoTime() < deadline) Thread.sleep(2);
+            assertThat(running).as("still copying").isNotDone();
+            // The server dies while its files are being copied: the backup cannot be finished.
+            ProcessHandle.of(app.database().embeddedServerPid()).orElseThrow().destroyForcibly();
+            assertThatThrownBy(running::join).cause().isInstanceOf(DatabaseUnavailable.class)
+                    .extracting(e -> ((DatabaseUnavailable) e).key()).isEqualTo("db.backup.failed");
+        }
+        // Nothing half-made left (it holds activation codes), and the same command can be run again.
+        assertThat(out).doesNotExist();
     }
 }
