@@ -83,7 +83,18 @@ public final class EmbeddedBackup {
         if (out.startsWith(server.dataDirectory())) {
             throw new DatabaseUnavailable("db.backup.insideData", null, null, out.toString(), server.dataDirectory().toString());
         }
+        boolean created = !Files.exists(out);
         prepareEmptyDirectory(out, "db.backup.notEmpty");
+        try {
+            return copy(server, cluster, out);
+        } catch (RuntimeException e) {
+            // A half-made copy holds activation codes and cannot be restored: nothing of it is kept.
+            removeCopy(out, created);
+            throw e;
+        }
+    }
+
+    private static Backup copy(EmbeddedServer server, Path cluster, Path out) {
         long started = System.nanoTime();
         String label = "publipostage " + Instant.now();
         String slot = "publipostage_backup_" + ProcessHandle.current().pid();
@@ -208,6 +219,21 @@ public final class EmbeddedBackup {
             return new Restore(files.dataDir, info.getProperty("label"), expected.size(), bytes);
         } catch (IOException e) {
             throw new DatabaseUnavailable("db.restore.failed", e.getMessage(), e, files.dataDir.toString());
+        }
+    }
+
+    /** Removes what a failed backup wrote: the folder it created, or what it put into the empty one it was given. */
+    private static void removeCopy(Path out, boolean created) {
+        try {
+            if (created) {
+                EmbeddedFiles.deleteTree(out);
+            } else {
+                try (var entries = Files.list(out)) {
+                    for (Path p : (Iterable<Path>) entries::iterator) EmbeddedFiles.deleteTree(p);
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // The sentence still says the copy failed; what is left is not a backup (no SHA256SUMS).
         }
     }
 
