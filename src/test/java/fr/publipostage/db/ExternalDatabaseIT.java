@@ -122,6 +122,31 @@ class ExternalDatabaseIT {
     }
 
     @Test
+    void aReadOnlyServerIsRefusedAtStartWithOneSentence() throws Exception {
+        // What a DBA may hand out: a standby's address, or a role whose transactions are read-only
+        // (default_transaction_read_only): both refuse every write with SQLState 25006.
+        try (TestDatabase.Fresh server = TestDatabase.fresh()) {
+            Given g = dbaGives(server);
+            asSuperuser(g, "create schema publipostage authorization " + g.role());
+            try (Database db = Database.open(config(g, "publipostage"))) {
+                assertThat(db.migrated()).isTrue();
+            }
+            asSuperuser(g, "alter role " + g.role() + " set default_transaction_read_only = on");
+            // Migrations already applied: nothing to write at start, yet every import, login or print would fail.
+            DatabaseUnavailable migrated = catchThrowableOfType(DatabaseUnavailable.class, () -> Database.open(config(g, "publipostage")));
+            assertThat(migrated).as("a read-only server is refused at start").isNotNull();
+            assertThat(migrated.key()).isEqualTo("db.readOnly");
+            assertThat(sentence(migrated, "fr")).contains("lecture").contains("PUBLIPOSTAGE_DB_URL");
+            assertThat(sentence(migrated, "en")).contains("read").contains("PUBLIPOSTAGE_DB_URL");
+            // A new schema on it: the same sentence, not Flyway's words.
+            asSuperuser(g, "create schema other authorization " + g.role());
+            DatabaseUnavailable fresh = catchThrowableOfType(DatabaseUnavailable.class, () -> Database.open(config(g, "other")));
+            assertThat(fresh).isNotNull();
+            assertThat(fresh.key()).isEqualTo("db.readOnly");
+        }
+    }
+
+    @Test
     void connectionFailuresAreOneSentenceWithTheCause() throws Exception {
         Path data = work.resolve("data");
         Files.createDirectories(data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
