@@ -133,7 +133,11 @@ public final class Database implements AutoCloseable {
         Database db = new Database(pool, null, new ExternalProbe(pool), "external PostgreSQL " + url
                 + (schema == null ? "" : " (schema " + schema + ")"), schema);
         try {
+            refuseReadOnly(pool, url, user, schemaName(schema));
             db.migrate();
+        } catch (DatabaseUnavailable e) {
+            db.close();
+            throw e;
         } catch (RuntimeException e) {
             db.close();
             throw DatabaseErrors.explain(e, url, user, schemaName(schema));
@@ -146,6 +150,22 @@ public final class Database implements AutoCloseable {
         Database db = new Database(dataSource, null, new ExternalProbe(dataSource), description, null);
         db.migrate();
         return db;
+    }
+
+    /**
+     * A server that takes no writes (a standby, or {@code default_transaction_read_only} for this user)
+     * is refused at start with one sentence: with its migrations applied it would open, then fail every
+     * import, login and print.
+     */
+    private static void refuseReadOnly(DataSource pool, String where, String user, String schema) {
+        try (Connection c = pool.getConnection(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("select pg_is_in_recovery(), current_setting('transaction_read_only')")) {
+            rs.next();
+            if (rs.getBoolean(1)) throw new DatabaseUnavailable("db.readOnly", "pg_is_in_recovery() = true (a standby)", null, where);
+            if ("on".equals(rs.getString(2))) throw new DatabaseUnavailable("db.readOnly", "transaction_read_only = on", null, where);
+        } catch (SQLException e) {
+            throw DatabaseErrors.explain(e, where, user, schema);
+        }
     }
 
     private static HikariConfig poolConfig(Config config) {

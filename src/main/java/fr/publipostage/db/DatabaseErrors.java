@@ -50,6 +50,8 @@ public final class DatabaseErrors {
                         return new DatabaseUnavailable("db.noIcu", detail, failure, where);
                     }
                     break;
+                case "25006":
+                    return new DatabaseUnavailable("db.readOnly", detail, failure, where);
                 case "53300":
                     return new DatabaseUnavailable("db.tooManyConnections", detail, failure, where);
                 case "57P03":
