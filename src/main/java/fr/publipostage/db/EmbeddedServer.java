@@ -54,9 +54,9 @@ final class EmbeddedServer implements DatabaseStatus, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServer.class);
     static final String USER = "postgres";
     static final String DATABASE = "postgres";
-    /** PostgreSQL's defaults, written out so that no configuration file can turn them off. */
     /** The password file given to initdb, removed once the password is in the secret file. */
     private static final String INITDB_PASSWORD = "initdb-password.tmp";
+    /** PostgreSQL's defaults, written out so that no configuration file can turn them off. */
     static final Map<String, String> DURABLE = Map.of("fsync", "on", "synchronous_commit", "on", "full_page_writes", "on");
 
     /**
